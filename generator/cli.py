@@ -1,0 +1,55 @@
+"""The command line: `gongkai <verb>`; each verb lives in generator/commands/<verb>.py."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from . import __version__
+from .findings import GongkaiError
+
+VERBS = {
+    "build": "构建静态网站",
+    "serve": "本地预览，修改后自动刷新",
+    "check": "检查全部报告的格式与勾稽关系",
+    "new": "生成一份新的年度报告文件",
+    "import": "从 Word 文本、网页或 .docx 导入报告",
+    "schema": "输出报告文件的 JSON Schema",
+}
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="gongkai",
+        description="Gongkai（公开）：政府信息公开工作年度报告静态网站生成器",
+    )
+    top.add_argument("--version", action="version", version=f"gongkai {__version__}")
+    verbs = top.add_subparsers(dest="verb", metavar="<命令>")
+    for verb, help_text in VERBS.items():
+        module = _module(verb)
+        sub = verbs.add_parser(verb, help=help_text, description=help_text)
+        module.add_arguments(sub)
+        sub.set_defaults(run=module.run)
+    return top
+
+
+def _module(verb: str):
+    name = "import_" if verb == "import" else verb
+    return importlib.import_module(f".commands.{name}", __package__)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if not getattr(args, "run", None):
+        parser().print_help()
+        return 2
+    try:
+        return args.run(args)
+    except GongkaiError as exc:
+        for finding in exc.findings:
+            print(finding, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("已中断", file=sys.stderr)
+        return 130

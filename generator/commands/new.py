@@ -1,0 +1,83 @@
+"""`gongkai new <office> <year> [SITE]`: write a complete report file to fill in."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..files import write_new, write_generated
+from ..findings import GongkaiError
+from ..format import format_for_year, get_format
+from ..report import read_report
+from ..scaffold import SCHEMA_FILE, report_text
+from ..schema import schema_text
+from ..site import SLUG, display_path, read_office
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("office", help="机关目录名（slug），只用小写字母、数字和连字符，如 hehualu")
+    parser.add_argument("year", type=int, help="报告年度，如 2024")
+    parser.add_argument("site", nargs="?", default=".", help="站点目录（默认：当前目录）")
+    parser.add_argument("--name", help="新机关的名称，如 荷花路街道办事处（写入 office.yaml）")
+    parser.add_argument("--format", dest="format_id", help="报告格式版本（默认：该年度适用的格式）")
+    parser.add_argument("--force", action="store_true", help="覆盖已存在的报告文件")
+
+
+def run(args) -> int:
+    if not SLUG.match(args.office):
+        raise GongkaiError(f"机关目录名“{args.office}”不合规：只能用小写字母、数字和连字符，如 hehualu")
+    if not 1990 <= args.year <= 2100:
+        raise GongkaiError(f"年度 {args.year} 无效，请写四位数字的年份，如 2024")
+    site = Path(args.site)
+    if not (site / "site.yaml").exists():
+        raise GongkaiError(f"{display_path(site / 'site.yaml')}: 找不到 site.yaml：请在站点目录中运行，或在命令最后写上站点目录")
+    fmt = get_format(args.format_id) if args.format_id else format_for_year(args.year)
+    if fmt is None:
+        raise GongkaiError(f"{args.year} 年度没有可用的报告格式" if not args.format_id else f"不认识的报告格式“{args.format_id}”")
+
+    folder = site / "content" / args.office
+    office_file = folder / "office.yaml"
+    office_name = args.name
+    if office_file.exists():
+        office, findings = read_office(folder)
+        if office is None:
+            raise GongkaiError(findings)
+        office_name = office.name
+    else:
+        office_name = office_name or "【待填写】机关名称"
+        write_new(office_file, f"# 机关信息\nname: {office_name}\n# full_name: 机关全称\n# parent: 上级机关目录名\n# kind: 乡镇街道  # 政府、部门、乡镇街道或其他\n# contact:\n#   address: 地址\n#   phone: 电话\n#   email: 电子邮箱\n#   website: 网址\n")
+        print(f"已创建 {display_path(office_file)}" + ("" if args.name else "：请填写机关名称（name）"))
+
+    values = _carried_over(fmt, folder / f"{args.year - 1}.yaml", args.office)
+    target = folder / f"{args.year}.yaml"
+    text = report_text(fmt, office_name, args.year, values=values)
+    write_new(target, text, force=args.force)
+    write_generated(site / "content" / SCHEMA_FILE, schema_text())
+    note = "，上年结转已按上一年度报告的“结转下年度继续办理”填好" if values else ""
+    print(f"已创建 {display_path(target)}（{fmt.title.zh}）{note}；填写后运行 gongkai check 检查", file=sys.stdout)
+    return 0
+
+
+def _carried_over(fmt, previous_file: Path, office: str) -> dict:
+    """This year's 上年结转 row from last year's 结转下年度继续办理, cell by cell."""
+    if not previous_file.exists():
+        return {}
+    previous, _ = read_report(previous_file, display_path(previous_file), office)
+    if previous is None:
+        print(f"注意：{display_path(previous_file)} 有错误，上年结转未能预填", file=sys.stderr)
+        return {}
+    values = {}
+    for rule in fmt.rules:  # the cross-year rule that links the two rows says which cells to copy
+        if rule.kind != "equation" or rule.for_each != "column" or len(rule.left) != 1 or len(rule.right) != 1:
+            continue
+        this, last = rule.left[0], rule.right[0]
+        if this.report != "this" or last.report != "previous":
+            continue
+        for block, row in fmt.tables[rule.table].row_entries():
+            if row.id != this.row:
+                continue
+            for column in block.leaf_columns:
+                value = previous.value(rule.table, last.row, column.id)
+                if value is not None:
+                    values[f"{rule.table}.{this.row}.{column.id}"] = value
+    return values

@@ -1,0 +1,39 @@
+"""Writing files safely: never overwrite a user's file without --force, never leave half a file."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from .findings import GongkaiError
+from .site import display_path
+
+
+def atomic_write(path: Path, data: bytes | str) -> None:
+    """Write through a temporary file in the same folder and rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_new(path: Path, text: str, force: bool = False) -> None:
+    """Write a file the user will own; refuse to replace an existing one unless forced."""
+    if path.exists() and not force:
+        raise GongkaiError(f"{display_path(path)}: 文件已存在，未做任何修改；如确要覆盖，请加 --force")
+    atomic_write(path, text)
+
+
+def write_generated(path: Path, text: str) -> None:
+    """Write a file Gongkai generates (e.g. the JSON Schema); unchanged content is not rewritten."""
+    if path.exists() and path.read_text(encoding="utf-8", errors="replace") == text:
+        return
+    atomic_write(path, text)

@@ -1,0 +1,70 @@
+"""Findings: what the reader and the checker report, each tied to a place in a file."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    """A place in a source file; line and column count from 1 (0 when unknown)."""
+
+    path: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        if not self.line:
+            return self.path
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One problem: an error blocks publication checks, a warning is advice."""
+
+    position: Position
+    severity: str  # "error" | "warning"
+    message: str
+    rule: str = ""  # R1..R8 for consistency rules, "" for reading problems
+
+    def __str__(self) -> str:
+        return f"{self.position}: {self.severity}: {self.message}"
+
+    def as_json(self) -> dict:
+        data = asdict(self)
+        data.update(data.pop("position"))
+        return data
+
+
+class GongkaiError(Exception):
+    """A problem that stops a command; carries findings to print instead of a traceback."""
+
+    def __init__(self, findings: list[Finding] | Finding | str):
+        if isinstance(findings, str):
+            findings = [Finding(Position(""), "error", findings)]
+        elif isinstance(findings, Finding):
+            findings = [findings]
+        self.findings = list(findings)
+        super().__init__("\n".join(map(str, self.findings)))
+
+
+def error(position: Position, message: str, rule: str = "") -> Finding:
+    return Finding(position, "error", message, rule)
+
+
+def warning(position: Position, message: str, rule: str = "") -> Finding:
+    return Finding(position, "warning", message, rule)
+
+
+def summary_counts(findings: list[Finding]) -> tuple[int, int]:
+    errors = sum(1 for f in findings if f.severity == "error")
+    return errors, len(findings) - errors
+
+
+def findings_json(findings: list[Finding], **extra) -> str:
+    errors, warnings = summary_counts(findings)
+    payload = {"findings": [f.as_json() for f in findings], "errors": errors, "warnings": warnings}
+    payload.update(extra)
+    return json.dumps(payload, ensure_ascii=False, indent=2)

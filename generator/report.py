@@ -1,0 +1,245 @@
+"""Report files: content/<office>/<year>.yaml read into Report values with source positions."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import yaml
+
+from . import source
+from .findings import Finding, GongkaiError, Position, error, warning
+from .format import Format, Table, all_formats, format_for_year, get_format
+
+Number = int | Decimal
+
+# Top-level keys of a report file besides the sections of its format: key -> zh description.
+REPORT_KEYS = {
+    "format": "报告格式版本",
+    "year": "报告年度",
+    "published": "发布日期",
+    "office_name": "当年的机关名称",
+    "source_url": "原文地址",
+}
+INTRO_KEY = "intro"
+PLACEHOLDER = "【待填写】"  # marks scaffold text that staff still have to write
+
+
+@dataclass(frozen=True)
+class Report:
+    """One office's annual report for one year, as written in its file."""
+
+    office: str  # office slug
+    year: int
+    format_id: str
+    path: str  # the file as users see it, e.g. content/hehualu/2023.yaml
+    published: date | None = None
+    office_name: str | None = None
+    source_url: str | None = None
+    texts: dict[str, str] = field(default_factory=dict, hash=False)  # section id (or "<table>.intro") -> Markdown
+    values: dict[str, Number] = field(default_factory=dict, hash=False)  # "table.row.column" -> value
+    computed: frozenset[str] = frozenset()  # cells left out of the file and computed (omitted totals)
+    positions: dict[str, Position] = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def format(self) -> Format:
+        return get_format(self.format_id)
+
+    def value(self, table: str, row: str, column: str) -> Number | None:
+        return self.values.get(f"{table}.{row}.{column}")
+
+    def position_of(self, key: str) -> Position:
+        """Where a cell, section or key is written; falls back to the enclosing item, then the file."""
+        while key:
+            if key in self.positions:
+                return self.positions[key]
+            key = key.rpartition(".")[0]
+        return Position(self.path, 1, 1)
+
+    def text(self, section_id: str) -> str:
+        return self.texts.get(section_id, "")
+
+
+def cell_key(table: str, row: str, column: str) -> str:
+    return f"{table}.{row}.{column}"
+
+
+def format_keys(fmt: Format) -> dict[str, str]:
+    """Top-level keys allowed in a report of this format, with their zh descriptions."""
+    keys = dict(REPORT_KEYS)
+    keys.update({s.id: s.heading for s in fmt.sections})
+    return keys
+
+
+def read_report(file: Path, path: str, office: str) -> tuple[Report | None, list[Finding]]:
+    """Read one report file. Returns the report (None when unusable) and every problem found."""
+    try:
+        root, findings = source.load_file(file, path)
+    except GongkaiError as exc:
+        return None, exc.findings
+    if root is None:
+        return None, [error(Position(path, 1, 1), "文件是空的；可用 gongkai new 生成完整的报告模板")]
+    top = source.MappingReader(root, path, findings, "报告文件")
+    if not top.ok:
+        return None, findings
+
+    year_in_name = int(file.stem) if re.fullmatch(r"\d{4}", file.stem) else None
+    year = None
+    year_node = top.require("year", "报告年度", f"请加一行 year: {year_in_name or 2023}")
+    if year_node is not None:
+        year = source.read_year(year_node, path, findings)
+        if year is not None and year_in_name is not None and year != year_in_name:
+            findings.append(
+                error(
+                    source.position(path, year_node),
+                    f"文件内的年度 {year} 与文件名 {file.name} 不一致；请改正年度或把文件改名为 {year}.yaml",
+                )
+            )
+    year = year or year_in_name
+
+    fmt = _read_format(top, path, findings, year)
+    if fmt is None:
+        top.reject_unknown({**REPORT_KEYS, **_all_section_keys()}, "报告文件")
+        return None, findings
+    top.reject_unknown(format_keys(fmt), "报告文件")
+
+    published = office_name = source_url = None
+    if (node := top.get("published")) is not None:
+        published = source.read_date(node, path, findings, "发布日期 published")
+    if (node := top.get("office_name")) is not None:
+        office_name = source.read_text(node, path, findings, "机关名称 office_name") or None
+    if (node := top.get("source_url")) is not None:
+        source_url = source.read_text(node, path, findings, "原文地址 source_url") or None
+
+    texts: dict[str, str] = {}
+    values: dict[str, Number] = {}
+    omitted: set[str] = set()
+    positions: dict[str, Position] = {key: top.key_position(key) for key in top.items}
+    for section in fmt.sections:
+        node = top.get(section.id)
+        if node is None:
+            if not section.optional:
+                hint = "没有内容时写“无”" if section.kind == "narrative" else "可用 gongkai new 生成完整的表格"
+                findings.append(
+                    error(Position(path, 1, 1), f"缺少第{section.number}部分“{section.label.zh}”（键 {section.id}）；{hint}")
+                )
+            continue
+        if section.kind == "narrative":
+            texts[section.id] = source.read_text(node, path, findings, f"“{section.heading}”") or ""
+            if PLACEHOLDER in texts[section.id]:
+                findings.append(
+                    warning(
+                        source.position(path, node),
+                        f"“{section.heading}”尚未填写（仍有模板文字“{PLACEHOLDER}”）；请写好后删除“{PLACEHOLDER}”",
+                    )
+                )
+        else:
+            _read_table(fmt.tables[section.id], node, path, findings, texts, values, omitted, positions)
+
+    computed = _fill_omitted(fmt, values, omitted)
+    report = Report(
+        office=office,
+        year=year or 0,
+        format_id=fmt.id,
+        path=path,
+        published=published,
+        office_name=office_name,
+        source_url=source_url,
+        texts=texts,
+        values=values,
+        computed=frozenset(computed),
+        positions=positions,
+    )
+    usable = year is not None and not any(f.severity == "error" for f in findings)
+    return (report if usable else None), findings
+
+
+def _all_section_keys() -> dict[str, str]:
+    return {s.id: s.heading for fmt in all_formats().values() for s in fmt.sections}
+
+
+def _read_format(top: source.MappingReader, path: str, findings: list[Finding], year: int | None) -> Format | None:
+    expected = format_for_year(year) if year else None
+    node = top.get("format")
+    known = "、".join(f'"{f}"' for f in all_formats())
+    if node is None:
+        suggestion = f'format: "{expected.id}"' if expected else f"format 可选 {known}"
+        findings.append(error(Position(path, 1, 1), f"缺少必填项“format”（报告格式版本）；请加一行 {suggestion}"))
+        return None
+    fmt = get_format(node.value) if isinstance(node, yaml.ScalarNode) else None
+    if fmt is None:
+        findings.append(error(source.position(path, node), f"不认识的报告格式 {source.describe(node)}；可选 {known}"))
+    return fmt
+
+
+def _read_table(table: Table, node, path, findings, texts, values, omitted, positions) -> None:
+    section = table.section
+    reader = source.MappingReader(node, path, findings, f"第{section.number}部分“{section.label.zh}”")
+    if not reader.ok:
+        return
+    allowed = {INTRO_KEY: "表前说明文字"}
+    for block, row in table.row_entries():
+        allowed[row.id] = row.label.zh
+    reader.reject_unknown(allowed, f"第{section.number}部分")
+    if (intro := reader.get(INTRO_KEY)) is not None:
+        texts[f"{table.id}.{INTRO_KEY}"] = source.read_text(intro, path, findings, "表前说明") or ""
+
+    for block, row in table.row_entries():
+        row_node = reader.get(row.id)
+        row_key = f"{table.id}.{row.id}"
+        if row_node is None:
+            findings.append(
+                error(
+                    source.position(path, node),
+                    f"第{section.number}部分缺少“{row.label.zh}”一行（键 {row.id}）；没有数据时每格写 0",
+                )
+            )
+            continue
+        positions[row_key] = reader.key_position(row.id)
+        columns = block.leaf_columns
+        what = f"“{row.label.zh}”"
+        if isinstance(row_node, yaml.SequenceNode):
+            cells = row_node.value
+        elif len(columns) == 1:
+            cells = [row_node]
+        else:
+            findings.append(
+                error(source.position(path, row_node), f"{what}应为 {len(columns)} 个数值的列表，如 [0, 0, 0]")
+            )
+            continue
+        optional_last = columns[-1].may_omit
+        if len(cells) != len(columns) and not (optional_last and len(cells) == len(columns) - 1):
+            expected = f"{len(columns)} 个" + (f"（或不含{columns[-1].label.zh}的 {len(columns) - 1} 个）" if optional_last else "")
+            order = "、".join(c.label.zh for c in columns)
+            findings.append(
+                error(
+                    source.position(path, row_node),
+                    f"{what}有 {len(cells)} 个数值，应为 {expected}，依次为：{order}",
+                )
+            )
+            continue
+        for column, cell in zip(columns, cells):
+            key = cell_key(table.id, row.id, column.id)
+            positions[key] = source.position(path, cell)
+            value = source.read_number(cell, path, findings, column.type, f"{what}的“{column.label.zh}”")
+            if value is not None:
+                values[key] = value
+        if len(cells) < len(columns):
+            omitted.add(cell_key(table.id, row.id, columns[-1].id))
+
+
+def _fill_omitted(fmt: Format, values: dict[str, Number], omitted: set[str]) -> set[str]:
+    """Compute left-out totals with the rule that defines them (an equation whose left side is that column)."""
+    from .rules import rule_defining
+
+    computed = set()
+    for key in sorted(omitted):
+        table, row, column = key.split(".")
+        total = rule_defining(fmt, table, row, column, values)
+        if total is not None:
+            values[key] = total
+            computed.add(key)
+    return computed

@@ -1,0 +1,179 @@
+"""The rule engine: evaluates a format's consistency rules (勾稽关系) on reports.
+
+Rules are data (see generator/formats/*.yaml); this module knows three kinds of rule and nothing
+about particular rows or columns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .findings import Finding
+from .format import Format, Rule, Term, format_for_year, get_format
+from .report import Number, Report, cell_key
+
+LONG_SUM = 4  # sides with more terms than this are shown as their total
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One resolved summand: which report, which cell, with which sign."""
+
+    report: str
+    key: str
+    sign: int
+
+
+def check_report(report: Report, previous: Report | None = None) -> list[Finding]:
+    """Every rule of the report's format; `previous` is the same office's report of the year before."""
+    fmt = report.format
+    findings: list[Finding] = []
+    for rule in fmt.rules:
+        if rule.kind == "equation":
+            findings.extend(_check_equation(rule, fmt, report, previous))
+        elif rule.kind == "format_years":
+            findings.extend(_check_format_years(rule, fmt, report))
+        elif rule.kind == "mentions":
+            findings.extend(_check_mentions(rule, report))
+    return findings
+
+
+def _leaves(fmt: Format, table_id: str, name: str, axis: str, near_row: str | None = None) -> list[str]:
+    """Leaf ids under a row or column name (a group stands for its leaves)."""
+    table = fmt.tables[table_id]
+    if axis == "row":
+        for block in table.blocks:
+            if (row := block.find_row(name)) is not None:
+                return [leaf.id for leaf in row.leaves]
+        return []
+    blocks = [table.block_of(near_row)] if near_row else table.blocks
+    for block in blocks:
+        if block is not None and (column := block.find_column(name)) is not None:
+            return [leaf.id for leaf in column.leaves]
+    return []
+
+
+def members(fmt: Format, rule: Rule) -> list[str]:
+    """The columns (for_each column) or rows (for_each row) that an equation is checked for."""
+    if rule.members:
+        return list(rule.members)
+    table = fmt.tables[rule.table]
+    if rule.for_each == "column":
+        block = table.block_of(rule.left[0].row)
+        return [c.id for c in block.leaf_columns] if block else []
+    first = rule.left[0].column
+    return [row.id for block, row in table.row_entries() if block.find_column(first) is not None]
+
+
+def resolve(fmt: Format, rule: Rule, term: Term, member: str) -> list[Cell]:
+    if rule.for_each == "column":
+        rows, column = _leaves(fmt, rule.table, term.row, "row"), term.column or member
+        return [Cell(term.report, cell_key(rule.table, row, column), term.sign) for row in rows]
+    row = term.row or member
+    columns = _leaves(fmt, rule.table, term.column, "column", near_row=row)
+    return [Cell(term.report, cell_key(rule.table, row, column), term.sign) for column in columns]
+
+
+def _member_label(fmt: Format, rule: Rule, member: str) -> str:
+    table = fmt.tables[rule.table]
+    if rule.for_each == "column":
+        for block in table.blocks:
+            if (column := block.find_column(member)) is not None:
+                return f"{column.label.zh}列"
+        return member
+    block = table.block_of(member)
+    return f"“{block.find_row(member).label.zh}”行" if block else member
+
+
+def show(value: Number) -> str:
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return str(value)
+
+
+def _side(cells: list[Cell], values: list[Number]) -> tuple[Number, str]:
+    total = sum((v * c.sign for c, v in zip(cells, values)), 0)
+    if len(cells) > LONG_SUM:
+        return total, show(total)
+    text = ""
+    for index, (cell, value) in enumerate(zip(cells, values)):
+        if index:
+            text += " − " if cell.sign < 0 else " + "
+        elif cell.sign < 0:
+            text += "−"
+        text += show(value)
+    return total, text
+
+
+def _check_equation(rule: Rule, fmt: Format, report: Report, previous: Report | None) -> list[Finding]:
+    reports = {"this": report, "previous": previous}
+    findings = []
+    for member in members(fmt, rule):
+        left = [cell for term in rule.left for cell in resolve(fmt, rule, term, member)]
+        right = [cell for term in rule.right for cell in resolve(fmt, rule, term, member)]
+        cells = left + right
+        if not left or not right:
+            continue
+        if any(reports[c.report] is None or c.key not in reports[c.report].values for c in cells):
+            continue  # no previous report, or a cell this report's (or last year's) format lacks
+        left_values = [reports[c.report].values[c.key] for c in left]
+        right_values = [reports[c.report].values[c.key] for c in right]
+        left_total, left_text = _side(left, left_values)
+        right_total, right_text = _side(right, right_values)
+        if left_total == right_total:
+            continue
+        detail = f"{_member_label(fmt, rule, member)}：{left_text} ≠ {right_text}"
+        if rule.across_years:
+            detail += f"；上一年度见 {previous.path}"
+        message = f"{rule.message.zh}（{detail}）"
+        findings.append(Finding(report.position_of(left[0].key), rule.severity, message, rule.id))
+    return findings
+
+
+def _check_format_years(rule: Rule, fmt: Format, report: Report) -> list[Finding]:
+    if fmt.covers(report.year):
+        return []
+    expected = format_for_year(report.year)
+    fix = f'请改用 format: "{expected.id}"' if expected else '这一年度没有全国统一格式，请用 format: "legacy"'
+    message = f"{rule.message.zh}：{report.year} 年度的报告不适用“{fmt.title.zh}”（format: \"{fmt.id}\"）；{fix}"
+    return [Finding(report.position_of("format"), rule.severity, message, rule.id)]
+
+
+def _check_mentions(rule: Rule, report: Report) -> list[Finding]:
+    text = report.text(rule.section)
+    if any(word in text for word in rule.any_of):
+        return []
+    section = next(s for s in report.format.sections if s.id == rule.section)
+    message = f"{rule.message.zh}（如“本年度未收取信息处理费”），目前“{section.heading}”中没有提到“{rule.any_of[0]}”"
+    return [Finding(report.position_of(rule.section), rule.severity, message, rule.id)]
+
+
+def rule_defining(fmt: Format, table: str, row: str, column: str, values: dict[str, Number]) -> Number | None:
+    """The value of a cell computed from the equation whose left side is that cell's column (a total)."""
+    for rule in fmt.rules:
+        if rule.kind != "equation" or rule.table != table or rule.for_each != "row" or rule.across_years:
+            continue
+        if len(rule.left) != 1 or rule.left[0].column != column:
+            continue
+        cells = [cell for term in rule.right for cell in resolve(fmt, rule, term, row)]
+        if cells and all(c.key in values for c in cells):
+            return sum((values[c.key] * c.sign for c in cells), 0)
+    return None
+
+
+def headline_value(report: Report, headline_id: str) -> Number | None:
+    """A headline figure (new applications, lawsuits, ...) or None when the report's format lacks it."""
+    fmt = get_format(report.format_id)
+    for headline in fmt.headlines:
+        if headline.id != headline_id:
+            continue
+        total: Number = 0
+        for table, row, column in headline.terms:
+            for leaf in _leaves(fmt, table, row, "row"):
+                value = report.value(table, leaf, column)
+                if value is None:
+                    return None
+                total += value
+        return total
+    return None

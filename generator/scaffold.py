@@ -1,0 +1,116 @@
+"""Writing new report files from a format definition (`gongkai new`) and report values (`import`)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+
+from .format import Format
+from .report import PLACEHOLDER, Number, cell_key
+from .rules import show
+
+SCHEMA_FILE = "report.schema.json"  # written into content/, referenced from every report file
+NARRATIVE_HINTS = {
+    "preface": "本报告根据《中华人民共和国政府信息公开条例》编制，统计期限为{year}年1月1日至12月31日。",
+    "other": "本年度未收取信息处理费。",
+}
+
+
+def quoted(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def block_text(text: str, indent: str = "  ") -> str:
+    """A Markdown text as a YAML literal block (keeps line breaks exactly)."""
+    text = text.strip("\n")
+    if not text:
+        return '""'
+    lines = [indent + line if line.strip() else "" for line in text.split("\n")]
+    return "|-\n" + "\n".join(lines)
+
+
+def report_text(
+    fmt: Format,
+    office_name: str,
+    year: int,
+    *,
+    values: dict[str, Number] | None = None,
+    texts: dict[str, str] | None = None,
+    published: date | None = None,
+    source_url: str | None = None,
+    office_name_for_year: str | None = None,
+    schema_ref: str = f"../{SCHEMA_FILE}",
+    header_note: str = "",
+) -> str:
+    """A complete report file. Without values and texts: a scaffold with zeros and placeholders."""
+    values = values or {}
+    scaffold = texts is None
+    texts = texts if texts is not None else {}
+    out = [
+        f"# yaml-language-server: $schema={schema_ref}",
+        f"# {office_name} {year} 年政府信息公开工作年度报告",
+        f"# 格式：{fmt.title.zh}。表格中的数字没有就写 0；文字部分用 Markdown 书写（空一行分段，“## ”开头为小标题）。",
+    ]
+    if header_note:
+        out += [f"# {line}" for line in header_note.splitlines()]
+    out += [f'format: "{fmt.id}"', f"year: {year}"]
+    if published:
+        out.append(f"published: {published.isoformat()}  # 发布日期")
+    else:
+        out.append(f"# published: {year + 1}-01-20  # 发布日期：发布时填写")
+    if office_name_for_year:
+        out.append(f"office_name: {quoted(office_name_for_year)}  # 当年的机关名称（与现名不同时填写）")
+    if source_url:
+        out.append(f"source_url: {quoted(source_url)}  # 原文地址")
+    for section in fmt.sections:
+        if section.kind == "narrative":
+            text = texts.get(section.id, "")
+            if scaffold:
+                hint = NARRATIVE_HINTS.get(section.id, "").format(year=year)
+                text = hint if section.id == "preface" else PLACEHOLDER + hint
+            if not text and section.optional:
+                continue
+            out += ["", f"# {section.heading}", f"{section.id}: {block_text(text)}"]
+        else:
+            out += ["", f"# {section.heading}", *_table_lines(fmt, section.id, values, texts)]
+    return "\n".join(out) + "\n"
+
+
+def _table_lines(fmt: Format, table_id: str, values: dict[str, Number], texts: dict[str, str]) -> list[str]:
+    table = fmt.tables[table_id]
+    lines = [f"{table_id}:"]
+    intro = texts.get(f"{table_id}.intro", "")
+    if intro:
+        lines.append(f"  intro: {block_text(intro, '    ')}")
+    for block in table.blocks:
+        columns = block.leaf_columns
+        names = [c.label.zh + ("（可省略，自动计算）" if c.may_omit else "") for c in columns]
+        heading = f"{block.label.zh}：" if block.label else ""
+        lines.append(f"  # {heading}{'每行依次为 ' if len(columns) > 1 else '数值为 '}{'、'.join(names)}")
+        for row in block.leaf_rows:
+            cells = [values.get(cell_key(table_id, row.id, c.id), 0) for c in columns]
+            shown = [_number(v) for v in cells]
+            value = shown[0] if len(shown) == 1 else "[" + ", ".join(shown) + "]"
+            lines.append(f"  {row.id}: {value}  # {_row_path(block, row.id)}")
+    return lines
+
+
+def _number(value: Number) -> str:
+    return show(value) if isinstance(value, Decimal) else str(value)
+
+
+def _row_path(block, row_id: str) -> str:
+    """The row's label with its group labels, e.g. 三、本年度办理结果 / （三）不予公开 / 1.属于国家秘密."""
+
+    def walk(rows, trail):
+        for row in rows:
+            here = trail + [row.label.zh]
+            if row.id == row_id:
+                return here
+            found = walk(row.rows, here)
+            if found:
+                return found
+        return None
+
+    return " / ".join(walk(block.rows, []) or [row_id])

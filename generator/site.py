@@ -1,0 +1,240 @@
+"""The site on disk: site.yaml settings, offices (content/<office>/office.yaml) and their report files.
+
+Reports are read lazily, office by office, so that a site of 100,000 reports never has to sit in
+memory at once; cross-year rules only ever need an office's previous report.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from . import source
+from .findings import Finding, GongkaiError, Position, error, warning
+from .report import Report, read_report
+from .rules import check_report
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+REPORT_FILE = re.compile(r"^(\d{4})\.yaml$")
+
+# site.yaml: key -> (zh description, required, sub-keys for a mapping or None for text)
+CONTACT_KEYS = {"address": "地址", "phone": "电话", "email": "电子邮箱", "website": "网址"}
+SITE_KEYS: dict[str, tuple[str, bool, dict | None]] = {
+    "name": ("网站名称", True, None),
+    "base_url": ("网站地址，如 https://www.example.gov.cn/xxgk/", False, None),
+    "domain": ("网站域名（SiteDomain）", False, None),
+    "site_id_code": ("网站标识码（SiteIDCode）", False, None),
+    "organiser": ("主办单位", False, None),
+    "icp": ("ICP备案号", False, None),
+    "police_record": ("公安机关备案号", False, None),
+    "contact": ("联系方式", False, CONTACT_KEYS),
+    "accessibility": (
+        "无障碍声明",
+        False,
+        {"contact": "获取无障碍版本的联系方式", "limitations": "已知的局限", "reviewed": "最近一次评估日期"},
+    ),
+}
+OFFICE_KINDS = {"政府": "本级政府", "部门": "政府部门", "乡镇街道": "乡镇人民政府或街道办事处", "其他": "其他机关单位"}
+OFFICE_KEYS: dict[str, tuple[str, bool, dict | None]] = {
+    "name": ("机关名称", True, None),
+    "full_name": ("机关全称", False, None),
+    "parent": ("上级机关的目录名（slug）", False, None),
+    "kind": ("机关类型：" + "、".join(OFFICE_KINDS), False, None),
+    "contact": ("联系方式", False, CONTACT_KEYS),
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    name: str
+    base_url: str = ""
+    domain: str = ""
+    site_id_code: str = ""
+    organiser: str = ""
+    icp: str = ""
+    police_record: str = ""
+    contact: dict[str, str] = field(default_factory=dict, hash=False)
+    accessibility: dict[str, str] = field(default_factory=dict, hash=False)
+
+
+@dataclass(frozen=True)
+class Office:
+    slug: str
+    name: str
+    path: str
+    full_name: str = ""
+    parent: str = ""
+    kind: str = ""
+    contact: dict[str, str] = field(default_factory=dict, hash=False)
+    report_files: tuple[tuple[int, Path], ...] = ()  # (year, file), sorted by year
+
+
+@dataclass(frozen=True)
+class Site:
+    root: Path
+    settings: Settings
+    offices: dict[str, Office] = field(hash=False)  # by slug, sorted
+
+    def display(self, file: Path) -> str:
+        return display_path(file)
+
+    def children(self, slug: str) -> list[Office]:
+        return [o for o in self.offices.values() if o.parent == slug]
+
+    @property
+    def report_count(self) -> int:
+        return sum(len(o.report_files) for o in self.offices.values())
+
+
+def display_path(file: Path) -> str:
+    """A path as users should see it in messages: relative to the current folder when inside it."""
+    try:
+        return os.path.relpath(file)
+    except ValueError:  # another drive on Windows
+        return str(file)
+
+
+def _read_mapping(file: Path, keys: dict, what: str) -> tuple[dict, list[Finding]]:
+    path = display_path(file)
+    node, findings = source.load_file(file, path)
+    if node is None:
+        return {}, findings + [error(Position(path, 1, 1), f"{what}是空的")]
+    return _mapping(node, path, keys, what, findings), findings
+
+
+def _mapping(node, path: str, keys: dict, what: str, findings: list[Finding]) -> dict:
+    reader = source.MappingReader(node, path, findings, what)
+    if not reader.ok:
+        return {}
+    reader.reject_unknown({k: (v[0] if isinstance(v, tuple) else v) for k, v in keys.items()}, what)
+    data: dict = {"_positions": {k: reader.key_position(k) for k in reader.items}}
+    for key, spec in keys.items():
+        description, required, sub = spec if isinstance(spec, tuple) else (spec, False, None)
+        value = reader.require(key, description, f"请加一行 {key}: …") if required else reader.get(key)
+        if value is None:
+            continue
+        if sub is not None:
+            nested = _mapping(value, path, sub, f"{what}的 {key}", findings)
+            nested.pop("_positions", None)
+            data[key] = nested
+        else:
+            text = source.read_text(value, path, findings, f"{description}（{key}）")
+            if text is not None:
+                data[key] = text.strip()
+    return data
+
+
+def read_settings(root: Path) -> tuple[Settings, list[Finding]]:
+    file = root / "site.yaml"
+    if not file.exists():
+        raise GongkaiError(
+            error(Position(display_path(file)), "找不到 site.yaml：请在站点目录中运行，或指定站点目录，如 gongkai check mysite")
+        )
+    data, findings = _read_mapping(file, SITE_KEYS, "site.yaml")
+    data.pop("_positions", None)
+    return Settings(**{"name": "", **data}), findings
+
+
+def read_office(folder: Path) -> tuple[Office | None, list[Finding]]:
+    slug = folder.name
+    file = folder / "office.yaml"
+    path = display_path(file)
+    findings: list[Finding] = []
+    if not SLUG.match(slug):
+        findings.append(
+            error(
+                Position(display_path(folder)),
+                f"机关目录名“{slug}”不合规：只能用小写字母、数字和连字符（如 hehualu 或 hehualu-street）；请改名",
+            )
+        )
+        return None, findings
+    if not file.exists():
+        findings.append(error(Position(path), f"缺少 {path}：请写明机关名称（name: …），或用 gongkai new {slug} <年度> 生成"))
+        return None, findings
+    data, more = _read_mapping(file, OFFICE_KEYS, "office.yaml")
+    findings += more
+    positions = data.pop("_positions", {})
+    if data.get("kind") and data["kind"] not in OFFICE_KINDS:
+        findings.append(
+            error(positions.get("kind", Position(path)), f"机关类型“{data['kind']}”无效；可选：{'、'.join(OFFICE_KINDS)}")
+        )
+    if data.get("parent") and not SLUG.match(data["parent"]):
+        findings.append(error(positions["parent"], f"上级机关“{data['parent']}”应为另一个机关的目录名（slug）"))
+    reports = []
+    for entry in sorted(folder.iterdir()):
+        match = REPORT_FILE.match(entry.name)
+        if match:
+            reports.append((int(match.group(1)), entry))
+        elif entry.name != "office.yaml" and not entry.name.startswith("."):
+            hint = "年度报告文件应命名为“年度.yaml”，如 2023.yaml" if entry.suffix in (".yaml", ".yml") else "请移出 content 目录"
+            findings.append(warning(Position(display_path(entry)), f"已忽略 {entry.name}：{hint}"))
+    if any(f.severity == "error" for f in findings):
+        return None, findings
+    office = Office(slug=slug, path=path, report_files=tuple(reports), **{"name": "", **data})
+    return office, findings
+
+
+def load_site(root: Path) -> tuple[Site, list[Finding]]:
+    """site.yaml and every office; reports are not read yet (see read_reports)."""
+    root = Path(root)
+    if not root.is_dir():
+        raise GongkaiError(f"找不到站点目录 {root}")
+    settings, findings = read_settings(root)
+    offices: dict[str, Office] = {}
+    content = root / "content"
+    if not content.is_dir():
+        findings.append(error(Position(display_path(content)), "找不到 content 目录：请创建它，或用 gongkai new <机关> <年度> 生成第一份报告"))
+    else:
+        for folder in sorted(p for p in content.iterdir() if p.is_dir() and not p.name.startswith(".")):
+            office, more = read_office(folder)
+            findings += more
+            if office is not None:
+                offices[office.slug] = office
+    for office in offices.values():
+        if office.parent and office.parent not in offices:
+            findings.append(
+                error(
+                    Position(office.path, 1, 1),
+                    f"上级机关“{office.parent}”不存在：content/{office.parent}/office.yaml 没有找到；请改正 parent 或删除这一行",
+                )
+            )
+        elif office.parent and _has_cycle(office.slug, offices):
+            findings.append(error(Position(office.path, 1, 1), f"上级机关关系出现循环（{office.slug} → … → {office.slug}）；请改正 parent"))
+    return Site(root=root, settings=settings, offices=offices), findings
+
+
+def _has_cycle(slug: str, offices: dict[str, Office]) -> bool:
+    seen = set()
+    while slug in offices and offices[slug].parent:
+        if slug in seen:
+            return True
+        seen.add(slug)
+        slug = offices[slug].parent
+    return False
+
+
+def read_reports(office: Office) -> Iterator[tuple[Report | None, list[Finding]]]:
+    """Each report of an office in year order, checked: reading findings and rule findings together."""
+    previous: Report | None = None
+    for year, file in office.report_files:
+        report, findings = read_report(file, display_path(file), office.slug)
+        if report is not None:
+            prior = previous if previous is not None and previous.year == report.year - 1 else None
+            findings = findings + check_report(report, prior)
+        yield report, findings
+        previous = report
+
+
+def check_site(root: Path) -> tuple[Site, int, list[Finding]]:
+    """Read and check everything; returns the site, how many reports were read, and all findings."""
+    site, findings = load_site(root)
+    count = 0
+    for office in site.offices.values():
+        for _, more in read_reports(office):
+            count += 1
+            findings += more
+    return site, count, findings
+

@@ -1,0 +1,282 @@
+"""Reading YAML files while keeping the source position of every value.
+
+PyYAML's constructors lose positions and quietly accept what a clerk did not mean (a duplicate key
+keeps the last value, `no` becomes false, `0755` an octal number). We compose the node tree instead
+(with libyaml's C parser when available) and convert nodes ourselves, reporting each surprise as a
+positioned finding.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import yaml
+
+from .findings import Finding, GongkaiError, Position, error, warning
+
+try:
+    from yaml import CSafeLoader as Loader
+
+    LIBYAML = True
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as Loader
+
+    LIBYAML = False
+
+INT_TAG = "tag:yaml.org,2002:int"
+FLOAT_TAG = "tag:yaml.org,2002:float"
+STR_TAG = "tag:yaml.org,2002:str"
+BOOL_TAG = "tag:yaml.org,2002:bool"
+NULL_TAG = "tag:yaml.org,2002:null"
+TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+
+FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．－，", "0123456789.-,")
+CHINESE_NUMERAL = re.compile(r"^[零〇一二三四五六七八九十百千万两]+$")
+
+
+def position(path: str, node: yaml.Node) -> Position:
+    mark = node.start_mark
+    return Position(path, mark.line + 1, mark.column + 1)
+
+
+def decode(data: bytes, path: str) -> tuple[str, list[Finding]]:
+    """Decode a content file: UTF-8 (a BOM is fine); GB18030 from Windows tools is read with a warning."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+    where = Position(path, line, column)
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise GongkaiError(
+            error(where, "文件不是 UTF-8 编码，也不是 GB18030/GBK 编码，无法读取；请在编辑器中以 UTF-8 编码另存此文件")
+        ) from None
+    note = (
+        "文件不是 UTF-8 编码，已按 GB18030（GBK）编码读取；请将文件另存为 UTF-8 编码"
+        f"（记事本“另存为”选 UTF-8，或运行 iconv -f GB18030 -t UTF-8 {path} -o {path}.utf8 后替换原文件）"
+    )
+    return text, [warning(where, note)]
+
+
+def parse(text: str, path: str) -> yaml.Node | None:
+    """Compose a YAML document into nodes; a syntax error becomes a positioned finding."""
+    try:
+        return yaml.compose(text, Loader=Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = Position(path, mark.line + 1, mark.column + 1) if mark else Position(path)
+        raise GongkaiError(error(where, f"YAML 语法错误：{_yaml_problem(exc)}；请检查这一行的缩进、冒号和引号")) from None
+    except yaml.YAMLError as exc:
+        raise GongkaiError(error(Position(path), f"YAML 语法错误：{exc}")) from None
+
+
+def _yaml_problem(exc: yaml.MarkedYAMLError) -> str:
+    problem = exc.problem or ""
+    known = {
+        "mapping values are not allowed here": "此处不能出现冒号加空格（文字中含“: ”时请给整段文字加引号）",
+        "could not find expected ':'": "缺少冒号",
+        "found character '\\t' that cannot start any token": "不能用 Tab 缩进，请改用空格",
+        "found unexpected end of stream": "引号没有闭合",
+        "found undefined alias": "使用了未定义的别名",
+    }
+    for english, chinese in known.items():
+        if problem.startswith(english):
+            return chinese
+    if "expected <block end>" in problem or "did not find expected key" in (exc.context or ""):
+        return "缩进不一致"
+    return problem or str(exc)
+
+
+def load_file(file: Path, path: str) -> tuple[yaml.Node | None, list[Finding]]:
+    """Read and compose one YAML file; findings carry `path` as the file name users see."""
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise GongkaiError(error(Position(path), f"无法读取文件：{exc.strerror}")) from None
+    text, findings = decode(data, path)
+    return parse(text, path), findings
+
+
+class MappingReader:
+    """Reads the keys of one YAML mapping: reports duplicates, unknown and missing keys."""
+
+    def __init__(self, node: yaml.Node, path: str, findings: list[Finding], what: str):
+        self.path = path
+        self.findings = findings
+        self.node = node
+        self.items: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        if not isinstance(node, yaml.MappingNode):
+            findings.append(error(position(path, node), f"{what}应为“键: 值”的映射，这里是{describe(node)}"))
+            return
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if not isinstance(key, str):
+                findings.append(error(position(path, key_node), "键应为文字"))
+                continue
+            if key in self.items:
+                first = position(path, self.items[key][0])
+                findings.append(
+                    error(
+                        position(path, key_node),
+                        f"键“{key}”重复出现（第一次在第 {first.line} 行）；YAML 只会保留最后一个值，请删除多余的一个",
+                    )
+                )
+                continue
+            self.items[key] = (key_node, value_node)
+
+    @property
+    def ok(self) -> bool:
+        return isinstance(self.node, yaml.MappingNode)
+
+    def get(self, key: str) -> yaml.Node | None:
+        item = self.items.get(key)
+        return item[1] if item else None
+
+    def key_position(self, key: str) -> Position:
+        item = self.items.get(key)
+        return position(self.path, item[0]) if item else position(self.path, self.node)
+
+    def require(self, key: str, what: str, hint: str) -> yaml.Node | None:
+        node = self.get(key)
+        if node is None and self.ok:
+            self.findings.append(error(position(self.path, self.node), f"缺少必填项“{key}”（{what}）；{hint}"))
+        return node
+
+    def reject_unknown(self, allowed: dict[str, str], where: str) -> None:
+        """Report keys not in `allowed` (key -> zh description) with a did-you-mean suggestion."""
+        for key, (key_node, _) in self.items.items():
+            if key in allowed:
+                continue
+            hint = suggest(key, allowed)
+            self.findings.append(error(position(self.path, key_node), f"{where}中没有“{key}”这一项{hint}"))
+
+
+def suggest(key: str, allowed: dict[str, str]) -> str:
+    """A did-you-mean hint: by spelling of the key, or by its Chinese description."""
+    for name, description in allowed.items():
+        if key and (key == description or key in description.split("/")):
+            return f"；“{key}”应写作“{name}”"
+    close = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.6)
+    if close:
+        return f"；是否想写“{close[0]}”（{allowed[close[0]]}）？"
+    close = difflib.get_close_matches(key, list(allowed.values()), n=1, cutoff=0.5)
+    if close:
+        name = next(k for k, v in allowed.items() if v == close[0])
+        return f"；是否想写“{name}”（{close[0]}）？"
+    return "；请删除或改正这个键"
+
+
+def describe(node: yaml.Node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "一个映射"
+    if isinstance(node, yaml.SequenceNode):
+        return "一个列表"
+    if node.tag == NULL_TAG:
+        return "空值"
+    return f"“{node.value}”"
+
+
+def _plain(node: yaml.Node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.style in (None, "")
+
+
+def read_text(node: yaml.Node, path: str, findings: list[Finding], what: str) -> str | None:
+    """A text value. YAML 1.1 would turn plain `no`, `on`, `null` into non-text: we keep the words."""
+    if not isinstance(node, yaml.ScalarNode):
+        findings.append(error(position(path, node), f"{what}应为一段文字，这里是{describe(node)}"))
+        return None
+    if _plain(node) and node.tag in (BOOL_TAG, NULL_TAG) and node.value not in ("", "~"):
+        findings.append(
+            warning(
+                position(path, node),
+                f"{what}“{node.value}”在 YAML 中会被读成{'是/否' if node.tag == BOOL_TAG else '空值'}而不是文字；"
+                f"已按文字读取，请加引号写成 \"{node.value}\"",
+            )
+        )
+    if node.tag == NULL_TAG and _plain(node) and node.value in ("", "~", "null", "Null", "NULL"):
+        return ""
+    return node.value
+
+
+def read_year(node: yaml.Node, path: str, findings: list[Finding]) -> int | None:
+    if isinstance(node, yaml.ScalarNode) and re.fullmatch(r"(19|20)\d\d", node.value.strip()):
+        return int(node.value)
+    findings.append(error(position(path, node), f"年度应为四位数字的年份，如 2023；这里是{describe(node)}"))
+    return None
+
+
+def read_date(node: yaml.Node, path: str, findings: list[Finding], what: str) -> date | None:
+    value = node.value.strip() if isinstance(node, yaml.ScalarNode) else ""
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", value) or re.fullmatch(
+        r"(\d{4})年(\d{1,2})月(\d{1,2})日", value
+    )
+    if match:
+        try:
+            return date(*map(int, match.groups()))
+        except ValueError:
+            pass
+    findings.append(error(position(path, node), f"{what}应为日期，写成 2024-01-20；这里是{describe(node)}"))
+    return None
+
+
+def read_number(node: yaml.Node, path: str, findings: list[Finding], value_type: str, what: str):
+    """A table cell: count (int >= 0), signed_count (int) or amount (Decimal >= 0, in 万元)."""
+    where = position(path, node)
+    if not isinstance(node, yaml.ScalarNode):
+        findings.append(error(where, f"{what}应为一个数字，这里是{describe(node)}"))
+        return None
+    raw = node.value.strip()
+    fix = "没有就写 0" if value_type != "amount" else "没有就写 0，金额以万元为单位，如 9116.36"
+    if node.tag == NULL_TAG or raw == "":
+        findings.append(error(where, f"{what}缺少数值；{fix}"))
+        return None
+    if not _plain(node):
+        findings.append(error(where, f"{what}“{raw}”是带引号的文字；数值请直接写数字，不加引号"))
+        return None
+    if CHINESE_NUMERAL.match(raw):
+        findings.append(error(where, f"{what}“{raw}”是汉字数字；请写成阿拉伯数字"))
+        return None
+    if raw != raw.translate(FULLWIDTH_DIGITS):
+        findings.append(error(where, f"{what}“{raw}”含全角字符；请改为半角数字 {raw.translate(FULLWIDTH_DIGITS)}"))
+        return None
+    if value_type == "amount":
+        return _read_amount(raw, where, findings, what)
+    if node.tag == INT_TAG and re.fullmatch(r"0\d+", raw):
+        findings.append(
+            error(where, f"{what}“{raw}”以 0 开头，YAML 会把它当作八进制数；请去掉开头的 0，写成 {int(raw)}")
+        )
+        return None
+    if not re.fullmatch(r"[-+]?\d+", raw):
+        if re.fullmatch(r"[-+]?\d+\.\d*|[-+]?\d[\d,]*", raw):
+            findings.append(error(where, f"{what}“{raw}”不是整数；件数只能是 0 或正整数"))
+        else:
+            findings.append(error(where, f"{what}“{raw}”不是数字；请写阿拉伯数字，{fix}"))
+        return None
+    value = int(raw)
+    if value < 0 and value_type == "count":
+        findings.append(error(where, f"{what}“{raw}”是负数；件数只能是 0 或正整数"))
+        return None
+    return value
+
+
+def _read_amount(raw: str, where: Position, findings: list[Finding], what: str) -> Decimal | None:
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        findings.append(error(where, f"{what}“{raw}”不是金额；请写以万元为单位的数字，如 9116.36"))
+        return None
+    if not value.is_finite() or value < 0:
+        findings.append(error(where, f"{what}“{raw}”不是有效金额；金额应为 0 或正数，以万元为单位"))
+        return None
+    if value.as_tuple().exponent < -4:
+        findings.append(error(where, f"{what}“{raw}”小数位过多；以万元为单位时最多保留 4 位小数"))
+        return None
+    return value
