@@ -31,6 +31,7 @@ class Column:
     label: Label
     type: str = "count"
     may_omit: bool = False  # the value may be left out of a row and is then computed by its rule
+    unit: str = ""  # for amounts: the unit the value is in, e.g. 万元
     columns: tuple[Column, ...] = ()  # sub-columns: this column is a group heading
 
     @property
@@ -213,6 +214,7 @@ def _column(data) -> Column:
         label=_label(data["label"]),
         type=data.get("type", "count"),
         may_omit=data.get("may_omit", False),
+        unit=data.get("unit", ""),
         columns=tuple(_column(c) for c in data.get("columns", ())),
     )
 
@@ -270,7 +272,9 @@ def _rule(data) -> Rule:
 def load_format(path: Path) -> Format:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     sections = tuple(
-        Section(id=s["id"], number=s["number"], label=_label(s["label"]), kind=s["kind"], optional=s.get("optional", False))
+        Section(
+            id=s["id"], number=s["number"], label=_label(s["label"]), kind=s["kind"], optional=s.get("optional", False)
+        )
         for s in data["sections"]
     )
     by_id = {s.id: s for s in sections}

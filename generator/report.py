@@ -124,7 +124,10 @@ def read_report(file: Path, path: str, office: str) -> tuple[Report | None, list
             if not section.optional:
                 hint = "没有内容时写“无”" if section.kind == "narrative" else "可用 gongkai new 生成完整的表格"
                 findings.append(
-                    error(Position(path, 1, 1), f"缺少第{section.number}部分“{section.label.zh}”（键 {section.id}）；{hint}")
+                    error(
+                        Position(path, 1, 1),
+                        f"缺少第{section.number}部分“{section.label.zh}”（键 {section.id}）；{hint}",
+                    )
                 )
             continue
         if section.kind == "narrative":
@@ -181,7 +184,7 @@ def _read_table(table: Table, node, path, findings, texts, values, omitted, posi
     if not reader.ok:
         return
     allowed = {INTRO_KEY: "表前说明文字"}
-    for block, row in table.row_entries():
+    for _, row in table.row_entries():
         allowed[row.id] = row.label.zh
     reader.reject_unknown(allowed, f"第{section.number}部分")
     if (intro := reader.get(INTRO_KEY)) is not None:
@@ -212,7 +215,9 @@ def _read_table(table: Table, node, path, findings, texts, values, omitted, posi
             continue
         optional_last = columns[-1].may_omit
         if len(cells) != len(columns) and not (optional_last and len(cells) == len(columns) - 1):
-            expected = f"{len(columns)} 个" + (f"（或不含{columns[-1].label.zh}的 {len(columns) - 1} 个）" if optional_last else "")
+            expected = f"{len(columns)} 个" + (
+                f"（或不含{columns[-1].label.zh}的 {len(columns) - 1} 个）" if optional_last else ""
+            )
             order = "、".join(c.label.zh for c in columns)
             findings.append(
                 error(

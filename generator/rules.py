@@ -13,7 +13,7 @@ from .findings import Finding
 from .format import Format, Rule, Term, format_for_year, get_format
 from .report import Number, Report, cell_key
 
-LONG_SUM = 4  # sides with more terms than this are shown as their total
+LONG_SUM = 7  # sides with more terms than this are shown as their total
 
 
 @dataclass(frozen=True)
@@ -88,8 +88,13 @@ def _member_label(fmt: Format, rule: Rule, member: str) -> str:
 
 def show(value: Number) -> str:
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
+        value = value.normalize()
+        return format(value, "f")
     return str(value)
+
+
+def _summand(value: Number) -> str:
+    return f"({show(value).replace('-', '−')})" if value < 0 else show(value)
 
 
 def _side(cells: list[Cell], values: list[Number]) -> tuple[Number, str]:
@@ -102,7 +107,7 @@ def _side(cells: list[Cell], values: list[Number]) -> tuple[Number, str]:
             text += " − " if cell.sign < 0 else " + "
         elif cell.sign < 0:
             text += "−"
-        text += show(value)
+        text += _summand(value)
     return total, text
 
 
@@ -136,7 +141,7 @@ def _check_format_years(rule: Rule, fmt: Format, report: Report) -> list[Finding
         return []
     expected = format_for_year(report.year)
     fix = f'请改用 format: "{expected.id}"' if expected else '这一年度没有全国统一格式，请用 format: "legacy"'
-    message = f"{rule.message.zh}：{report.year} 年度的报告不适用“{fmt.title.zh}”（format: \"{fmt.id}\"）；{fix}"
+    message = f'{rule.message.zh}：{report.year} 年度的报告不适用“{fmt.title.zh}”（format: "{fmt.id}"）；{fix}'
     return [Finding(report.position_of("format"), rule.severity, message, rule.id)]
 
 

@@ -26,7 +26,11 @@ def _row_schema(label: str, columns: tuple[Column, ...]) -> dict:
     cells = [_cell(c) for c in columns]
     names = "、".join(c.label.zh for c in columns)
     if len(columns) == 1:
-        return {"title": label, "description": f"{columns[0].label.zh}", "anyOf": [cells[0], {"type": "array", "items": cells, "minItems": 1, "maxItems": 1}]}
+        return {
+            "title": label,
+            "description": f"{columns[0].label.zh}",
+            "anyOf": [cells[0], {"type": "array", "items": cells, "minItems": 1, "maxItems": 1}],
+        }
     minimum = len(columns) - 1 if columns[-1].may_omit else len(columns)
     return {
         "title": label,
@@ -66,7 +70,12 @@ def _common_properties(format_ids: list[str]) -> dict:
     return {
         "format": {"title": REPORT_KEYS["format"], "enum": format_ids},
         "year": {"title": REPORT_KEYS["year"], "type": "integer", "minimum": 1990, "maximum": 2100},
-        "published": {"title": REPORT_KEYS["published"], "type": "string", "format": "date", "description": "如 2024-01-20"},
+        "published": {
+            "title": REPORT_KEYS["published"],
+            "type": "string",
+            "format": "date",
+            "description": "如 2024-01-20",
+        },
         "office_name": {"title": REPORT_KEYS["office_name"], "type": "string"},
         "source_url": {"title": REPORT_KEYS["source_url"], "type": "string"},
     }

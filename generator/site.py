@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 from . import source
 from .findings import Finding, GongkaiError, Position, error, warning
@@ -92,9 +92,10 @@ class Site:
 def display_path(file: Path) -> str:
     """A path as users should see it in messages: relative to the current folder when inside it."""
     try:
-        return os.path.relpath(file)
+        relative = os.path.relpath(file)
     except ValueError:  # another drive on Windows
         return str(file)
+    return str(Path(file).resolve()) if relative.startswith("..") else relative
 
 
 def _read_mapping(file: Path, keys: dict, what: str) -> tuple[dict, list[Finding]]:
@@ -110,7 +111,7 @@ def _mapping(node, path: str, keys: dict, what: str, findings: list[Finding]) ->
     if not reader.ok:
         return {}
     reader.reject_unknown({k: (v[0] if isinstance(v, tuple) else v) for k, v in keys.items()}, what)
-    data: dict = {"_positions": {k: reader.key_position(k) for k in reader.items}}
+    data: dict = {"_positions": {k: source.position(path, v) for k, (_, v) in reader.items.items()}}
     for key, spec in keys.items():
         description, required, sub = spec if isinstance(spec, tuple) else (spec, False, None)
         value = reader.require(key, description, f"请加一行 {key}: …") if required else reader.get(key)
@@ -131,7 +132,10 @@ def read_settings(root: Path) -> tuple[Settings, list[Finding]]:
     file = root / "site.yaml"
     if not file.exists():
         raise GongkaiError(
-            error(Position(display_path(file)), "找不到 site.yaml：请在站点目录中运行，或指定站点目录，如 gongkai check mysite")
+            error(
+                Position(display_path(file)),
+                "找不到 site.yaml：请在站点目录中运行，或指定站点目录，如 gongkai check mysite",
+            )
         )
     data, findings = _read_mapping(file, SITE_KEYS, "site.yaml")
     data.pop("_positions", None)
@@ -152,14 +156,18 @@ def read_office(folder: Path) -> tuple[Office | None, list[Finding]]:
         )
         return None, findings
     if not file.exists():
-        findings.append(error(Position(path), f"缺少 {path}：请写明机关名称（name: …），或用 gongkai new {slug} <年度> 生成"))
+        findings.append(
+            error(Position(path), f"缺少 {path}：请写明机关名称（name: …），或用 gongkai new {slug} <年度> 生成")
+        )
         return None, findings
     data, more = _read_mapping(file, OFFICE_KEYS, "office.yaml")
     findings += more
     positions = data.pop("_positions", {})
     if data.get("kind") and data["kind"] not in OFFICE_KINDS:
         findings.append(
-            error(positions.get("kind", Position(path)), f"机关类型“{data['kind']}”无效；可选：{'、'.join(OFFICE_KINDS)}")
+            error(
+                positions.get("kind", Position(path)), f"机关类型“{data['kind']}”无效；可选：{'、'.join(OFFICE_KINDS)}"
+            )
         )
     if data.get("parent") and not SLUG.match(data["parent"]):
         findings.append(error(positions["parent"], f"上级机关“{data['parent']}”应为另一个机关的目录名（slug）"))
@@ -169,10 +177,14 @@ def read_office(folder: Path) -> tuple[Office | None, list[Finding]]:
         if match:
             reports.append((int(match.group(1)), entry))
         elif entry.name != "office.yaml" and not entry.name.startswith("."):
-            hint = "年度报告文件应命名为“年度.yaml”，如 2023.yaml" if entry.suffix in (".yaml", ".yml") else "请移出 content 目录"
+            hint = (
+                "年度报告文件应命名为“年度.yaml”，如 2023.yaml"
+                if entry.suffix in (".yaml", ".yml")
+                else "请移出 content 目录"
+            )
             findings.append(warning(Position(display_path(entry)), f"已忽略 {entry.name}：{hint}"))
-    if any(f.severity == "error" for f in findings):
-        return None, findings
+    if not data.get("name"):
+        return None, findings  # reported as a missing key; without a name there is nothing to show
     office = Office(slug=slug, path=path, report_files=tuple(reports), **{"name": "", **data})
     return office, findings
 
@@ -186,7 +198,12 @@ def load_site(root: Path) -> tuple[Site, list[Finding]]:
     offices: dict[str, Office] = {}
     content = root / "content"
     if not content.is_dir():
-        findings.append(error(Position(display_path(content)), "找不到 content 目录：请创建它，或用 gongkai new <机关> <年度> 生成第一份报告"))
+        findings.append(
+            error(
+                Position(display_path(content)),
+                "找不到 content 目录：请创建它，或用 gongkai new <机关> <年度> 生成第一份报告",
+            )
+        )
     else:
         for folder in sorted(p for p in content.iterdir() if p.is_dir() and not p.name.startswith(".")):
             office, more = read_office(folder)
@@ -202,7 +219,12 @@ def load_site(root: Path) -> tuple[Site, list[Finding]]:
                 )
             )
         elif office.parent and _has_cycle(office.slug, offices):
-            findings.append(error(Position(office.path, 1, 1), f"上级机关关系出现循环（{office.slug} → … → {office.slug}）；请改正 parent"))
+            findings.append(
+                error(
+                    Position(office.path, 1, 1),
+                    f"上级机关关系出现循环（{office.slug} → … → {office.slug}）；请改正 parent",
+                )
+            )
     return Site(root=root, settings=settings, offices=offices), findings
 
 
@@ -219,7 +241,7 @@ def _has_cycle(slug: str, offices: dict[str, Office]) -> bool:
 def read_reports(office: Office) -> Iterator[tuple[Report | None, list[Finding]]]:
     """Each report of an office in year order, checked: reading findings and rule findings together."""
     previous: Report | None = None
-    for year, file in office.report_files:
+    for _, file in office.report_files:
         report, findings = read_report(file, display_path(file), office.slug)
         if report is not None:
             prior = previous if previous is not None and previous.year == report.year - 1 else None
@@ -237,4 +259,3 @@ def check_site(root: Path) -> tuple[Site, int, list[Finding]]:
             count += 1
             findings += more
     return site, count, findings
-

@@ -73,9 +73,17 @@ def parse(text: str, path: str) -> yaml.Node | None:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = Position(path, mark.line + 1, mark.column + 1) if mark else Position(path)
-        raise GongkaiError(error(where, f"YAML 语法错误：{_yaml_problem(exc)}；请检查这一行的缩进、冒号和引号")) from None
+        line = text.split("\n")[mark.line] if mark is not None and mark.line < text.count("\n") + 1 else ""
+        tab = mark is not None and line[mark.column : mark.column + 1] == "\t"
+        problem = "不能用 Tab 缩进或对齐，请改用空格" if tab else _yaml_problem(exc)
+        raise GongkaiError(error(where, f"YAML 语法错误：{problem}；请检查这一行的缩进、冒号和引号")) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        message = f"文件中有不允许的控制字符 U+{exc.character:04X}（通常是从别处粘贴带来的）；请删除它"
+        raise GongkaiError(error(Position(path, line, column), message)) from None
     except yaml.YAMLError as exc:
-        raise GongkaiError(error(Position(path), f"YAML 语法错误：{exc}")) from None
+        raise GongkaiError(error(Position(path, 1, 1), f"YAML 语法错误：{exc}")) from None
 
 
 def _yaml_problem(exc: yaml.MarkedYAMLError) -> str:
@@ -86,6 +94,7 @@ def _yaml_problem(exc: yaml.MarkedYAMLError) -> str:
         "found character '\\t' that cannot start any token": "不能用 Tab 缩进，请改用空格",
         "found unexpected end of stream": "引号没有闭合",
         "found undefined alias": "使用了未定义的别名",
+        "did not find expected node content": "此处缺少值（例如列表中两个逗号之间是空的，没有数据请写 0）",
     }
     for english, chinese in known.items():
         if problem.startswith(english):
@@ -193,15 +202,15 @@ def read_text(node: yaml.Node, path: str, findings: list[Finding], what: str) ->
     if not isinstance(node, yaml.ScalarNode):
         findings.append(error(position(path, node), f"{what}应为一段文字，这里是{describe(node)}"))
         return None
-    if _plain(node) and node.tag in (BOOL_TAG, NULL_TAG) and node.value not in ("", "~"):
+    surprise = {BOOL_TAG: "是/否", NULL_TAG: "空值", TIMESTAMP_TAG: "日期"}.get(node.tag)
+    if _plain(node) and surprise and node.value not in ("", "~"):
         findings.append(
             warning(
                 position(path, node),
-                f"{what}“{node.value}”在 YAML 中会被读成{'是/否' if node.tag == BOOL_TAG else '空值'}而不是文字；"
-                f"已按文字读取，请加引号写成 \"{node.value}\"",
+                f'{what}“{node.value}”在 YAML 中会被读成{surprise}而不是文字；已按文字读取，请加引号写成 "{node.value}"',
             )
         )
-    if node.tag == NULL_TAG and _plain(node) and node.value in ("", "~", "null", "Null", "NULL"):
+    if node.tag == NULL_TAG and _plain(node) and node.value in ("", "~"):
         return ""
     return node.value
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -47,7 +48,8 @@ def cli(capsys, monkeypatch):
 
 def run_process(*args: str, cwd: Path) -> Result:
     """Run `python -m generator ARGS...` as a real process (for end-to-end tests)."""
-    done = subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True, env=env)
     return Result(done.returncode, done.stdout, done.stderr)
 
 

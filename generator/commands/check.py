@@ -11,7 +11,9 @@ from ..site import check_site
 
 def add_arguments(parser) -> None:
     parser.add_argument("site", nargs="?", default=".", help="站点目录（默认：当前目录）")
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="输出格式：text 或 json（供 CI 工具使用）")
+    parser.add_argument(
+        "--format", choices=("text", "json"), default="text", help="输出格式：text 或 json（供 CI 工具使用）"
+    )
 
 
 def run(args) -> int:
@@ -23,5 +25,7 @@ def run(args) -> int:
     else:
         for finding in findings:
             print(finding)
-        print(f"检查了 {len(site.offices)} 个机关的 {reports} 份报告：{errors} 个错误，{warnings} 个警告", file=sys.stdout)
+        print(
+            f"检查了 {len(site.offices)} 个机关的 {reports} 份报告：{errors} 个错误，{warnings} 个警告", file=sys.stdout
+        )
     return 1 if errors else 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..files import write_new, write_generated
+from ..files import write_generated, write_new
 from ..findings import GongkaiError
 from ..format import format_for_year, get_format
 from ..report import read_report
@@ -30,10 +30,14 @@ def run(args) -> int:
         raise GongkaiError(f"年度 {args.year} 无效，请写四位数字的年份，如 2024")
     site = Path(args.site)
     if not (site / "site.yaml").exists():
-        raise GongkaiError(f"{display_path(site / 'site.yaml')}: 找不到 site.yaml：请在站点目录中运行，或在命令最后写上站点目录")
+        raise GongkaiError(
+            f"{display_path(site / 'site.yaml')}: 找不到 site.yaml：请在站点目录中运行，或在命令最后写上站点目录"
+        )
     fmt = get_format(args.format_id) if args.format_id else format_for_year(args.year)
     if fmt is None:
-        raise GongkaiError(f"{args.year} 年度没有可用的报告格式" if not args.format_id else f"不认识的报告格式“{args.format_id}”")
+        raise GongkaiError(
+            f"{args.year} 年度没有可用的报告格式" if not args.format_id else f"不认识的报告格式“{args.format_id}”"
+        )
 
     folder = site / "content" / args.office
     office_file = folder / "office.yaml"
@@ -45,7 +49,10 @@ def run(args) -> int:
         office_name = office.name
     else:
         office_name = office_name or "【待填写】机关名称"
-        write_new(office_file, f"# 机关信息\nname: {office_name}\n# full_name: 机关全称\n# parent: 上级机关目录名\n# kind: 乡镇街道  # 政府、部门、乡镇街道或其他\n# contact:\n#   address: 地址\n#   phone: 电话\n#   email: 电子邮箱\n#   website: 网址\n")
+        write_new(
+            office_file,
+            f"# 机关信息\nname: {office_name}\n# full_name: 机关全称\n# parent: 上级机关目录名\n# kind: 乡镇街道  # 政府、部门、乡镇街道或其他\n# contact:\n#   address: 地址\n#   phone: 电话\n#   email: 电子邮箱\n#   website: 网址\n",
+        )
         print(f"已创建 {display_path(office_file)}" + ("" if args.name else "：请填写机关名称（name）"))
 
     values = _carried_over(fmt, folder / f"{args.year - 1}.yaml", args.office)
