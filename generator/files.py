@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .findings import GongkaiError
+from .findings import GongkaiError, Position, error
 from .site import display_path
 
 
@@ -28,7 +28,7 @@ def atomic_write(path: Path, data: bytes | str) -> None:
 def write_new(path: Path, text: str, force: bool = False) -> None:
     """Write a file the user will own; refuse to replace an existing one unless forced."""
     if path.exists() and not force:
-        raise GongkaiError(f"{display_path(path)}: 文件已存在，未做任何修改；如确要覆盖，请加 --force")
+        raise GongkaiError(error(Position(display_path(path)), "文件已存在，未做任何修改；如确要覆盖，请加 --force"))
     atomic_write(path, text)
 
 

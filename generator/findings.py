@@ -30,7 +30,8 @@ class Finding:
     rule: str = ""  # R1..R8 for consistency rules, "" for reading problems
 
     def __str__(self) -> str:
-        return f"{self.position}: {self.severity}: {self.message}"
+        where = f"{self.position}: " if self.position.path else ""
+        return f"{where}{self.severity}: {self.message}"
 
     def as_json(self) -> dict:
         data = asdict(self)

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import yaml
 
+from .source import Loader
+
 FORMATS_DIR = Path(__file__).parent / "formats"
 VALUE_TYPES = ("count", "signed_count", "amount")
 
@@ -104,7 +106,7 @@ class Section:
     id: str
     number: str
     label: Label
-    kind: str  # "narrative" | "table"
+    kind: str  # "narrative" | "table" | "free_tables" (captioned tables of text, free-form reports)
     optional: bool = False
 
     @property
@@ -179,6 +181,7 @@ class Format:
     tables: dict[str, Table] = field(hash=False)
     rules: tuple[Rule, ...]
     headlines: tuple[Headline, ...]
+    supplied_headlines: bool = False  # headline figures are written in the report (free-form formats)
 
     def covers(self, year: int) -> bool:
         return self.first_year <= year and (self.last_year is None or year <= self.last_year)
@@ -270,7 +273,7 @@ def _rule(data) -> Rule:
 
 
 def load_format(path: Path) -> Format:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=Loader)
     sections = tuple(
         Section(
             id=s["id"], number=s["number"], label=_label(s["label"]), kind=s["kind"], optional=s.get("optional", False)
@@ -300,6 +303,7 @@ def load_format(path: Path) -> Format:
         tables=tables,
         rules=tuple(_rule(r) for r in data.get("rules", ())),
         headlines=headlines,
+        supplied_headlines=data.get("supplied_headlines", False),
     )
 
 
@@ -307,7 +311,7 @@ def load_format(path: Path) -> Format:
 def all_formats() -> dict[str, Format]:
     """Every format shipped with Gongkai, by id, newest first."""
     loaded = [load_format(p) for p in sorted(FORMATS_DIR.glob("*.yaml"))]
-    loaded.sort(key=lambda f: f.first_year, reverse=True)
+    loaded.sort(key=lambda f: f.first_year, reverse=True)  # newest first: the default for new reports
     return {f.id: f for f in loaded}
 
 

@@ -25,7 +25,17 @@ REPORT_KEYS = {
     "source_url": "原文地址",
 }
 INTRO_KEY = "intro"
+HEADLINE_KEY = "headline"
 PLACEHOLDER = "【待填写】"  # marks scaffold text that staff still have to write
+
+
+@dataclass(frozen=True)
+class FreeTable:
+    """A table of text in a free-form (legacy) report: caption, header rows, body rows."""
+
+    caption: str
+    header: tuple[tuple[str, ...], ...]
+    rows: tuple[tuple[str, ...], ...]
 
 
 @dataclass(frozen=True)
@@ -42,6 +52,8 @@ class Report:
     texts: dict[str, str] = field(default_factory=dict, hash=False)  # section id (or "<table>.intro") -> Markdown
     values: dict[str, Number] = field(default_factory=dict, hash=False)  # "table.row.column" -> value
     computed: frozenset[str] = frozenset()  # cells left out of the file and computed (omitted totals)
+    free_tables: tuple[FreeTable, ...] = ()  # free-form reports only
+    headline: dict[str, Number] = field(default_factory=dict, hash=False)  # supplied headline figures
     positions: dict[str, Position] = field(default_factory=dict, hash=False, compare=False)
 
     @property
@@ -71,6 +83,8 @@ def format_keys(fmt: Format) -> dict[str, str]:
     """Top-level keys allowed in a report of this format, with their zh descriptions."""
     keys = dict(REPORT_KEYS)
     keys.update({s.id: s.heading for s in fmt.sections})
+    if fmt.supplied_headlines:
+        keys[HEADLINE_KEY] = "主要数字（新收申请、予以公开等）"
     return keys
 
 
@@ -116,6 +130,10 @@ def read_report(file: Path, path: str, office: str) -> tuple[Report | None, list
 
     texts: dict[str, str] = {}
     values: dict[str, Number] = {}
+    free_tables: tuple[FreeTable, ...] = ()
+    headline: dict[str, Number] = {}
+    if fmt.supplied_headlines and (node := top.get(HEADLINE_KEY)) is not None:
+        headline = _read_headline(fmt, node, path, findings)
     omitted: set[str] = set()
     positions: dict[str, Position] = {key: top.key_position(key) for key in top.items}
     for section in fmt.sections:
@@ -130,7 +148,9 @@ def read_report(file: Path, path: str, office: str) -> tuple[Report | None, list
                     )
                 )
             continue
-        if section.kind == "narrative":
+        if section.kind == "free_tables":
+            free_tables = _read_free_tables(node, path, findings)
+        elif section.kind == "narrative":
             texts[section.id] = source.read_text(node, path, findings, f"“{section.heading}”") or ""
             if PLACEHOLDER in texts[section.id]:
                 findings.append(
@@ -154,6 +174,8 @@ def read_report(file: Path, path: str, office: str) -> tuple[Report | None, list
         texts=texts,
         values=values,
         computed=frozenset(computed),
+        free_tables=free_tables,
+        headline=headline,
         positions=positions,
     )
     usable = year is not None and not any(f.severity == "error" for f in findings)
@@ -248,3 +270,70 @@ def _fill_omitted(fmt: Format, values: dict[str, Number], omitted: set[str]) -> 
             values[key] = total
             computed.add(key)
     return computed
+
+
+def _read_headline(fmt: Format, node, path: str, findings: list[Finding]) -> dict[str, Number]:
+    reader = source.MappingReader(node, path, findings, "主要数字 headline")
+    allowed = {h.id: h.label.zh for h in fmt.headlines}
+    reader.reject_unknown(allowed, "主要数字 headline")
+    figures = {}
+    for headline in fmt.headlines:
+        if (cell := reader.get(headline.id)) is not None:
+            value = source.read_number(cell, path, findings, "count", f"“{headline.label.zh}”")
+            if value is not None:
+                figures[headline.id] = value
+    return figures
+
+
+def _read_free_tables(node, path: str, findings: list[Finding]) -> tuple[FreeTable, ...]:
+    """tables: a list of {caption, header: [[...], ...], rows: [[...], ...]}; every row as wide as the header."""
+    if not isinstance(node, yaml.SequenceNode):
+        findings.append(
+            error(source.position(path, node), "附表 tables 应为表格的列表，每个表格写 caption、header 和 rows")
+        )
+        return ()
+    tables = []
+    keys = {"caption": "表格标题", "header": "表头行（列表的列表）", "rows": "数据行（列表的列表）"}
+    for item in node.value:
+        reader = source.MappingReader(item, path, findings, "附表")
+        if not reader.ok:
+            continue
+        reader.reject_unknown(keys, "附表")
+        caption_node = reader.require("caption", "表格标题", "每个表格都要有标题，供读屏软件朗读")
+        caption = source.read_text(caption_node, path, findings, "表格标题") if caption_node else ""
+        header = _text_rows(reader.require("header", "表头行", "写成 header: [[项目, 数量]]"), path, findings)
+        rows = _text_rows(reader.require("rows", "数据行", "写成 rows: [[收到申请, 12]]"), path, findings)
+        if header is None or rows is None:
+            continue
+        width = max((len(r) for r in header), default=0)
+        for row_node, row in zip(reader.get("rows").value, rows):
+            if len(row) != width:
+                findings.append(
+                    error(
+                        source.position(path, row_node),
+                        f'这一行有 {len(row)} 格，表头有 {width} 列；请补齐（空格写 ""）',
+                    )
+                )
+        tables.append(FreeTable(caption or "", tuple(header), tuple(rows)))
+    return tuple(tables)
+
+
+def _text_rows(node, path: str, findings: list[Finding]) -> list[tuple[str, ...]] | None:
+    if node is None:
+        return None
+    if not isinstance(node, yaml.SequenceNode) or not all(isinstance(r, yaml.SequenceNode) for r in node.value):
+        findings.append(
+            error(source.position(path, node), "应为若干行，每行是一个列表，如 [[项目, 数量], [收到申请, 12]]")
+        )
+        return None
+    rows = []
+    for row in node.value:
+        cells = []
+        for cell in row.value:
+            if not isinstance(cell, yaml.ScalarNode):
+                findings.append(error(source.position(path, cell), "表格的每一格应为文字或数字"))
+                cells.append("")
+            else:
+                cells.append("" if cell.tag == source.NULL_TAG else cell.value)
+        rows.append(tuple(cells))
+    return rows

@@ -170,6 +170,8 @@ def rule_defining(fmt: Format, table: str, row: str, column: str, values: dict[s
 def headline_value(report: Report, headline_id: str) -> Number | None:
     """A headline figure (new applications, lawsuits, ...) or None when the report's format lacks it."""
     fmt = get_format(report.format_id)
+    if fmt.supplied_headlines:
+        return report.headline.get(headline_id)
     for headline in fmt.headlines:
         if headline.id != headline_id:
             continue

@@ -42,6 +42,8 @@ def report_text(
     office_name_for_year: str | None = None,
     schema_ref: str = f"../{SCHEMA_FILE}",
     header_note: str = "",
+    free_tables: tuple = (),
+    headline: dict[str, Number] | None = None,
 ) -> str:
     """A complete report file. Without values and texts: a scaffold with zeros and placeholders."""
     values = values or {}
@@ -72,8 +74,22 @@ def report_text(
             if not text and section.optional:
                 continue
             out += ["", f"# {section.heading}", f"{section.id}: {block_text(text)}"]
+        elif section.kind == "free_tables":
+            out += [
+                "",
+                f"# {section.heading}（可选）：每个表格写标题、表头行和数据行",
+                *_free_table_lines(section.id, free_tables),
+            ]
         else:
             out += ["", f"# {section.heading}", *_table_lines(fmt, section.id, values, texts)]
+    if fmt.supplied_headlines:
+        out += ["", "# 主要数字（可选，填写后显示在机关页和年度页上；没有的项删去）"]
+        if headline:
+            out.append("headline:")
+            out += [f"  {h.id}: {headline[h.id]}  # {h.label.zh}" for h in fmt.headlines if h.id in headline]
+        else:
+            out.append("# headline:")
+            out += [f"#   {h.id}: 0  # {h.label.zh}" for h in fmt.headlines]
     return "\n".join(out) + "\n"
 
 
@@ -93,6 +109,24 @@ def _table_lines(fmt: Format, table_id: str, values: dict[str, Number], texts: d
             shown = [_number(v) for v in cells]
             value = shown[0] if len(shown) == 1 else "[" + ", ".join(shown) + "]"
             lines.append(f"  {row.id}: {value}  # {_row_path(block, row.id)}")
+    return lines
+
+
+def _free_table_lines(key: str, tables) -> list[str]:
+    if not tables:
+        return [
+            f"# {key}:",
+            "#   - caption: 2015年政府信息公开申请办理情况",
+            "#     header: [[项目, 数量]]",
+            "#     rows: [[收到申请, 0], [予以公开, 0]]",
+        ]
+    lines = [f"{key}:"]
+    for table in tables:
+        lines.append(f"  - caption: {quoted(table.caption)}")
+        lines.append("    header:")
+        lines += ["      - [" + ", ".join(quoted(c) for c in row) + "]" for row in table.header]
+        lines.append("    rows:")
+        lines += ["      - [" + ", ".join(quoted(c) for c in row) + "]" for row in table.rows]
     return lines
 
 

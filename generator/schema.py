@@ -18,6 +18,22 @@ VALUE_SCHEMAS = {
 }
 
 
+_TEXT_ROWS = {"type": "array", "items": {"type": "array", "items": {"type": ["string", "number"]}}}
+FREE_TABLES_SCHEMA = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "properties": {
+            "caption": {"title": "表格标题", "type": "string"},
+            "header": {"title": "表头行", **_TEXT_ROWS},
+            "rows": {"title": "数据行", **_TEXT_ROWS},
+        },
+        "required": ["caption", "header", "rows"],
+        "additionalProperties": False,
+    },
+}
+
+
 def _cell(column: Column) -> dict:
     return {"title": column.label.zh, **VALUE_SCHEMAS[column.type]}
 
@@ -52,6 +68,9 @@ def _format_schema(fmt: Format) -> dict:
         if section.kind == "narrative":
             properties[section.id] = {"title": section.heading, "type": "string", "description": "Markdown 文字"}
             continue
+        if section.kind == "free_tables":
+            properties[section.id] = FREE_TABLES_SCHEMA | {"title": section.heading}
+            continue
         table = fmt.tables[section.id]
         rows = {INTRO_KEY: {"title": "表前说明", "type": "string"}}
         for block, row in table.row_entries():
@@ -61,6 +80,13 @@ def _format_schema(fmt: Format) -> dict:
             "type": "object",
             "properties": rows,
             "required": [row.id for _, row in table.row_entries()],
+            "additionalProperties": False,
+        }
+    if fmt.supplied_headlines:
+        properties["headline"] = {
+            "title": "主要数字",
+            "type": "object",
+            "properties": {h.id: {"title": h.label.zh, **VALUE_SCHEMAS["count"]} for h in fmt.headlines},
             "additionalProperties": False,
         }
     return {"properties": properties, "required": required, "additionalProperties": False}

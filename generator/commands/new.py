@@ -6,12 +6,24 @@ import sys
 from pathlib import Path
 
 from ..files import write_generated, write_new
-from ..findings import GongkaiError
+from ..findings import GongkaiError, Position, error
 from ..format import format_for_year, get_format
 from ..report import read_report
 from ..scaffold import SCHEMA_FILE, report_text
 from ..schema import schema_text
 from ..site import SLUG, display_path, read_office
+
+OFFICE_TEMPLATE = """# 机关信息
+name: {name}
+# full_name: 机关全称
+# parent: 上级机关的目录名
+# kind: 乡镇街道  # 政府、部门、乡镇街道或其他
+# contact:
+#   address: 地址
+#   phone: 电话
+#   email: 电子邮箱
+#   website: 网址
+"""
 
 
 def add_arguments(parser) -> None:
@@ -30,9 +42,8 @@ def run(args) -> int:
         raise GongkaiError(f"年度 {args.year} 无效，请写四位数字的年份，如 2024")
     site = Path(args.site)
     if not (site / "site.yaml").exists():
-        raise GongkaiError(
-            f"{display_path(site / 'site.yaml')}: 找不到 site.yaml：请在站点目录中运行，或在命令最后写上站点目录"
-        )
+        message = "找不到 site.yaml：请在站点目录中运行，或在命令最后写上站点目录"
+        raise GongkaiError(error(Position(display_path(site / "site.yaml")), message))
     fmt = get_format(args.format_id) if args.format_id else format_for_year(args.year)
     if fmt is None:
         raise GongkaiError(
@@ -41,23 +52,23 @@ def run(args) -> int:
 
     folder = site / "content" / args.office
     office_file = folder / "office.yaml"
-    office_name = args.name
-    if office_file.exists():
+    target = folder / f"{args.year}.yaml"
+    if target.exists() and not args.force:
+        write_new(target, "")  # refuses, with the message to use --force
+    new_office = not office_file.exists()
+    if new_office:
+        office_name = args.name or "【待填写】机关名称"
+    else:
         office, findings = read_office(folder)
         if office is None:
             raise GongkaiError(findings)
         office_name = office.name
-    else:
-        office_name = office_name or "【待填写】机关名称"
-        write_new(
-            office_file,
-            f"# 机关信息\nname: {office_name}\n# full_name: 机关全称\n# parent: 上级机关目录名\n# kind: 乡镇街道  # 政府、部门、乡镇街道或其他\n# contact:\n#   address: 地址\n#   phone: 电话\n#   email: 电子邮箱\n#   website: 网址\n",
-        )
-        print(f"已创建 {display_path(office_file)}" + ("" if args.name else "：请填写机关名称（name）"))
 
     values = _carried_over(fmt, folder / f"{args.year - 1}.yaml", args.office)
-    target = folder / f"{args.year}.yaml"
     text = report_text(fmt, office_name, args.year, values=values)
+    if new_office:
+        write_new(office_file, OFFICE_TEMPLATE.format(name=office_name))
+        print(f"已创建 {display_path(office_file)}" + ("" if args.name else "：请填写机关名称（name）"))
     write_new(target, text, force=args.force)
     write_generated(site / "content" / SCHEMA_FILE, schema_text())
     note = "，上年结转已按上一年度报告的“结转下年度继续办理”填好" if values else ""
