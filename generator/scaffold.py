@@ -52,7 +52,7 @@ def report_text(
     out = [
         f"# yaml-language-server: $schema={schema_ref}",
         f"# {office_name} {year} 年政府信息公开工作年度报告",
-        f"# 格式：{fmt.title.zh}。表格中的数字没有就写 0；文字部分用 Markdown 书写（空一行分段，“## ”开头为小标题）。",
+        f"# 格式：{fmt.title.zh}。{'表格中的数字没有就写 0；' if fmt.tables else ''}文字部分用 Markdown 书写（空一行分段，“## ”开头为小标题）。",
     ]
     if header_note:
         out += [f"# {line}" for line in header_note.splitlines()]
