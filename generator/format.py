@@ -7,7 +7,7 @@ here; no other module names a row or a column of the national form.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import yaml
@@ -36,7 +36,7 @@ class Column:
     unit: str = ""  # for amounts: the unit the value is in, e.g. 万元
     columns: tuple[Column, ...] = ()  # sub-columns: this column is a group heading
 
-    @property
+    @cached_property
     def leaves(self) -> tuple[Column, ...]:
         if not self.columns:
             return (self,)
@@ -53,7 +53,7 @@ class Row:
     label: Label
     rows: tuple[Row, ...] = ()  # sub-rows: this row is a group heading
 
-    @property
+    @cached_property
     def leaves(self) -> tuple[Row, ...]:
         if not self.rows:
             return (self,)
@@ -76,29 +76,36 @@ class Block:
     corner: Label | None = None
     layout: str = "grid"  # "grid", or "one_line": rows laid side by side as column groups
 
-    @property
+    @cached_property
     def leaf_columns(self) -> tuple[Column, ...]:
         return tuple(leaf for c in self.columns for leaf in c.leaves)
 
-    @property
+    @cached_property
     def leaf_rows(self) -> tuple[Row, ...]:
         return tuple(leaf for r in self.rows for leaf in r.leaves)
 
+    @cached_property
+    def _rows_by_id(self) -> dict[str, Row]:
+        return _index(self.rows, "rows")
+
+    @cached_property
+    def _columns_by_id(self) -> dict[str, Column]:
+        return _index(self.columns, "columns")
+
     def find_row(self, row_id: str) -> Row | None:
-        return _find(self.rows, row_id, "rows")
+        return self._rows_by_id.get(row_id)
 
     def find_column(self, column_id: str) -> Column | None:
-        return _find(self.columns, column_id, "columns")
+        return self._columns_by_id.get(column_id)
 
 
-def _find(nodes, node_id, children):
+def _index(nodes, children: str) -> dict:
+    """Every node of a row or column tree by id, groups included."""
+    found = {}
     for node in nodes:
-        if node.id == node_id:
-            return node
-        found = _find(getattr(node, children), node_id, children)
-        if found is not None:
-            return found
-    return None
+        found[node.id] = node
+        found.update(_index(getattr(node, children), children))
+    return found
 
 
 @dataclass(frozen=True)
@@ -120,7 +127,7 @@ class Table:
     section: Section
     blocks: tuple[Block, ...]
 
-    @property
+    @cached_property
     def leaf_rows(self) -> tuple[Row, ...]:
         return tuple(r for b in self.blocks for r in b.leaf_rows)
 
@@ -130,9 +137,13 @@ class Table:
                 return block
         return None
 
-    def row_entries(self) -> list[tuple[Block, Row]]:
+    def row_entries(self) -> tuple[tuple[Block, Row], ...]:
         """Every leaf row with its block, in the order of the form."""
-        return [(b, r) for b in self.blocks for r in b.leaf_rows]
+        return self._row_entries
+
+    @cached_property
+    def _row_entries(self) -> tuple[tuple[Block, Row], ...]:
+        return tuple((b, r) for b in self.blocks for r in b.leaf_rows)
 
 
 @dataclass(frozen=True)

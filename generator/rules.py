@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
 from .findings import Finding
 from .format import Format, Rule, Term, format_for_year, get_format
@@ -29,9 +30,9 @@ def check_report(report: Report, previous: Report | None = None) -> list[Finding
     """Every rule of the report's format; `previous` is the same office's report of the year before."""
     fmt = report.format
     findings: list[Finding] = []
-    for rule in fmt.rules:
+    for index, rule in enumerate(fmt.rules):
         if rule.kind == "equation":
-            findings.extend(_check_equation(rule, fmt, report, previous))
+            findings.extend(_check_equation(index, rule, fmt, report, previous))
         elif rule.kind == "format_years":
             findings.extend(_check_format_years(rule, fmt, report))
         elif rule.kind == "mentions":
@@ -97,10 +98,9 @@ def _summand(value: Number) -> str:
     return f"({show(value).replace('-', '−')})" if value < 0 else show(value)
 
 
-def _side(cells: list[Cell], values: list[Number]) -> tuple[Number, str]:
-    total = sum((v * c.sign for c, v in zip(cells, values)), 0)
+def _side_text(cells: tuple[Cell, ...], values: list[Number]) -> str:
     if len(cells) > LONG_SUM:
-        return total, show(total)
+        return show(sum(v * c.sign for c, v in zip(cells, values)))
     text = ""
     for index, (cell, value) in enumerate(zip(cells, values)):
         if index:
@@ -108,27 +108,37 @@ def _side(cells: list[Cell], values: list[Number]) -> tuple[Number, str]:
         elif cell.sign < 0:
             text += "−"
         text += _summand(value)
-    return total, text
+    return text
 
 
-def _check_equation(rule: Rule, fmt: Format, report: Report, previous: Report | None) -> list[Finding]:
+@cache
+def _equations(format_id: str, rule_index: int) -> tuple[tuple[str, tuple[Cell, ...], tuple[Cell, ...]], ...]:
+    """A rule resolved once per format into its concrete equations: (member, left cells, right cells)."""
+    fmt = get_format(format_id)
+    rule = fmt.rules[rule_index]
+    equations = []
+    for member in members(fmt, rule):
+        left = tuple(cell for term in rule.left for cell in resolve(fmt, rule, term, member))
+        right = tuple(cell for term in rule.right for cell in resolve(fmt, rule, term, member))
+        if left and right:
+            equations.append((member, left, right))
+    return tuple(equations)
+
+
+def _check_equation(index: int, rule: Rule, fmt: Format, report: Report, previous: Report | None) -> list[Finding]:
     reports = {"this": report, "previous": previous}
     findings = []
-    for member in members(fmt, rule):
-        left = [cell for term in rule.left for cell in resolve(fmt, rule, term, member)]
-        right = [cell for term in rule.right for cell in resolve(fmt, rule, term, member)]
+    for member, left, right in _equations(fmt.id, index):
         cells = left + right
-        if not left or not right:
-            continue
         if any(reports[c.report] is None or c.key not in reports[c.report].values for c in cells):
             continue  # no previous report, or a cell this report's (or last year's) format lacks
         left_values = [reports[c.report].values[c.key] for c in left]
         right_values = [reports[c.report].values[c.key] for c in right]
-        left_total, left_text = _side(left, left_values)
-        right_total, right_text = _side(right, right_values)
-        if left_total == right_total:
+        if sum(v * c.sign for c, v in zip(left, left_values)) == sum(v * c.sign for c, v in zip(right, right_values)):
             continue
-        detail = f"{_member_label(fmt, rule, member)}：{left_text} ≠ {right_text}"
+        detail = (
+            f"{_member_label(fmt, rule, member)}：{_side_text(left, left_values)} ≠ {_side_text(right, right_values)}"
+        )
         if rule.across_years:
             detail += f"；上一年度见 {previous.path}"
         message = f"{rule.message.zh}（{detail}）"

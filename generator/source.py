@@ -238,6 +238,8 @@ def read_date(node: yaml.Node, path: str, findings: list[Finding], what: str) ->
 
 def read_number(node: yaml.Node, path: str, findings: list[Finding], value_type: str, what: str):
     """A table cell: count (int >= 0), signed_count (int) or amount (Decimal >= 0, in 万元)."""
+    if node.tag == INT_TAG and node.value.isdigit() and (node.value[0] != "0" or node.value == "0") and _plain(node):
+        return int(node.value)  # the common case, without the checks below
     where = position(path, node)
     if not isinstance(node, yaml.ScalarNode):
         findings.append(error(where, f"{what}应为一个数字，这里是{describe(node)}"))
