@@ -7,7 +7,15 @@ import tempfile
 from pathlib import Path
 
 from .findings import GongkaiError, Position, error
-from .site import display_path
+
+
+def display_path(file: Path) -> str:
+    """A path as users should see it in messages: relative to the current folder when inside it."""
+    try:
+        relative = os.path.relpath(file)
+    except ValueError:  # another drive on Windows
+        return str(file)
+    return str(Path(file).resolve()) if relative.startswith("..") else relative
 
 
 def atomic_write(path: Path, data: bytes | str) -> None:

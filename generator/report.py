@@ -88,10 +88,10 @@ def format_keys(fmt: Format) -> dict[str, str]:
     return keys
 
 
-def read_report(file: Path, path: str, office: str) -> tuple[Report | None, list[Finding]]:
+def read_report(file: Path, path: str, office: str, data: bytes | None = None) -> tuple[Report | None, list[Finding]]:
     """Read one report file. Returns the report (None when unusable) and every problem found."""
     try:
-        root, findings = source.load_file(file, path)
+        root, findings = source.load_file(file, path, data)
     except GongkaiError as exc:
         return None, exc.findings
     if root is None:

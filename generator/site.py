@@ -6,15 +6,16 @@ memory at once; cross-year rules only ever need an office's previous report.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import source
+from .cache import ParseCache
+from .files import display_path
 from .findings import Finding, GongkaiError, Position, error, warning
-from .report import Report, read_report
+from .report import Report
 from .rules import check_report
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -87,15 +88,6 @@ class Site:
     @property
     def report_count(self) -> int:
         return sum(len(o.report_files) for o in self.offices.values())
-
-
-def display_path(file: Path) -> str:
-    """A path as users should see it in messages: relative to the current folder when inside it."""
-    try:
-        relative = os.path.relpath(file)
-    except ValueError:  # another drive on Windows
-        return str(file)
-    return str(Path(file).resolve()) if relative.startswith("..") else relative
 
 
 def _read_mapping(file: Path, keys: dict, what: str) -> tuple[dict, list[Finding]]:
@@ -238,11 +230,12 @@ def _has_cycle(slug: str, offices: dict[str, Office]) -> bool:
     return False
 
 
-def read_reports(office: Office) -> Iterator[tuple[Report | None, list[Finding]]]:
+def read_reports(office: Office, cache: ParseCache | None = None) -> Iterator[tuple[Report | None, list[Finding]]]:
     """Each report of an office in year order, checked: reading findings and rule findings together."""
+    cache = cache or ParseCache(None)
     previous: Report | None = None
     for _, file in office.report_files:
-        report, findings = read_report(file, display_path(file), office.slug)
+        report, findings, _ = cache.read(file, display_path(file), office.slug)
         if report is not None:
             prior = previous if previous is not None and previous.year == report.year - 1 else None
             findings = findings + check_report(report, prior)

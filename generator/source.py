@@ -104,10 +104,10 @@ def _yaml_problem(exc: yaml.MarkedYAMLError) -> str:
     return problem or str(exc)
 
 
-def load_file(file: Path, path: str) -> tuple[yaml.Node | None, list[Finding]]:
-    """Read and compose one YAML file; findings carry `path` as the file name users see."""
+def load_file(file: Path, path: str, data: bytes | None = None) -> tuple[yaml.Node | None, list[Finding]]:
+    """Read and compose one YAML file (or its bytes, already read); findings carry `path` as the name users see."""
     try:
-        data = file.read_bytes()
+        data = file.read_bytes() if data is None else data
     except OSError as exc:
         raise GongkaiError(error(Position(path), f"无法读取文件：{exc.strerror}")) from None
     text, findings = decode(data, path)
