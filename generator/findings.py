@@ -17,6 +17,8 @@ class Position:
     def __str__(self) -> str:
         if not self.line:
             return self.path
+        if not self.column:  # e.g. a template error: Jinja knows the line only
+            return f"{self.path}:{self.line}"
         return f"{self.path}:{self.line}:{self.column}"
 
 

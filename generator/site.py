@@ -35,7 +35,12 @@ SITE_KEYS: dict[str, tuple[str, bool, dict | None]] = {
     "accessibility": (
         "无障碍声明",
         False,
-        {"contact": "获取无障碍版本的联系方式", "limitations": "已知的局限", "reviewed": "最近一次评估日期"},
+        {
+            "contact": "获取无障碍版本的联系方式",
+            "limitations": "已知的局限",
+            "method": "评估方式",
+            "reviewed": "最近一次评估日期",
+        },
     ),
 }
 OFFICE_KINDS = {"政府": "本级政府", "部门": "政府部门", "乡镇街道": "乡镇人民政府或街道办事处", "其他": "其他机关单位"}
