@@ -1,9 +1,72 @@
-"""Not implemented yet."""
+"""`gongkai build [SITE] [--out DIR] [--strict] [--jobs N]`: build the static site.
+
+Exit status: 0 when the site was built, even if some reports could not be read (they are left out
+and their errors printed); 1 when nothing was changed: a template or site.yaml error, an output
+folder that may not be replaced, no report that could be published, or any error with --strict.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from ..build import build_site, sort_findings
+from ..files import display_path
+from ..findings import GongkaiError
+
+BAR_WIDTH = 30
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("site", nargs="?", default=".")
+    parser.add_argument("site", nargs="?", default=".", help="站点目录（默认：当前目录）")
+    parser.add_argument("--out", "-o", metavar="DIR", help="输出目录（默认：站点目录下的 public）")
+    parser.add_argument("--strict", action="store_true", help="有任何错误（包括勾稽关系错误）即构建失败，输出目录不变")
+    parser.add_argument("--jobs", "-j", type=_jobs, default=1, metavar="N", help="并行进程数（默认：1）")
+
+
+def _jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"并行进程数应为正整数，如 --jobs 2；这里是“{text}”")
+    return int(text)
 
 
 def run(args) -> int:
-    raise SystemExit("not implemented yet")
+    started = time.perf_counter()
+    progress = _progress_bar if sys.stderr.isatty() else None
+    try:
+        result = build_site(
+            Path(args.site), Path(args.out) if args.out else None, strict=args.strict, jobs=args.jobs, progress=progress
+        )
+    except (GongkaiError, OSError) as exc:
+        _clear_bar(progress)
+        if isinstance(exc, OSError):  # e.g. a full disk or a folder without write permission
+            where = f"{display_path(Path(exc.filename))}: " if exc.filename else ""
+            print(f"{where}error: 无法写入：{exc.strerror or exc}", file=sys.stderr)
+        else:
+            for finding in sort_findings(exc.findings):
+                print(finding, file=sys.stderr)
+        print(f"构建失败，输出目录未改动（用时 {time.perf_counter() - started:.1f} 秒）", file=sys.stderr)
+        return 1
+    _clear_bar(progress)
+    for finding in result.findings:
+        print(finding, file=sys.stderr)
+    skipped = f"，{result.skipped} 份因错误未发布" if result.skipped else ""
+    print(
+        f"已生成 {result.files} 个文件到 {display_path(result.output)}：{result.reports} 份报告{skipped}；"
+        f"{result.errors} 个错误，{result.warnings} 个警告；用时 {result.seconds:.1f} 秒"
+    )
+    return 0
+
+
+def _progress_bar(done: int, total: int) -> None:
+    filled = BAR_WIDTH * done // total if total else BAR_WIDTH
+    sys.stderr.write(f"\r[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {done}/{total} 份报告")
+    sys.stderr.flush()
+
+
+def _clear_bar(progress) -> None:
+    if progress is not None:
+        sys.stderr.write("\r" + " " * (BAR_WIDTH + 24) + "\r")
+        sys.stderr.flush()

@@ -1,0 +1,317 @@
+"""Building the site: plan it, render every page into a temporary folder beside the output, swap it in whole.
+
+Reports are read office by office (in parallel with jobs > 1); each office's report and office pages
+are written as soon as its reports are read, leaving only small summaries for the index pages. The
+output folder is replaced only when everything succeeded, and only if it is empty or made by Gongkai.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import export, pages, plan
+from .files import display_path
+from .findings import Finding, GongkaiError, Position, error
+from .render import Renderer
+from .site import Office, Site, load_site, read_reports
+
+MARKER_TEXT = "This folder is made by `gongkai build`, which replaces it whole on every build.\n"
+
+Progress = Callable[[int, int], None]  # (reports done, reports in all)
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    output: Path
+    files: int  # files written
+    reports: int  # reports published
+    skipped: int  # reports not published: they could not be read
+    findings: tuple[Finding, ...]
+    seconds: float
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        return len(self.findings) - self.errors
+
+
+@dataclass(frozen=True)
+class OfficeResult:
+    """What building one office's pages leaves for the rest of the build."""
+
+    office: str
+    summaries: tuple[pages.ReportSummary, ...]
+    findings: tuple[Finding, ...]
+    written: tuple[str, ...]  # urls
+    reports: int  # report files read
+    failure: tuple[Finding, ...] = ()  # a template error: the build stops
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    return sorted(set(findings), key=lambda f: (f.position.path, f.position.line, f.position.column, f.rule, f.message))
+
+
+# --- the output folder -------------------------------------------------------------------------------
+
+
+def check_output(site_root: Path, out: Path) -> None:
+    """Refuse an output folder that would overwrite content or a folder Gongkai did not make."""
+    root = site_root.resolve()
+    target = out.resolve()
+    shown = display_path(out)
+    if target == root or target in root.parents:
+        raise GongkaiError(
+            f"输出目录 {shown} 包含站点目录本身；请另选输出目录，如 {display_path(site_root / 'public')}"
+        )
+    for folder in ("content", "layouts"):
+        inner = root / folder
+        if target == inner or inner in target.parents:
+            raise GongkaiError(
+                f"输出目录 {shown} 在站点的 {folder} 目录里；请另选输出目录，如 {display_path(site_root / 'public')}"
+            )
+    if target.exists() and not target.is_dir():
+        raise GongkaiError(f"输出目录 {shown} 是一个文件，不是目录；请另选输出目录")
+    if target.is_dir() and not (target / plan.MARKER).is_file() and any(target.iterdir()):
+        raise GongkaiError(
+            f"输出目录 {shown} 不是空目录，也不是 Gongkai 生成的（没有 {plan.MARKER} 标记文件）；"
+            "为免误删其中的文件，未做任何修改。请另选输出目录，或先清空这个目录"
+        )
+
+
+def _temp_folder(out: Path) -> Path:
+    """A new folder beside the output (same file system, so the swap is a rename), with normal permissions."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    temp = out.parent / f".{out.name}.building-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    temp.mkdir()
+    return temp
+
+
+def swap_in(temp: Path, out: Path) -> None:
+    """Replace the output by the finished build: rename the old one away, the new one in, delete the old."""
+    if not out.exists():
+        temp.rename(out)
+        return
+    old = temp.with_name(temp.name.replace(".building-", ".old-"))
+    try:
+        out.rename(old)
+    except OSError:  # a mount point or a busy folder cannot move: replace what is inside instead
+        _replace_contents(temp, out)
+        return
+    try:
+        temp.rename(out)
+    except OSError:
+        old.rename(out)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _replace_contents(temp: Path, out: Path) -> None:
+    for entry in sorted(out.iterdir()):
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+    for entry in sorted(temp.iterdir()):
+        entry.rename(out / entry.name)
+    temp.rmdir()
+
+
+def write_file(folder: Path, url: str, data: bytes | str) -> None:
+    path = folder.joinpath(*url.split("/"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+# --- one office --------------------------------------------------------------------------------------
+
+
+def build_office(
+    site: Site, office: Office, office_pages: tuple[plan.Page, ...], renderer: Renderer, folder: Path
+) -> OfficeResult:
+    """Read an office's reports and write their pages and downloads, then the office page."""
+    read = list(read_reports(office))
+    findings = tuple(f for _, more in read for f in more)
+    published = {report.year: (report, more) for report, more in read if report is not None}
+    years = tuple(sorted(published))
+    settings = site.settings
+    summaries = tuple(pages.summarize(report, more, office) for report, more in published.values())
+    written = []
+    try:
+        for page in office_pages:
+            if page.kind in plan.REPORT_KINDS:
+                if page.year not in published:
+                    continue  # unreadable: its findings say why
+                report, more = published[page.year]
+                if page.kind == "report":
+                    data = renderer.render(page.template, pages.report_context(settings, office, report, more, years))
+                elif page.kind == "report_json":
+                    data = export.report_json(report, more, office)
+                else:
+                    data = export.report_csv(report, office)
+            elif page.kind == "office":
+                data = renderer.render(page.template, pages.office_context(settings, site, office, list(summaries)))
+            else:
+                raise ValueError(f"not an office page: {page}")
+            write_file(folder, page.url, data)
+            written.append(page.url)
+    except GongkaiError as exc:  # returned, not raised: findings survive the trip back from a worker process
+        return OfficeResult(office.slug, summaries, findings, tuple(written), len(read), tuple(exc.findings))
+    return OfficeResult(office.slug, summaries, findings, tuple(written), len(read))
+
+
+_worker: dict = {}  # per worker process: the site, plan, renderer and folder, set once by _start_worker
+
+
+def _start_worker(site: Site, site_plan: plan.Plan, folder: Path) -> None:
+    _worker.update(site=site, plan=site_plan, folder=folder, renderer=Renderer(site.root / "layouts"))
+
+
+def _office_job(slug: str) -> OfficeResult:
+    site, site_plan = _worker["site"], _worker["plan"]
+    return build_office(site, site.offices[slug], site_plan.office_pages(slug), _worker["renderer"], _worker["folder"])
+
+
+def _build_offices(site: Site, site_plan: plan.Plan, renderer: Renderer, folder: Path, jobs: int):
+    """Each office's result, in the plan's order, built here or by a pool of worker processes."""
+    if jobs <= 1 or len(site_plan.offices) <= 1:
+        for slug in site_plan.offices:
+            yield build_office(site, site.offices[slug], site_plan.office_pages(slug), renderer, folder)
+        return
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(site, site_plan, folder)) as pool:
+        chunk = max(1, len(site_plan.offices) // (jobs * 8))
+        yield from pool.map(_office_job, site_plan.offices, chunksize=chunk)
+
+
+# --- the whole site ----------------------------------------------------------------------------------
+
+
+def _settings_problems(site: Site, findings: list[Finding]) -> list[Finding]:
+    problems = [f for f in findings if f.severity == "error" and Path(f.position.path).name == plan.SITE_FILE]
+    base = site.settings.base_url
+    if base and not base.startswith(("https://", "http://")):
+        where = Position(display_path(site.root / plan.SITE_FILE))
+        problems.append(
+            error(
+                where, f"base_url“{base}”应为完整网址，以 https:// 或 http:// 开头，如 https://www.example.gov.cn/xxgk/"
+            )
+        )
+    return problems
+
+
+def build_site(
+    root: Path,
+    out: Path | None = None,
+    *,
+    strict: bool = False,
+    jobs: int = 1,
+    progress: Progress | None = None,
+) -> BuildResult:
+    """Build the site in `root` into `out` (default root/public). Raises GongkaiError when nothing changed.
+
+    Reports that cannot be read are left out (their findings say why); with `strict`, any error
+    finding fails the build and leaves the output untouched.
+    """
+    started = time.perf_counter()
+    root = Path(root)
+    site, findings = load_site(root)
+    if problems := _settings_problems(site, findings):
+        raise GongkaiError(problems)
+    out = Path(out) if out is not None else root / "public"
+    check_output(root, out)
+    target = out.resolve()  # a symlinked output folder: build beside, and replace, the real one
+
+    renderer = Renderer(root / "layouts")
+    renderer.check_templates()
+    static_files = renderer.static_files()
+    site_plan, more = plan.plan_site(site, {name: display_path(path) for name, path in static_files.items()})
+    findings += more
+
+    folder = _temp_folder(target)
+    try:
+        result = _build_into(site, site_plan, renderer, static_files, folder, findings, jobs, progress)
+        findings = sort_findings(findings)
+        errors = [f for f in findings if f.severity == "error"]
+        if strict and errors:
+            raise GongkaiError(
+                errors + [error(Position(display_path(out)), "有错误（--strict）：未生成网站，输出目录未改动")]
+            )
+        reports, skipped, files = result
+        if reports == 0 and skipped:
+            raise GongkaiError(errors + [error(Position(display_path(out)), "没有一份报告可以发布：输出目录未改动")])
+        write_file(folder, plan.MARKER, MARKER_TEXT)
+        swap_in(folder, target)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return BuildResult(out, files, reports, skipped, tuple(findings), time.perf_counter() - started)
+
+
+def _build_into(site, site_plan, renderer, static_files, folder, findings, jobs, progress) -> tuple[int, int, int]:
+    """Write every page of the plan into `folder`; returns (reports published, reports skipped, files)."""
+    summaries: list[pages.ReportSummary] = []
+    written: list[str] = []
+    total = sum(len(site.offices[slug].report_files) for slug in site_plan.offices)
+    done = read = 0
+    for result in _build_offices(site, site_plan, renderer, folder, jobs):
+        if result.failure:
+            raise GongkaiError(list(result.failure))
+        summaries += result.summaries
+        findings += result.findings
+        written += result.written
+        read += result.reports
+        done += result.reports
+        if progress:
+            progress(done, total)
+
+    settings = site.settings
+    offices = [site.offices[slug] for slug in site_plan.offices]
+    by_year: dict[int, list[pages.ReportSummary]] = defaultdict(list)
+    for summary in summaries:
+        by_year[summary.year].append(summary)
+    headlines = pages.used_headlines(summaries)
+    for page in site_plan.site_pages():
+        if page.kind == "year":
+            context = pages.year_context(settings, page.year, by_year[page.year], site_plan.years)
+        elif page.kind == "home":
+            context = pages.home_context(settings, offices, summaries, site_plan.years)
+        elif page.kind == "accessibility":
+            context = pages.accessibility_context(settings)
+        elif page.kind == "not_found":
+            context = pages.not_found_context(settings)
+        elif page.kind == "robots":
+            context = pages.robots_context(settings)
+        elif page.kind == "feed":
+            context = pages.feed_context(settings, summaries)
+        elif page.kind == "sitemap":
+            continue  # last: it lists the pages written
+        elif page.kind == "reports_csv":
+            write_file(folder, page.url, export.reports_csv(summaries, headlines))
+            written.append(page.url)
+            continue
+        elif page.kind == "datapackage":
+            write_file(folder, page.url, export.datapackage(settings, headlines))
+            written.append(page.url)
+            continue
+        elif page.kind == "static":
+            write_file(folder, page.url, static_files[page.url.removeprefix(f"{plan.STATIC_DIR}/")].read_bytes())
+            written.append(page.url)
+            continue
+        else:
+            raise ValueError(f"no way to make {page}")
+        write_file(folder, page.url, renderer.render(page.template, context))
+        written.append(page.url)
+    if plan.SITEMAP in site_plan.urls():
+        write_file(folder, plan.SITEMAP, renderer.render("sitemap.xml", pages.sitemap_context(settings, written)))
+        written.append(plan.SITEMAP)
+    return len(summaries), read - len(summaries), len(written)

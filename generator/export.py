@@ -1,0 +1,204 @@
+"""Downloads: each report as report.json and report.csv, and the site's data/reports.csv with its data package.
+
+CSV files are UTF-8 with a byte-order mark (so Excel opens Chinese text) and CRLF line ends
+(RFC 4180); JSON is sorted and keeps Chinese as it is. Nothing here depends on the time of day.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from . import plan
+from .findings import Finding
+from .format import Block, Format, Label
+from .pages import ReportSummary, rule_findings
+from .report import Number, Report, cell_key
+from .rules import headline_value, show
+from .site import Office, Settings
+
+CSV_ENCODING = "utf-8-sig"
+CSV_LINE_END = "\r\n"
+PATH_SEPARATOR = " / "  # between the labels of a nested row or column, e.g. 三、本年度办理结果 / （一）予以公开
+
+REPORT_CSV_FIELDS = (
+    ("office", "string", "机关目录名", "The office's folder name (slug)"),
+    ("office_name", "string", "机关名称", "The office's name in that year"),
+    ("year", "integer", "报告年度", "The year reported on"),
+    ("table", "string", "表格", "Table id in the format definition"),
+    ("row", "string", "行", "Row id in the format definition"),
+    ("row_label", "string", "行名称", "Row label, with its group labels"),
+    ("column", "string", "列", "Column id in the format definition"),
+    ("column_label", "string", "列名称", "Column label, with its group labels"),
+    ("value", "number", "数值", "Count, or amount in 10,000 yuan (万元)"),
+)
+
+
+@dataclass(frozen=True)
+class CellLabel:
+    table: str
+    row: str
+    row_label: str
+    column: str
+    column_label: str
+
+
+def _paths(nodes, children: str, trail: tuple[str, ...] = ()) -> Iterator[tuple[str, str]]:
+    """(leaf id, "group / … / leaf" label) for every leaf of a row or column tree, in order."""
+    for node in nodes:
+        here = trail + (node.label.zh,)
+        kids = getattr(node, children)
+        if kids:
+            yield from _paths(kids, children, here)
+        else:
+            yield node.id, PATH_SEPARATOR.join(here)
+
+
+def _block_cells(table_id: str, block: Block) -> Iterator[CellLabel]:
+    columns = list(_paths(block.columns, "columns"))
+    for row_id, row_label in _paths(block.rows, "rows"):
+        for column_id, column_label in columns:
+            yield CellLabel(table_id, row_id, row_label, column_id, column_label)
+
+
+def cell_labels(fmt: Format) -> list[CellLabel]:
+    """Every cell of the format with its labels, in the reading order of the form."""
+    return [cell for table in fmt.tables.values() for block in table.blocks for cell in _block_cells(table.id, block)]
+
+
+def _csv(header: Iterable[str], rows: Iterable[Iterable]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator=CSV_LINE_END)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode(CSV_ENCODING)
+
+
+def _json(data) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+
+def _number(value: Number | None) -> int | float | None:
+    """A JSON number: amounts with decimals as floats (their shortest form is the amount as written)."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+HEADLINE_TABLE = "headline"  # in report.csv of free-form reports: the headline figures the office supplied
+
+
+def report_csv(report: Report, office: Office) -> bytes:
+    """One row per cell: office, year, table, row, row label, column, column label, value.
+
+    A free-form report has no cells of the national form: its rows are the headline figures it supplies.
+    """
+    name = report.office_name or office.name
+    fmt = report.format
+    rows = []
+    for cell in cell_labels(fmt):
+        value = report.values.get(cell_key(cell.table, cell.row, cell.column))
+        rows.append((cell.table, cell.row, cell.row_label, cell.column, cell.column_label, value))
+    if fmt.supplied_headlines:
+        for headline in fmt.headlines:
+            rows.append((HEADLINE_TABLE, headline.id, headline.label.zh, "", "", report.headline.get(headline.id)))
+    lines = [(office.slug, name, report.year, *row[:-1], "" if row[-1] is None else show(row[-1])) for row in rows]
+    return _csv((field for field, *_ in REPORT_CSV_FIELDS), lines)
+
+
+def report_json(report: Report, findings: list[Finding], office: Office) -> bytes:
+    """The report as published: texts as written (Markdown), table values by table, row and column."""
+    fmt = report.format
+    tables: dict[str, dict[str, dict[str, int | float | None]]] = {}
+    for cell in cell_labels(fmt):
+        value = report.values.get(cell_key(cell.table, cell.row, cell.column))
+        tables.setdefault(cell.table, {}).setdefault(cell.row, {})[cell.column] = _number(value)
+    data = {
+        "office": office.slug,
+        "office_name": report.office_name or office.name,
+        "year": report.year,
+        "format": fmt.id,
+        "format_title": fmt.title.zh,
+        "published": report.published.isoformat() if report.published else None,
+        "source_url": report.source_url,
+        "texts": dict(sorted(report.texts.items())),
+        "tables": tables,
+        "computed": sorted(report.computed),
+        "headline": {h.id: _number(headline_value(report, h.id)) for h in fmt.headlines},
+        "findings": [{"rule": f.rule, "severity": f.severity, "message": f.message} for f in rule_findings(findings)],
+    }
+    if report.free_tables:
+        data["free_tables"] = [
+            {"caption": t.caption, "header": [list(r) for r in t.header], "rows": [list(r) for r in t.rows]}
+            for t in report.free_tables
+        ]
+    return _json(data)
+
+
+def summary_fields(headlines: tuple[tuple[str, Label], ...]) -> list[tuple[str, str, str, str]]:
+    """The columns of data/reports.csv: (name, type, zh title, description)."""
+    return [
+        ("office", "string", "机关目录名", "The office's folder name (slug); its page is <office>/index.html"),
+        ("office_name", "string", "机关名称", "The office's name in that year"),
+        ("year", "integer", "报告年度", "The year reported on"),
+        ("format", "string", "报告格式版本", "Format id: 2021 (国办公开办函〔2021〕30号), 2019, ..."),
+        ("published", "date", "发布日期", "Publication date, when known"),
+        *[(hid, "number", label.zh, label.en) for hid, label in headlines],
+        ("errors", "integer", "不符合的勾稽关系（错误）", "Consistency rules broken (errors)"),
+        ("warnings", "integer", "提示", "Consistency rules broken (warnings)"),
+        ("url", "string", "报告页面", "The report's page, relative to the site root"),
+    ]
+
+
+def reports_csv(summaries: list[ReportSummary], headlines: tuple[tuple[str, Label], ...]) -> bytes:
+    """Every published report in a line, sorted by office then year."""
+    rows = []
+    for s in sorted(summaries, key=lambda s: (s.office, s.year)):
+        figures = [s.headline(hid) for hid, _ in headlines]
+        published = s.published.isoformat() if s.published else ""
+        rows.append(
+            (s.office, s.office_name, s.year, s.format_id, published, *["" if v is None else show(v) for v in figures])
+            + (s.errors, s.warnings, s.url)
+        )
+    return _csv((name for name, *_ in summary_fields(headlines)), rows)
+
+
+def datapackage(settings: Settings, headlines: tuple[tuple[str, Label], ...]) -> bytes:
+    """A Frictionless Tabular Data Package describing data/reports.csv."""
+
+    def fields(spec):
+        return [{"name": n, "type": t, "title": title, "description": d} for n, t, title, d in spec]
+
+    return _json(
+        {
+            "profile": "tabular-data-package",
+            "name": "gongkai-reports",
+            "title": f"{settings.name}：政府信息公开工作年度报告数据",
+            "description": (
+                "各机关政府信息公开工作年度报告的主要数字，每份报告一行。每份报告的全部表格数据见其页面旁的 "
+                "report.csv（每格一行："
+                + "、".join(title for _, _, title, _ in REPORT_CSV_FIELDS)
+                + "）与 report.json。"
+            ),
+            "resources": [
+                {
+                    "profile": "tabular-data-resource",
+                    "name": "reports",
+                    "path": plan.REPORTS_CSV.rpartition("/")[2],
+                    "format": "csv",
+                    "mediatype": "text/csv",
+                    "encoding": "utf-8",  # with a byte-order mark, which readers of UTF-8 skip
+                    "dialect": {"delimiter": ",", "lineTerminator": CSV_LINE_END, "header": True},
+                    "schema": {
+                        "fields": fields(summary_fields(headlines)),
+                        "missingValues": [""],
+                        "primaryKey": ["office", "year"],
+                    },
+                }
+            ],
+        }
+    )

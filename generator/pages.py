@@ -1,0 +1,384 @@
+"""What each page shows, as plain values for its template: report pages, office, year and home pages.
+
+Index pages never see a Report: they are made from small per-report summaries collected while the
+reports are read office by office, so a site of any size never holds its reports in memory.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from itertools import groupby
+from urllib.parse import urlsplit
+
+from markupsafe import Markup
+
+from . import plan
+from .findings import Finding
+from .format import Label, all_formats
+from .render import markdown_html
+from .report import INTRO_KEY, Number, Report
+from .rules import headline_value, show
+from .site import CONTACT_KEYS, OFFICE_KINDS, Office, Settings, Site
+from .tables import TableView, free_table_view, table_view
+
+
+@dataclass(frozen=True)
+class ReportSummary:
+    """One report in a line: what office, year and home pages, the feed and data/reports.csv show."""
+
+    office: str
+    office_name: str  # the office's name in that year
+    year: int
+    format_id: str
+    format_title: str
+    published: date | None
+    headlines: tuple[tuple[str, Number | None], ...]  # (headline id, value), in the format's order
+    errors: int  # broken rules shown on the report page
+    warnings: int
+
+    @property
+    def url(self) -> str:
+        return plan.report_url(self.office, self.year)
+
+    def headline(self, headline_id: str) -> Number | None:
+        return dict(self.headlines).get(headline_id)
+
+    @property
+    def status(self) -> str:
+        """The outcome of the consistency checks, in words (never shown by colour alone)."""
+        parts = [f"{self.errors} 处不符合"] if self.errors else []
+        parts += [f"{self.warnings} 项提示"] if self.warnings else []
+        return "，".join(parts) or "符合"
+
+
+def summarize(report: Report, findings: list[Finding], office: Office) -> ReportSummary:
+    fmt = report.format
+    notices = rule_findings(findings)
+    return ReportSummary(
+        office=office.slug,
+        office_name=report.office_name or office.name,
+        year=report.year,
+        format_id=fmt.id,
+        format_title=fmt.title.zh,
+        published=report.published,
+        headlines=tuple((h.id, headline_value(report, h.id)) for h in fmt.headlines),
+        errors=sum(1 for f in notices if f.severity == "error"),
+        warnings=sum(1 for f in notices if f.severity == "warning"),
+    )
+
+
+def rule_findings(findings: list[Finding]) -> list[Finding]:
+    """The findings readers see on a report page: broken consistency rules (not reading problems)."""
+    return sorted((f for f in findings if f.rule), key=lambda f: (f.rule, f.position, f.message))
+
+
+def headline_columns() -> tuple[tuple[str, Label], ...]:
+    """Every headline figure any format defines, newest format's order first."""
+    seen: dict[str, Label] = {}
+    for fmt in all_formats().values():
+        for headline in fmt.headlines:
+            seen.setdefault(headline.id, headline.label)
+    return tuple(seen.items())
+
+
+def used_headlines(summaries: list[ReportSummary]) -> tuple[tuple[str, Label], ...]:
+    present = {hid for s in summaries for hid, _ in s.headlines}
+    return tuple((hid, label) for hid, label in headline_columns() if hid in present)
+
+
+# --- what every page has -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Crumb:
+    label: str
+    url: str = ""  # "" for the current page
+
+
+def page_title(title: str, settings: Settings) -> str:
+    """The convention of government sites: 「信息标题_网站名称」."""
+    return f"{title}_{settings.name}" if title != settings.name else title
+
+
+def common(settings: Settings, url: str, title: str, crumbs: list[Crumb], meta: list[tuple[str, str]] = ()) -> dict:
+    site_meta = [("SiteName", settings.name), ("SiteDomain", settings.domain), ("SiteIDCode", settings.site_id_code)]
+    return {
+        "site": settings,
+        "root": plan.root_of(url),
+        "url": url,
+        "title": title,
+        "head_title": page_title(title, settings),
+        "meta": [(name, value) for name, value in [*site_meta, *meta] if value],
+        "breadcrumbs": crumbs,
+        "footer": footer(settings),
+        "contact": contact_lines(settings.contact),
+    }
+
+
+def footer(settings: Settings) -> list[tuple[str, str]]:
+    lines = [
+        ("主办单位", settings.organiser),
+        ("网站标识码", settings.site_id_code),
+        ("ICP备案号", settings.icp),
+        ("公安机关备案号", settings.police_record),
+    ]
+    return [(label, value) for label, value in lines if value]
+
+
+def contact_lines(contact: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(key, zh label, value) for each contact detail given, in a fixed order."""
+    return [(key, label, contact[key]) for key, label in CONTACT_KEYS.items() if contact.get(key)]
+
+
+def home_crumb() -> Crumb:
+    return Crumb("首页", plan.HOME)
+
+
+# --- report page ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SectionView:
+    id: str
+    heading: str
+    html: Markup
+    tables: tuple[TableView, ...] = ()
+
+
+def report_title(summary_name: str, year: int) -> str:
+    return f"{summary_name}{year}年政府信息公开工作年度报告"
+
+
+def notice_title(notices: list[Finding]) -> str:
+    errors = sum(1 for f in notices if f.severity == "error")
+    warnings = len(notices) - errors
+    if not errors:
+        return f"本报告有 {warnings} 项提示"
+    title = f"本报告的数据有 {errors} 处不符合勾稽关系"
+    return title + (f"，另有 {warnings} 项提示" if warnings else "")
+
+
+def report_context(
+    settings: Settings,
+    office: Office,
+    report: Report,
+    findings: list[Finding],
+    years: tuple[int, ...],
+) -> dict:
+    """The report page. `years` are the office's published years, for the previous/next links."""
+    fmt = report.format
+    name = report.office_name or office.name
+    title = report_title(name, report.year)
+    url = plan.report_url(office.slug, report.year)
+    sections = []
+    for section in fmt.sections:
+        if section.kind == "table":
+            table = fmt.tables[section.id]
+            intro = markdown_html(report.text(f"{table.id}.{INTRO_KEY}"))
+            sections.append(SectionView(section.id, section.heading, intro, (table_view(table, report),)))
+        elif section.kind == "free_tables" and report.free_tables:
+            views = tuple(free_table_view(t, f"{section.id}-{n}") for n, t in enumerate(report.free_tables, 1))
+            sections.append(SectionView(section.id, section.heading, Markup(""), views))
+        elif section.id in report.texts:
+            sections.append(SectionView(section.id, section.heading, markdown_html(report.text(section.id))))
+    earlier = [y for y in years if y < report.year]
+    later = [y for y in years if y > report.year]
+    meta = [
+        ("ArticleTitle", title),
+        ("PubDate", report.published.isoformat() if report.published else ""),
+        ("ContentSource", name),
+    ]
+    crumbs = [home_crumb(), Crumb(office.name, plan.office_url(office.slug)), Crumb(f"{report.year}年度报告")]
+    notices = rule_findings(findings)
+    return {
+        **common(settings, url, title, crumbs, meta),
+        "office": office,
+        "office_name": name,
+        "year": report.year,
+        "format": fmt,
+        "published": report.published,
+        "source_url": report.source_url or "",
+        "preface": next((s for s in sections if s.id == "preface"), None),
+        "sections": [s for s in sections if s.id != "preface"],
+        "notices": notices,
+        "notice_title": notice_title(notices),
+        "office_url": plan.office_url(office.slug),
+        "computed": bool(report.computed),
+        "previous": (earlier[-1], plan.report_url(office.slug, earlier[-1])) if earlier else None,
+        "next": (later[0], plan.report_url(office.slug, later[0])) if later else None,
+        "downloads": {
+            "csv": plan.report_csv_url(office.slug, report.year),
+            "json": plan.report_json_url(office.slug, report.year),
+        },
+    }
+
+
+# --- office, year and home pages -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Link:
+    name: str
+    url: str
+
+
+def office_link(office: Office) -> Link:
+    return Link(office.name, plan.office_url(office.slug))
+
+
+def office_context(settings: Settings, site: Site, office: Office, summaries: list[ReportSummary]) -> dict:
+    """The office page: details, contacts, and every published year with its headline figures."""
+    rows = sorted(summaries, key=lambda s: s.year, reverse=True)
+    parent = site.offices.get(office.parent) if office.parent not in plan.RESERVED else None
+    children = [o for o in sorted(site.children(office.slug), key=lambda o: o.slug) if o.slug not in plan.RESERVED]
+    crumbs = [home_crumb(), Crumb(office.name)]
+    return {
+        **common(settings, plan.office_url(office.slug), office.name, crumbs, [("ContentSource", office.name)]),
+        "office": office,
+        "kind": OFFICE_KINDS.get(office.kind, ""),
+        "parent": office_link(parent) if parent else None,
+        "children": [office_link(o) for o in children],
+        "office_contact": contact_lines(office.contact),
+        "rows": rows,
+        "headlines": used_headlines(rows),
+    }
+
+
+def year_context(settings: Settings, year: int, summaries: list[ReportSummary], years: tuple[int, ...]) -> dict:
+    """The year page: every office's report of the year, pre-sorted by office (the script re-sorts)."""
+    rows = sorted(summaries, key=lambda s: s.office)
+    title = f"{year}年度政府信息公开工作年度报告"
+    crumbs = [home_crumb(), Crumb(f"{year}年度")]
+    return {
+        **common(settings, plan.year_url(year), title, crumbs),
+        "year": year,
+        "rows": rows,
+        "headlines": used_headlines(rows),
+        "years": [(y, plan.year_url(y)) for y in years],
+    }
+
+
+@dataclass(frozen=True)
+class OfficeNode:
+    office: Office
+    url: str
+    reports: tuple[ReportSummary, ...]  # newest first
+    children: tuple[OfficeNode, ...]
+
+
+def office_tree(offices: list[Office], summaries: list[ReportSummary]) -> tuple[OfficeNode, ...]:
+    """Offices under their parent office; an office whose parent is missing (or in a loop) is a root."""
+    by_office = {
+        slug: tuple(group)
+        for slug, group in groupby(sorted(summaries, key=lambda s: (s.office, -s.year)), key=lambda s: s.office)
+    }
+    slugs = {o.slug for o in offices}
+    kids: dict[str, list[Office]] = {}
+    for office in sorted(offices, key=lambda o: o.slug):
+        kids.setdefault(office.parent if office.parent in slugs else "", []).append(office)
+    placed: set[str] = set()
+
+    def node(office: Office) -> OfficeNode:
+        placed.add(office.slug)
+        children = tuple(node(kid) for kid in kids.get(office.slug, []) if kid.slug not in placed)
+        return OfficeNode(office, plan.office_url(office.slug), by_office.get(office.slug, ()), children)
+
+    roots = [node(office) for office in kids.get("", [])]
+    roots += [node(office) for office in sorted(offices, key=lambda o: o.slug) if office.slug not in placed]
+    return tuple(roots)
+
+
+def home_context(
+    settings: Settings, offices: list[Office], summaries: list[ReportSummary], years: tuple[int, ...]
+) -> dict:
+    counts = {year: sum(1 for s in summaries if s.year == year) for year in years}
+    latest = next((year for year in years if counts[year]), None)
+    latest_rows = sorted((s for s in summaries if s.year == latest), key=lambda s: s.office)
+    return {
+        **common(settings, plan.HOME, settings.name, []),
+        "latest": latest,
+        "latest_rows": latest_rows,
+        "years": [(year, plan.year_url(year), counts[year]) for year in years],
+        "tree": office_tree(offices, summaries),
+        "office_count": len(offices),
+        "report_count": len(summaries),
+    }
+
+
+def accessibility_context(settings: Settings) -> dict:
+    crumbs = [home_crumb(), Crumb("无障碍声明")]
+    return {**common(settings, plan.ACCESSIBILITY, "无障碍声明", crumbs), "statement": settings.accessibility}
+
+
+def not_found_context(settings: Settings) -> dict:
+    """The 404 page is served at any depth: it links from the site's path when base_url gives it."""
+    context = common(settings, plan.NOT_FOUND, "页面未找到", [])
+    if settings.base_url:
+        path = urlsplit(settings.base_url).path or "/"
+        context["root"] = path if path.endswith("/") else path + "/"
+    return context
+
+
+# --- feed and sitemap: the only files with absolute URLs, and only when site.yaml sets base_url -------
+
+FEED_ENTRIES = 100  # the most recent reports by publication date
+NO_DATE = "1970-01-01T00:00:00Z"  # a feed must say when it was updated; with no dated report, nothing was
+
+
+def base_url(settings: Settings) -> str:
+    base = settings.base_url
+    return base if not base or base.endswith("/") else base + "/"
+
+
+def _feed_id(settings: Settings, url: str) -> str:
+    """An entry's permanent id: its address, or a name-based UUID when the site's address is unknown."""
+    base = base_url(settings)
+    return base + url if base else f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'gongkai:{settings.name}:{url}')}"
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    id: str
+    title: str
+    link: str
+    updated: str
+    author: str
+    summary: str
+
+
+def feed_context(settings: Settings, summaries: list[ReportSummary]) -> dict:
+    """An Atom feed of reports by publication date; links are relative to the feed without base_url."""
+    dated = sorted((s for s in summaries if s.published), key=lambda s: (s.published, s.office, s.year), reverse=True)
+    base = base_url(settings)
+    labels = dict(headline_columns())
+    entries = [
+        FeedEntry(
+            id=_feed_id(settings, s.url),
+            title=report_title(s.office_name, s.year),
+            link=base + s.url,
+            updated=f"{s.published.isoformat()}T00:00:00+08:00",
+            author=s.office_name,
+            summary="；".join(f"{labels[hid].zh} {show(v)}" for hid, v in s.headlines if v is not None),
+        )
+        for s in dated[:FEED_ENTRIES]
+    ]
+    return {
+        "site": settings,
+        "id": _feed_id(settings, plan.FEED),
+        "self": base + plan.FEED,
+        "home": base + plan.HOME,
+        "updated": entries[0].updated if entries else NO_DATE,
+        "entries": entries,
+    }
+
+
+def sitemap_context(settings: Settings, urls: list[str]) -> dict:
+    base = base_url(settings)
+    return {"urls": [base + url for url in sorted(urls) if url.endswith(".html") and url != plan.NOT_FOUND]}
+
+
+def robots_context(settings: Settings) -> dict:
+    base = base_url(settings)
+    return {"sitemap": base + plan.SITEMAP if base else ""}

@@ -1,0 +1,175 @@
+"""The site plan: every file the build writes, its URL, how it is made and the inputs it depends on.
+
+The plan is pure data computed from the site's listing (site.yaml, offices, report file names), before
+any report is read. URLs are a public interface: keep them stable. Besides its `inputs`, every page
+made from a template depends on the layouts (the template, the templates it includes, static files).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from .findings import Finding, Position, error
+from .site import Office, Site
+
+HOME = "index.html"
+NOT_FOUND = "404.html"
+ROBOTS = "robots.txt"
+SITEMAP = "sitemap.xml"
+FEED = "feed.xml"
+ACCESSIBILITY = "accessibility/index.html"
+REPORTS_CSV = "data/reports.csv"
+DATAPACKAGE = "data/datapackage.json"
+STATIC_DIR = "static"
+MARKER = ".gongkai-output"  # marks a folder made by `gongkai build`, which a build may replace
+SITE_FILE = "site.yaml"
+
+# First path segments the site itself uses: an office folder of that name would collide.
+RESERVED = ("accessibility", "data", "static", "years")
+
+# Page kinds made per report, per office and once per site. Report and office pages are made
+# office by office (see build.py); site pages from the per-report summaries afterwards.
+REPORT_KINDS = ("report", "report_json", "report_csv")
+TEMPLATES = {
+    "report": "report.html",
+    "office": "office.html",
+    "year": "year.html",
+    "home": "home.html",
+    "accessibility": "accessibility.html",
+    "not_found": "404.html",
+    "feed": "feed.xml",
+    "sitemap": "sitemap.xml",
+    "robots": "robots.txt",
+}
+
+
+def report_url(office: str, year: int) -> str:
+    return f"{office}/{year}/index.html"
+
+
+def report_json_url(office: str, year: int) -> str:
+    return f"{office}/{year}/report.json"
+
+
+def report_csv_url(office: str, year: int) -> str:
+    return f"{office}/{year}/report.csv"
+
+
+def office_url(office: str) -> str:
+    return f"{office}/index.html"
+
+
+def year_url(year: int) -> str:
+    return f"years/{year}/index.html"
+
+
+def static_url(name: str) -> str:
+    return f"{STATIC_DIR}/{name}"
+
+
+def root_of(url: str) -> str:
+    """The relative prefix from a page back to the site root: "" at the top, "../../" two folders down."""
+    return "../" * url.count("/")
+
+
+@dataclass(frozen=True)
+class Page:
+    url: str  # the output file, relative to the output folder, "/"-separated
+    kind: str
+    inputs: tuple[str, ...] = ()  # site files (relative to the site folder) the page is made from
+    office: str = ""
+    year: int = 0
+
+    @property
+    def template(self) -> str:
+        return TEMPLATES.get(self.kind, "")
+
+    @property
+    def html(self) -> bool:
+        return self.url.endswith(".html")
+
+
+@dataclass(frozen=True)
+class Plan:
+    pages: tuple[Page, ...]  # sorted by url
+    offices: tuple[str, ...]  # office slugs with pages, sorted
+    years: tuple[int, ...]  # years with at least one report file, newest first
+
+    def office_pages(self, office: str) -> tuple[Page, ...]:
+        return tuple(p for p in self.pages if p.office == office)
+
+    def site_pages(self) -> tuple[Page, ...]:
+        return tuple(p for p in self.pages if not p.office)
+
+    def urls(self) -> frozenset[str]:
+        return frozenset(p.url for p in self.pages)
+
+
+def _content(office: str, name: str) -> str:
+    return f"content/{office}/{name}"
+
+
+def plan_site(site: Site, static_files: dict[str, str] | None = None) -> tuple[Plan, list[Finding]]:
+    """Every page of the site; offices whose folder name the site reserves are left out with an error.
+
+    `static_files` maps each static file's name (under static/) to the file it is copied from.
+    """
+    findings: list[Finding] = []
+    offices: list[Office] = []
+    for office in site.offices.values():
+        if office.slug in RESERVED:
+            findings.append(
+                error(
+                    Position(f"content/{office.slug}"),
+                    f"机关目录名“{office.slug}”与网站自用的目录重名（{'、'.join(RESERVED)}）；请改名，如 {office.slug}-office",
+                )
+            )
+        else:
+            offices.append(office)
+
+    pages: list[Page] = []
+    by_year: dict[int, list[str]] = defaultdict(list)
+    everything = [SITE_FILE]
+    for office in offices:
+        office_file = _content(office.slug, "office.yaml")
+        years = [year for year, _ in office.report_files]
+        report_files = [_content(office.slug, f"{year}.yaml") for year in years]
+        everything += [office_file] + report_files
+        relatives = [
+            _content(o.slug, "office.yaml") for o in offices if office.parent == o.slug or o.parent == office.slug
+        ]
+        pages.append(
+            Page(office_url(office.slug), "office", (SITE_FILE, office_file, *relatives, *report_files), office.slug)
+        )
+        for index, year in enumerate(years):
+            by_year[year] += [office_file, report_files[index]]
+            # The previous report feeds cross-year rules; neighbours decide the previous/next links.
+            neighbours = report_files[max(0, index - 1) : index] + report_files[index + 1 : index + 2]
+            inputs = (SITE_FILE, office_file, report_files[index], *neighbours)
+            pages.append(Page(report_url(office.slug, year), "report", inputs, office.slug, year))
+            data_inputs = (SITE_FILE, office_file, report_files[index], *report_files[max(0, index - 1) : index])
+            pages.append(Page(report_json_url(office.slug, year), "report_json", data_inputs, office.slug, year))
+            pages.append(Page(report_csv_url(office.slug, year), "report_csv", data_inputs, office.slug, year))
+
+    for year, files in by_year.items():
+        pages.append(Page(year_url(year), "year", (SITE_FILE, *sorted(files)), year=year))
+    everything = tuple(sorted(everything))
+    pages += [
+        Page(HOME, "home", everything),
+        Page(ACCESSIBILITY, "accessibility", (SITE_FILE,)),
+        Page(NOT_FOUND, "not_found", (SITE_FILE,)),
+        Page(ROBOTS, "robots", (SITE_FILE,)),
+        Page(FEED, "feed", everything),
+        Page(REPORTS_CSV, "reports_csv", everything),
+        Page(DATAPACKAGE, "datapackage", everything),
+    ]
+    if site.settings.base_url:
+        pages.append(Page(SITEMAP, "sitemap", everything))
+    pages += [Page(static_url(name), "static", (source,)) for name, source in sorted((static_files or {}).items())]
+    plan = Plan(
+        pages=tuple(sorted(pages, key=lambda p: p.url)),
+        offices=tuple(o.slug for o in offices),
+        years=tuple(sorted(by_year, reverse=True)),
+    )
+    return plan, findings

@@ -1,0 +1,159 @@
+"""Rendering: the Jinja environment over the layouts (a site's own first), and narrative Markdown made safe.
+
+Rendering is a pure function of a template name and a context of plain values; a template error
+becomes a GongkaiError positioned at the template's file and line.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from datetime import date
+from pathlib import Path
+
+import jinja2
+import markdown
+import nh3
+from markupsafe import Markup
+
+from .files import display_path
+from .findings import Finding, GongkaiError, Position
+from .rules import show
+
+DEFAULT_LAYOUTS = Path(__file__).parent / "layouts"
+STATIC = "static"
+TEMPLATE_SUFFIXES = (".html", ".xml", ".txt")
+
+# What narrative Markdown may become. Everything else (raw HTML, images, style, script, event
+# attributes, javascript:/data: URLs) is escaped or dropped.
+ALLOWED_TAGS = {
+    "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "strong", "em", "a", "blockquote",
+    "code", "pre", "table", "thead", "tbody", "tr", "th", "td",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"colspan", "rowspan"}, "td": {"colspan", "rowspan"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+NARRATIVE_TOP_HEADING = 3  # narratives sit under the page's h1 and their section's h2
+
+
+class Renderer:
+    """Templates from the site's layouts/ folder, falling back to Gongkai's default layouts."""
+
+    def __init__(self, site_layouts: Path | None = None):
+        folders = [folder for folder in (site_layouts, DEFAULT_LAYOUTS) if folder is not None and folder.is_dir()]
+        self.folders = tuple(folders)
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(f) for f in folders]),
+            autoescape=jinja2.select_autoescape(["html", "xml"]),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.filters["figure"] = figure_html
+        self.env.filters["zh_date"] = zh_date
+
+    def check_templates(self) -> None:
+        """Compile every template now, so that a syntax error stops the build before anything is written."""
+        for name in sorted(self.env.list_templates()):
+            if name.endswith(TEMPLATE_SUFFIXES) and not name.startswith(f"{STATIC}/"):
+                self._template(name)
+
+    def _template(self, name: str) -> jinja2.Template:
+        try:
+            return self.env.get_template(name)
+        except jinja2.TemplateSyntaxError as exc:
+            raise GongkaiError(_template_finding(exc, exc.filename or name, exc.lineno)) from None
+        except jinja2.TemplateNotFound as exc:
+            raise GongkaiError(f"找不到模板 {exc.name}：请检查 layouts 目录") from None
+
+    def render(self, name: str, context: dict) -> str:
+        template = self._template(name)
+        try:
+            return template.render(context)
+        except jinja2.TemplateSyntaxError as exc:
+            raise GongkaiError(_template_finding(exc, exc.filename or name, exc.lineno)) from None
+        except Exception as exc:  # an error inside a template (undefined name, bad filter argument, ...)
+            path, line = _template_frame(exc, self.folders, template.filename)
+            raise GongkaiError(_template_finding(exc, path, line)) from None
+
+    def static_files(self) -> dict[str, Path]:
+        """Every file under static/ by its name there; a site's file wins over the default one."""
+        files: dict[str, Path] = {}
+        for folder in reversed(self.folders):
+            base = folder / STATIC
+            if base.is_dir():
+                for file in sorted(base.rglob("*")):
+                    if file.is_file() and not file.name.startswith("."):
+                        files[file.relative_to(base).as_posix()] = file
+        return dict(sorted(files.items()))
+
+
+def _template_finding(exc: Exception, filename: str, line: int | None) -> Finding:
+    message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    return Finding(Position(display_path(Path(filename)), line or 0), "error", f"模板错误：{message}")
+
+
+def _template_frame(exc: Exception, folders: tuple[Path, ...], fallback: str | None) -> tuple[str, int]:
+    """The innermost traceback frame inside a template file (Jinja maps those frames to template lines)."""
+    roots = tuple(str(f.resolve()) for f in folders) + tuple(str(f) for f in folders)
+    found = (fallback or "", 0)
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.startswith(roots):
+            found = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def figure_html(value) -> Markup:
+    """A figure in a table cell; a missing one says so to screen readers instead of reading a dash."""
+    if value is None:
+        return Markup('<span aria-hidden="true">—</span><span class="visually-hidden">无数据</span>')
+    return Markup.escape(show(value))
+
+
+def zh_date(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+# --- Markdown --------------------------------------------------------------------------------------
+
+
+class _DemoteHeadings(markdown.treeprocessors.Treeprocessor):
+    """Shift headings so that the narrative's highest one becomes an h3 (the page keeps one h1)."""
+
+    def run(self, root: etree.Element) -> None:
+        headings = [el for el in root.iter() if re.fullmatch(r"h[1-6]", el.tag)]
+        if not headings:
+            return
+        shift = NARRATIVE_TOP_HEADING - min(int(el.tag[1]) for el in headings)
+        for el in headings:
+            el.tag = f"h{min(6, int(el.tag[1]) + shift)}"
+
+
+class _NarrativeExtension(markdown.Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API name
+        md.preprocessors.deregister("html_block")  # raw HTML blocks stay text (escaped)
+        md.inlinePatterns.deregister("html")  # and inline tags too
+        md.treeprocessors.register(_DemoteHeadings(md), "demote_headings", 1)
+
+
+def markdown_html(text: str) -> Markup:
+    """Narrative Markdown as safe HTML: raw HTML escaped, then sanitised to an allowlist."""
+    converter = markdown.Markdown(extensions=["tables", "sane_lists", _NarrativeExtension()])
+    html = converter.convert(text or "")
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        clean_content_tags={"script", "style"},
+        strip_comments=True,
+        link_rel="noopener noreferrer",
+    )
+    # Wide tables scroll inside their own focusable region, never the page. The sanitiser has run:
+    # "<table>" can only be a tag here, since text "<" is escaped.
+    clean = clean.replace("<table>", '<div class="table-scroll" role="region" aria-label="表格" tabindex="0"><table>')
+    clean = clean.replace("</table>", "</table></div>")
+    return Markup(clean)

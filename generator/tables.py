@@ -1,0 +1,283 @@
+"""The statistical tables laid out for HTML: header and body rows of cells, computed from a format's blocks.
+
+A block's row and column trees (generator/format.py) become the merged header cells of the national
+form: group headings span their leaves, a leaf shallower than the deepest branch stretches down (or
+across) to the data. Every data cell names all of its headers by id (the W3C WAI pattern for tables
+with multi-level headers), so templates only loop over rows and cells and never know the form.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from .format import Block, Column, Row, Table
+from .report import FreeTable, Report, cell_key
+from .rules import show
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One `th` or `td`. Header cells have an id and a scope; data cells name their headers."""
+
+    text: str
+    header: bool = False
+    id: str = ""
+    scope: str = ""  # "col" | "colgroup" | "row" | "rowgroup" for header cells
+    colspan: int = 1
+    rowspan: int = 1
+    headers: tuple[str, ...] = ()
+    numeric: bool = False
+    computed: bool = False  # left out of the report file and computed from its rule
+    missing: bool = False
+    kind: str = ""  # "corner", "block", "group", "leaf", "value": a styling hint
+
+
+@dataclass(frozen=True)
+class TablePart:
+    """One block of a table: its header rows, then its data rows."""
+
+    head: tuple[tuple[Cell, ...], ...]
+    body: tuple[tuple[Cell, ...], ...]
+
+
+@dataclass(frozen=True)
+class TableView:
+    id: str  # unique on the page; prefixes every header id
+    caption: str
+    parts: tuple[TablePart, ...]
+    width: int  # columns
+    kind: str = "stats"  # "stats": a table of the national form; "free": a free-form report's table
+
+
+NUMBER = re.compile(r"^[-+−]?[\d,，]+(\.\d+)?%?$")
+
+
+def column_text(column: Column) -> str:
+    """A column heading as printed: the official label, with the unit when the label does not say it."""
+    if column.unit and column.unit not in column.label.zh:
+        return f"{column.label.zh}（{column.unit}）"
+    return column.label.zh
+
+
+def table_view(table: Table, report: Report) -> TableView:
+    """The whole table of a report, block after block, all blocks as wide as the widest."""
+    width = max(_block_width(b) for b in table.blocks)
+    parts = tuple(_block_part(table, block, report, width, len(table.blocks) > 1) for block in table.blocks)
+    return TableView(id=f"table-{table.id}", caption=table.section.heading, parts=parts, width=width)
+
+
+def _prefix(table: Table, block: Block) -> str:
+    return f"{table.id}-{block.id}" if block.id != table.id else table.id
+
+
+def _block_width(block: Block) -> int:
+    if block.layout == "one_line":
+        return len(block.leaf_rows) * len(block.leaf_columns)
+    return _depth(block.rows) + len(block.leaf_columns)
+
+
+def _depth(nodes) -> int:
+    return max((n.depth for n in nodes), default=0)
+
+
+def _levels(nodes, children: str, prefix: str, below: int = 0) -> list[list[tuple]]:
+    """A header tree as rows of (node, id, path ids, colspan, rowspan), top level first.
+
+    A leaf above the deepest level spans down to it; `below` adds rows under the tree (for the
+    column headings that one_line blocks put under each of their rows).
+    """
+    depth = _depth(nodes)
+    levels: list[list[tuple]] = [[] for _ in range(depth)]
+
+    def walk(node, level: int, path: tuple[str, ...]) -> None:
+        node_id = f"{prefix}-{node.id}"
+        kids = getattr(node, children)
+        span = len(node.leaves)
+        rowspan = 1 if kids else depth - level
+        levels[level].append((node, node_id, path + (node_id,), span, rowspan))
+        for kid in kids:
+            walk(kid, level + 1, path + (node_id,))
+
+    for node in nodes:
+        walk(node, 0, ())
+    return levels
+
+
+def _value_cell(report: Report, table: Table, row: Row, column: Column, headers: tuple[str, ...], colspan: int) -> Cell:
+    key = cell_key(table.id, row.id, column.id)
+    value = report.values.get(key)
+    return Cell(
+        text=show(value) if value is not None else "—",
+        headers=headers,
+        numeric=True,
+        computed=key in report.computed,
+        missing=value is None,
+        colspan=colspan,
+        kind="value",
+    )
+
+
+def _block_part(table: Table, block: Block, report: Report, width: int, labelled: bool) -> TablePart:
+    if block.layout == "one_line":
+        return _one_line_part(table, block, report, width, labelled)
+    return _grid_part(table, block, report, width, labelled)
+
+
+def _block_label(block: Block, prefix: str, width: int) -> tuple[list[tuple[Cell, ...]], tuple[str, ...]]:
+    if block.label is None:
+        return [], ()
+    cell = Cell(block.label.zh, header=True, id=f"{prefix}-block", scope="colgroup", colspan=width, kind="block")
+    return [(cell,)], (cell.id,)
+
+
+def _grid_part(table: Table, block: Block, report: Report, width: int, labelled: bool) -> TablePart:
+    prefix = _prefix(table, block)
+    head, block_ids = _block_label(block, prefix, width) if labelled else ([], ())
+    row_depth = _depth(block.rows)
+    column_levels = _levels(block.columns, "columns", f"{prefix}-c")
+    extra = width - _block_width(block)  # narrower blocks stretch their last column
+    last_leaf = block.leaf_columns[-1]
+
+    corner_ids: tuple[str, ...] = ()
+    for level, entries in enumerate(column_levels):
+        cells: list[Cell] = []
+        if level == 0:
+            label = block.row_header or block.corner
+            corner = Cell(
+                label.zh if label else "",
+                header=block.row_header is not None,
+                id=f"{prefix}-rowhead" if block.row_header else "",
+                scope="col" if block.row_header else "",
+                colspan=row_depth,
+                rowspan=len(column_levels),
+                kind="corner",
+            )
+            corner_ids = (corner.id,) if corner.id else ()
+            cells.append(corner)
+        for column, column_id, _, span, rowspan in entries:
+            grow = extra if column is last_leaf or last_leaf in column.leaves else 0
+            cells.append(
+                Cell(
+                    column_text(column),
+                    header=True,
+                    id=column_id,
+                    scope="colgroup" if column.columns else "col",
+                    colspan=span + grow,
+                    rowspan=rowspan,
+                    kind="group" if column.columns else "leaf",
+                )
+            )
+        head.append(tuple(cells))
+
+    column_paths = {column.id: path for level in column_levels for column, _, path, _, _ in level}
+    body = []
+    for row, row_cells, row_path in _row_headers(block, prefix, row_depth, block_ids + corner_ids):
+        cells = list(row_cells)
+        for column in block.leaf_columns:
+            colspan = 1 + (extra if column is last_leaf else 0)
+            headers = block_ids + row_path + column_paths[column.id]
+            cells.append(_value_cell(report, table, row, column, headers, colspan))
+        body.append(tuple(cells))
+    return TablePart(head=tuple(head), body=tuple(body))
+
+
+def _row_headers(block: Block, prefix: str, depth: int, outer: tuple[str, ...]):
+    """For each leaf row: the header cells that open in its line, and the ids of all its row headers."""
+    lines = []
+
+    def walk(rows: tuple[Row, ...], level: int, path: tuple[str, ...], opening: list[Cell]) -> None:
+        for row in rows:
+            row_id = f"{prefix}-r-{row.id}"
+            here = path + (row_id,)
+            header = Cell(
+                row.label.zh,
+                header=True,
+                id=row_id,
+                scope="rowgroup" if row.rows else "row",
+                rowspan=len(row.leaves),
+                colspan=1 if row.rows else depth - level,
+                headers=outer + path,
+                kind="group" if row.rows else "leaf",
+            )
+            if row.rows:
+                walk(row.rows, level + 1, here, opening + [header])
+            else:
+                lines.append((row, tuple(opening + [header]), here))
+            opening = []  # only the first leaf of a group opens the group's cells
+
+    walk(block.rows, 0, (), [])
+    return lines
+
+
+def _one_line_part(table: Table, block: Block, report: Report, width: int, labelled: bool) -> TablePart:
+    """Rows side by side as column groups, each leaf row's columns under it, and one line of values."""
+    prefix = _prefix(table, block)
+    head, block_ids = _block_label(block, prefix, width) if labelled else ([], ())
+    row_levels = _levels(block.rows, "rows", f"{prefix}-r")
+    column_depth = _depth(block.columns)
+    for entries in row_levels:
+        head.append(
+            tuple(
+                Cell(
+                    row.label.zh,
+                    header=True,
+                    id=row_id,
+                    scope="colgroup",
+                    colspan=span * len(block.leaf_columns),
+                    rowspan=rowspan,
+                    kind="group",
+                )
+                for row, row_id, _, span, rowspan in entries
+            )
+        )
+    row_paths = {row.id: path for level in row_levels for row, _, path, _, _ in level}
+    column_rows: list[list[Cell]] = [[] for _ in range(column_depth)]
+    values: list[Cell] = []
+    for row in block.leaf_rows:
+        levels = _levels(block.columns, "columns", f"{prefix}-r-{row.id}-c")
+        for level, entries in enumerate(levels):
+            for column, column_id, _, span, rowspan in entries:
+                column_rows[level].append(
+                    Cell(
+                        column_text(column),
+                        header=True,
+                        id=column_id,
+                        scope="colgroup" if column.columns else "col",
+                        colspan=span,
+                        rowspan=rowspan,
+                        kind="group" if column.columns else "leaf",
+                    )
+                )
+        paths = {column.id: path for level in levels for column, _, path, _, _ in level}
+        for column in block.leaf_columns:
+            headers = block_ids + row_paths[row.id] + paths[column.id]
+            values.append(_value_cell(report, table, row, column, headers, 1))
+    head.extend(tuple(cells) for cells in column_rows)
+    extra = width - _block_width(block)
+    if extra:
+        values[-1] = replace(values[-1], colspan=1 + extra)
+    return TablePart(head=tuple(head), body=(tuple(values),))
+
+
+def free_table_view(table: FreeTable, table_id: str) -> TableView:
+    """A free-form (legacy) report's table of text: header rows of column headings, then rows whose
+    first cell heads the row. Empty header cells (merged in the original) stay plain cells."""
+    width = max((len(r) for r in table.header + table.rows), default=0)
+    head = tuple(
+        tuple(
+            Cell(text, header=bool(text), scope="col" if text else "", kind="leaf" if text else "corner")
+            for text in row
+        )
+        for row in table.header
+    )
+    body = tuple(
+        tuple(
+            Cell(text, header=True, scope="row", kind="leaf")
+            if index == 0 and text
+            else Cell(text, numeric=bool(NUMBER.match(text.strip())), kind="text")
+            for index, text in enumerate(row)
+        )
+        for row in table.rows
+    )
+    return TableView(table_id, table.caption, (TablePart(head=head, body=body),), width, kind="free")
