@@ -1,0 +1,178 @@
+"""Rendering: narrative Markdown made safe, headings demoted, templates and their errors, site overrides."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from generator.build import build_site
+from generator.findings import GongkaiError
+from generator.render import Renderer, markdown_html
+from tests.helpers import report_yaml, write_office, write_report, write_site
+from tests.html_tree import parse_html
+
+# Each payload tries to get script, a dangerous URL, an event handler or an external resource onto the page.
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
+    '<img src=x onerror="alert(1)">',
+    "<svg/onload=alert(1)>",
+    "<svg><script>alert(1)</script></svg>",
+    '<iframe src="https://evil.example"></iframe>',
+    "<style>body{display:none}</style>",
+    '<a href="javascript:alert(1)">点击</a>',
+    "[点击](javascript:alert(1))",
+    "[点击](JaVaScRiPt:alert(1))",
+    "[点击](jav&#x61;script:alert(1))",
+    "[点击](&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;alert(1))",
+    "[点击](javascript&colon;alert(1))",
+    "[点击]( javascript:alert(1) )",
+    "[点击](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "![图](javascript:alert(1))",
+    "![图](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)",
+    "![跟踪](https://tracker.example/pixel.gif)",
+    "[x][ref]\n\n[ref]: javascript:alert(1)",
+    '<a href="#" onclick="alert(1)">x</a>',
+    '<div style="background:url(javascript:alert(1))">x</div>',
+    "<object data=evil.swf></object><embed src=evil.swf>",
+    '<form action="https://evil.example"><input name=x></form>',
+    '<meta http-equiv="refresh" content="0;url=https://evil.example">',
+    '<link rel=stylesheet href="https://evil.example/x.css">',
+    "<base href='https://evil.example/'>",
+    "<math><mi xlink:href='javascript:alert(1)'>x</mi></math>",
+    "&lt;script&gt;alert(1)&lt;/script&gt;",
+    "<!-- <script>alert(1)</script> -->",
+    "```html\n<script>alert(1)</script>\n```",
+    "`<script>alert(1)</script>`",
+    "<<script>script>alert(1)<</script>/script>",
+    '"><script>alert(1)</script>',
+    "<a href='vbscript:msgbox(1)'>x</a>",
+    "[x](file:///etc/passwd)",
+]
+DANGEROUS_TAGS = {
+    "script",
+    "style",
+    "iframe",
+    "img",
+    "svg",
+    "object",
+    "embed",
+    "form",
+    "input",
+    "meta",
+    "link",
+    "base",
+    "math",
+}
+SAFE_SCHEMES = re.compile(r"^(https?:|mailto:|#|[^:/?#]+(/|$)|\.{0,2}/)", re.I)
+
+
+@pytest.mark.parametrize("payload", HOSTILE)
+def test_hostile_markdown_never_reaches_the_page_as_markup(payload):
+    html = str(markdown_html(f"前文\n\n{payload}\n\n后文"))
+    tree = parse_html(html)
+    for element in tree.iter():
+        assert element.tag not in DANGEROUS_TAGS, html
+        for name, value in element.attrs.items():
+            assert not name.startswith("on"), html
+            assert name not in ("style", "src", "srcset", "action", "formaction", "xlink:href"), html
+            if name == "href":
+                assert SAFE_SCHEMES.match(value.strip()), html
+                assert not value.lower().startswith(("javascript", "data", "vbscript", "file")), html
+    lowered = html.lower()
+    assert "<script" not in lowered and "<iframe" not in lowered and "<style" not in lowered
+    assert "前文" in html and "后文" in html  # the text around a payload survives
+
+
+def test_raw_html_is_shown_as_text_not_dropped():
+    html = str(markdown_html("请勿使用 <b>粗体</b> 标签"))
+    assert "&lt;b&gt;粗体&lt;/b&gt;" in html
+
+
+def test_allowed_markdown_keeps_its_meaning():
+    html = str(
+        markdown_html(
+            "**重点** 与 *强调*\n\n- 一\n- 二\n\n1. 甲\n2. 乙\n\n> 引文\n\n"
+            "[本站](../index.html) [门户](https://www.gov.cn/) [邮件](mailto:a@example.gov.cn)\n\n"
+            "| 项目 | 数量 |\n|---|---:|\n| 申请 | 3 |"
+        )
+    )
+    for fragment in (
+        "<strong>重点</strong>",
+        "<em>强调</em>",
+        "<ul>",
+        "<ol>",
+        "<blockquote>",
+        "<table>",
+        "<th>项目</th>",
+    ):
+        assert fragment in html
+    assert 'href="../index.html"' in html and 'href="https://www.gov.cn/"' in html
+    assert 'href="mailto:a@example.gov.cn"' in html
+    assert '<div class="table-scroll" role="region" aria-label="表格" tabindex="0"><table>' in html
+
+
+@pytest.mark.parametrize(
+    ("markdown", "levels"),
+    [
+        ("# 一\n\n## 二\n\n### 三", ["h3", "h4", "h5"]),
+        ("## 小标题\n\n### 更小", ["h3", "h4"]),
+        ("###### 深\n\n# 浅", ["h6", "h3"]),
+    ],
+)
+def test_narrative_headings_are_demoted_below_the_section_heading(markdown, levels):
+    tree = parse_html(str(markdown_html(markdown)))
+    assert [e.tag for e in tree.iter() if re.fullmatch(r"h\d", e.tag)] == levels
+
+
+def test_content_strings_are_escaped_everywhere(tmp_path):
+    site = write_site(tmp_path / "site", name="<script>alert('站点')</script>")
+    write_office(site, "ceshi", "'\"><img src=x onerror=alert(1)>'")
+    write_report(site, "ceshi", 2023, report_yaml(2023, problems="<script>alert(2)</script>"))
+    build_site(site)
+    for page in (site / "public").rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "<script>alert" not in html and "<img" not in html, page
+        assert "&lt;script&gt;" in html or "&#34;&gt;&lt;img" in html, page
+
+
+def test_a_site_overrides_a_template_and_a_static_file(example_site):
+    layouts = example_site / "layouts"
+    (layouts / "static").mkdir(parents=True)
+    (layouts / "report.html").write_text(
+        '{% extends "base.html" %}{% block main %}<h1>本站自定义：{{ title }}</h1>{% endblock %}', encoding="utf-8"
+    )
+    (layouts / "static" / "style.css").write_text("/* 本站样式 */\n", encoding="utf-8")
+    (layouts / "static" / "logo.txt").write_text("extra\n", encoding="utf-8")
+    build_site(example_site)
+    out = example_site / "public"
+    assert "本站自定义：荷花路街道办事处2023年政府信息公开工作年度报告" in (out / "hehualu/2023/index.html").read_text(
+        "utf-8"
+    )
+    assert "本站自定义" not in (out / "hehualu/index.html").read_text("utf-8")  # other templates stay the default
+    assert (out / "static/style.css").read_text("utf-8") == "/* 本站样式 */\n"
+    assert (out / "static/logo.txt").exists() and (out / "static/sort.js").exists()
+
+
+def test_a_template_syntax_error_names_the_file_and_line(tmp_path):
+    layouts = tmp_path / "layouts"
+    layouts.mkdir()
+    (layouts / "home.html").write_text("<p>一</p>\n<p>二</p>\n{% if %}\n", encoding="utf-8")
+    renderer = Renderer(layouts)
+    with pytest.raises(GongkaiError) as caught:
+        renderer.check_templates()
+    (finding,) = caught.value.findings
+    assert finding.position.path.endswith("layouts/home.html") and finding.position.line == 3
+    assert re.match(r".*layouts/home\.html:3: error: 模板错误", str(finding))
+
+
+def test_an_error_while_rendering_names_the_template_line(tmp_path):
+    layouts = tmp_path / "layouts"
+    layouts.mkdir()
+    (layouts / "404.html").write_text("<p>一</p>\n\n<p>{{ no_such_thing.name }}</p>\n", encoding="utf-8")
+    with pytest.raises(GongkaiError) as caught:
+        Renderer(layouts).render("404.html", {})
+    (finding,) = caught.value.findings
+    assert finding.position.path.endswith("layouts/404.html") and finding.position.line == 3
+    assert "no_such_thing" in finding.message
