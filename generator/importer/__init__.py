@@ -1,0 +1,212 @@
+"""Importing published reports (text copied from Word or PDF, HTML pages, .docx) into report values.
+
+Pipeline: a reader per kind of source turns the file into lines of cells (document.py); for each
+format the narrative module finds the title and the sections, and the matcher places the tables'
+numbers by the labels of the format definition; the format that fits best is kept. The library never
+writes or prints: `gongkai import` (commands/import_.py) does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from ..findings import Finding, GongkaiError, Position, error, warning
+from ..format import Format, all_formats, get_format
+from ..report import INTRO_KEY, Number
+from .document import Document
+from .docx import read_docx
+from .html import read_html
+from .match import Placement, place_tables
+from .narrative import Layout, Title, labelled_date, lay_out, markdown, parse_date, read_title
+from .text import read_text
+
+SUFFIXES = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".shtml": "html", ".docx": "docx"}
+UNSUPPORTED = {
+    ".doc": "旧版 Word 文件（.doc）请先在 Word 中另存为 .docx",
+    ".wps": "WPS 文件请先另存为 .docx",
+    ".pdf": "PDF 文件请先把文字复制到 .txt 文件（或另存为 .docx）再导入",
+}
+
+
+@dataclass(frozen=True)
+class Imported:
+    """What a source file says, placed into one format: values, texts, dates, and every finding."""
+
+    path: str
+    format: Format
+    year: int | None
+    title: Title | None
+    values: dict[str, Number] = field(hash=False)
+    texts: dict[str, str] = field(hash=False)
+    published: date | None
+    source_url: str
+    findings: tuple[Finding, ...]
+    computed: tuple[str, ...]  # totals the source left out, computed from the other cells
+    missing: tuple[str, ...]  # cells of the form the source gave no value for
+    unplaced: int  # numbers of the source that could not be placed
+
+    @property
+    def office_name(self) -> str:
+        return self.title.office_name if self.title else ""
+
+    @property
+    def placed(self) -> int:
+        return len(self.values) - len(self.computed)
+
+    @property
+    def complete(self) -> bool:
+        return not self.unplaced and not self.missing
+
+
+def read_document(file: Path, path: str) -> Document:
+    """Read a source file by its kind (from the file name, else from its content)."""
+    suffix = file.suffix.lower()
+    if suffix in UNSUPPORTED:
+        raise GongkaiError(error(Position(path), f"不能直接导入 {suffix} 文件：{UNSUPPORTED[suffix]}"))
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise GongkaiError(error(Position(path), f"无法读取文件：{exc.strerror}")) from None
+    kind = SUFFIXES.get(suffix) or _sniff(data)
+    if kind == "docx":
+        return read_docx(data, path)
+    if kind == "html":
+        return read_html(data, path)
+    return read_text(data, path)
+
+
+def _sniff(data: bytes) -> str:
+    if data.startswith(b"PK\x03\x04"):
+        return "docx"
+    head = data[:2048].lower()
+    return "html" if b"<html" in head or b"<!doctype html" in head or b"<table" in head else "text"
+
+
+@dataclass
+class _Candidate:
+    fmt: Format
+    layout: Layout
+    placement: Placement
+
+
+def _candidates(document: Document, format_id: str) -> list[_Candidate]:
+    if format_id == "auto":
+        formats = list(all_formats().values())
+    else:
+        fmt = get_format(format_id)
+        if fmt is None:
+            known = "、".join(all_formats())
+            raise GongkaiError(f"不认识的报告格式“{format_id}”；可选 auto、{known}")
+        formats = [fmt]
+    found = []
+    for fmt in formats:
+        layout = lay_out(fmt, document)
+        placement = place_tables(fmt, layout.regions, layout.headings, document.path, document.kind != "text")
+        found.append(_Candidate(fmt, layout, placement))
+    return found
+
+
+def choose(candidates: list[_Candidate], year: int | None) -> _Candidate:
+    """The format the labels fit best; the format of the report's year breaks ties and wins when nothing fits."""
+
+    def rank(candidate: _Candidate):
+        covers = year is not None and candidate.fmt.covers(year)
+        return (max(candidate.placement.score, 0), covers)
+
+    return max(candidates, key=rank)
+
+
+def import_file(file: Path, path: str, format_id: str = "auto", year: int | None = None) -> Imported:
+    """Read one source file into report values. `path` is the file as users see it in messages."""
+    document = read_document(file, path)
+    title = _title(document)
+    year = year or (title.year if title else None)
+    chosen = choose(_candidates(document, format_id), year)
+    fmt, layout, placement = chosen.fmt, chosen.layout, chosen.placement
+    title = layout.title or title
+    findings = list(document.findings)
+    if year is None:
+        findings.append(error(Position(path), "无法从标题中确定报告年度；请用 --year 指定，如 --year 2023"))
+    texts = _texts(fmt, layout, placement, document, findings)
+    published = _published(document, layout, texts, year, findings)
+    if title is None:
+        findings.append(warning(Position(path), "没有找到报告标题（如“××× 2023 年政府信息公开工作年度报告”）"))
+    findings += placement.findings
+    return Imported(
+        path=path,
+        format=fmt,
+        year=year,
+        title=title,
+        values=dict(placement.values),
+        texts=texts,
+        published=published,
+        source_url=document.source_url,
+        findings=tuple(findings),
+        computed=tuple(placement.computed),
+        missing=tuple(placement.missing),
+        unplaced=placement.unplaced,
+    )
+
+
+def _title(document: Document) -> Title | None:
+    for line in document.lines[:20]:
+        title = read_title(line.text)
+        if title is not None:
+            return title
+    return read_title(document.title) if document.title else None
+
+
+def _texts(fmt: Format, layout: Layout, placement: Placement, document: Document, findings: list) -> dict[str, str]:
+    texts: dict[str, str] = {}
+    for section in fmt.sections:
+        if section.kind == "table":
+            intro = markdown(placement.intros.get(section.id, []), document.kind)
+            if intro:
+                texts[f"{section.id}.{INTRO_KEY}"] = intro
+            continue
+        if section.kind != "narrative":
+            continue
+        lines = [line for line in layout.regions.get(section.id, []) if id(line) not in placement.claimed]
+        if section.id not in layout.regions and not section.optional:
+            findings.append(
+                warning(Position(document.path), f"原文中没有找到“{section.heading}”的标题，这一部分的文字未能导入")
+            )
+        texts[section.id] = markdown(lines, document.kind)
+    return texts
+
+
+def _published(document: Document, layout: Layout, texts: dict[str, str], year, findings: list) -> date | None:
+    """The publication date the source states: in its metadata, as 「发布日期：…」, or as the date it ends with."""
+    closing = _closing_date(layout, texts)
+    found = document.published
+    for line in document.lines:
+        if found is not None:
+            break
+        found = labelled_date(line.text)
+    found = found or closing
+    if found is not None and year is not None and not year <= found.year <= year + 2:
+        findings.append(
+            warning(Position(document.path), f"原文中的日期 {found.isoformat()} 不像 {year} 年度报告的发布日期，未采用")
+        )
+        return None
+    return found
+
+
+def _closing_date(layout: Layout, texts: dict[str, str]) -> date | None:
+    """A report signed off with a date (「2024年1月19日」) as its last line; the signature leaves the text."""
+    regions = [(section_id, lines) for section_id, lines in layout.regions.items() if lines]
+    if not regions or regions[-1][0] not in texts:
+        return None
+    section_id, lines = regions[-1]
+    found = parse_date(lines[-1].text, whole=True)
+    if found is None:
+        return None
+    paragraphs = texts[section_id].split("\n\n")
+    drop = 1
+    name = layout.title.office_name if layout.title else ""
+    if len(lines) > 1 and name and lines[-2].text.replace(" ", "") == name:
+        drop = 2
+    texts[section_id] = "\n\n".join(paragraphs[: max(len(paragraphs) - drop, 0)])
+    return found

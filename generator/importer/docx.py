@@ -1,0 +1,90 @@
+"""Word files (.docx) read with python-docx: paragraphs with their heading styles, and real tables.
+
+Merged cells are expanded over the table's grid: a horizontally merged cell (gridSpan) and the
+continuation of a vertically merged one (vMerge) repeat the cell they belong to, marked as copies so
+that a merged value is never counted twice.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from io import BytesIO
+
+import docx
+from docx.oxml.ns import qn
+from docx.table import _Cell
+from docx.text.paragraph import Paragraph
+
+from ..findings import GongkaiError, Position, error
+from .document import Cell, Document, Line
+
+HEADING_STYLE = re.compile(r"(?:heading|标题)\s*(\d)", re.IGNORECASE)
+
+
+def _heading(paragraph: Paragraph) -> int:
+    name = paragraph.style.name if paragraph.style is not None else ""
+    if name.lower() in ("title", "标题"):
+        return 1
+    match = HEADING_STYLE.search(name or "")
+    return int(match.group(1)) if match else 0
+
+
+def _paragraph_lines(paragraph: Paragraph, path: str) -> list[Line]:
+    heading = _heading(paragraph)
+    return [
+        Line((Cell(part.strip(" \u3000\xa0\t"), Position(path)),), heading=heading)
+        for part in paragraph.text.split("\n")
+        if part.strip(" \u3000\xa0\t")
+    ]
+
+
+def _table_lines(tbl, parent, number: int, path: str) -> list[Line]:
+    grid: dict[tuple[int, int], Cell] = {}
+    rows = list(tbl.iterchildren(qn("w:tr")))
+    lines = []
+    for row_number, tr in enumerate(rows):
+        before = tr.find(qn("w:trPr") + "/" + qn("w:gridBefore"))
+        column = int(before.get(qn("w:val"), 0)) if before is not None else 0
+        for cell_number, tc in enumerate(tr.iterchildren(qn("w:tc")), 1):
+            span = tc.grid_span
+            above = grid.get((row_number - 1, column))
+            if tc.vMerge == "continue" and above is not None:
+                cell = Cell(above.text, above.position, above.place, copy=True)
+                cells = [cell] * span
+            else:
+                text = "\n".join(p.text for p in _Cell(tc, parent).paragraphs)
+                text = "\n".join(" ".join(part.split()) for part in text.split("\n") if part.strip())
+                place = f"第 {number} 个表格第 {row_number + 1} 行第 {cell_number} 格"
+                first = Cell(text, Position(path), place)
+                cells = [first] + [Cell(text, first.position, place, copy=True)] * (span - 1)
+            for offset, cell in enumerate(cells):
+                grid[(row_number, column + offset)] = cell
+            column += span
+        columns = [c for r, c in grid if r == row_number]
+        if columns:
+            hole = Cell("", Position(path), f"第 {number} 个表格第 {row_number + 1} 行", copy=True)
+            lines.append(Line(tuple(grid.get((row_number, c), hole) for c in range(max(columns) + 1)), table=number))
+    return lines
+
+
+def read_docx(data: bytes, path: str) -> Document:
+    try:
+        document = docx.Document(BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise GongkaiError(
+            error(
+                Position(path),
+                f"无法读取 Word 文件（{exc}）；请确认是 .docx 格式（旧的 .doc 请在 Word 中另存为 .docx）",
+            )
+        ) from None
+    lines: list[Line] = []
+    tables = 0
+    for child in document.element.body.iterchildren():
+        if child.tag == qn("w:p"):
+            lines.extend(_paragraph_lines(Paragraph(child, document), path))
+        elif child.tag == qn("w:tbl"):
+            tables += 1
+            lines.extend(_table_lines(child, document, tables, path))
+    title = (document.core_properties.title or "").strip()
+    return Document(path=path, kind="docx", lines=tuple(lines), title=title)

@@ -1,0 +1,242 @@
+"""The report's text: its title, where each section starts, the narrative as Markdown, the dates it states.
+
+Sections are found by their headings (「一、总体情况」 … 「六、其他需要报告的事项」, as the format names
+them, tolerant to spacing, numbering and wording variants) in the order of the form; text after the
+title and before 一 is the preface.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from difflib import SequenceMatcher
+
+from ..format import Format, Section
+from .document import Document, Line
+from .labels import normalise
+
+TITLE = re.compile(r"(?:19|20)\d\d年.*政府信息公开.*报告")
+TITLE_PARTS = re.compile(
+    r"^(?P<before>.*?)(?P<year>(?:19|20)\d\d)年度?(?P<after>.*?)政府信息公开(?:工作)?(?:年度)?报告"
+)
+SECTION_NUMBER = re.compile(r"^第?(?P<number>[一二三四五六七八九十]+)(?:部分)?[、.,:]?")
+SUBHEADING = re.compile(r"^(?:[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)")
+SENTENCE_PUNCTUATION = re.compile(r"[。；;，,：:！？!?]")
+MAX_HEADING = 40  # characters; a longer line is a paragraph even if it starts like a heading
+MAX_SUBHEADING = 30
+
+CN_DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "○": 0,
+    "Ｏ": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_DATE_NUMBER = r"\d{1,4}|[〇零○一二三四五六七八九十]{1,4}"
+DATE = re.compile(
+    rf"(?P<year>(?:19|20)\d\d|[〇零○一二三四五六七八九]{{4}})\s*(?:年|-|/|\.)\s*(?P<month>{_DATE_NUMBER})\s*(?:月|-|/|\.)"
+    rf"\s*(?P<day>{_DATE_NUMBER})\s*日?"
+)
+LABELLED_DATE = re.compile(r"(?:发布|公开|成文|印发)(?:日期|时间)\s*[:：]\s*")
+
+
+def chinese_number(text: str) -> int | None:
+    """「2024」, 「二〇二四」 (digit by digit), 「十九」 or 「三十一」 as a number."""
+    if text.isdigit():
+        return int(text)
+    if "十" not in text:
+        digits = [CN_DIGITS.get(c) for c in text]
+        return None if None in digits else int("".join(map(str, digits)))
+    tens, _, ones = text.partition("十")
+    tens_value = CN_DIGITS.get(tens, None) if tens else 1
+    ones_value = CN_DIGITS.get(ones, None) if ones else 0
+    if tens_value is None or ones_value is None:
+        return None
+    return tens_value * 10 + ones_value
+
+
+def parse_date(text: str, whole: bool = False) -> date | None:
+    """The first date in a text (2024-01-19, 2024年1月19日, 二〇二四年一月十九日); `whole`: the text is only a date."""
+    text = text.strip()
+    match = DATE.fullmatch(text) if whole else DATE.search(text)
+    if not match:
+        return None
+    parts = [chinese_number(match.group(k)) for k in ("year", "month", "day")]
+    if None in parts:
+        return None
+    try:
+        return date(*parts)
+    except ValueError:
+        return None
+
+
+def labelled_date(text: str) -> date | None:
+    """A date given as 「发布日期：2024-01-19」 (or 发布时间, 成文日期)."""
+    match = LABELLED_DATE.search(text)
+    return parse_date(text[match.end() : match.end() + 30]) if match else None
+
+
+@dataclass(frozen=True)
+class Title:
+    text: str
+    year: int | None
+    office_name: str
+
+
+def read_title(text: str) -> Title | None:
+    """The year and office name in a title like 「荷花路街道办事处 2023 年政府信息公开工作年度 报告」."""
+    plain = normalise(text)
+    if not TITLE.search(plain):
+        return None
+    match = TITLE_PARTS.search(plain)
+    if not match:
+        return Title(text.strip(), None, "")
+    name = match.group("before") or match.group("after")
+    name = re.sub(r"(关于|的|发布)$", "", name)
+    return Title(text.strip(), int(match.group("year")), name)
+
+
+def _similar(found: str, label: str) -> bool:
+    if found == label:
+        return True
+    if label in found and len(found) <= len(label) + 12:
+        return True
+    if found in label and len(found) >= 4 and len(found) >= len(label) / 2:
+        return True
+    return SequenceMatcher(None, found, label, autojunk=False).ratio() >= 0.6
+
+
+def heading_of(text: str, sections: list[Section]) -> Section | None:
+    """The section this line is the heading of, e.g. 「四、 政府信息公开行政复议、行政诉讼情况」."""
+    plain = normalise(text).rstrip(":。.")
+    if not plain or len(plain) > MAX_HEADING:
+        return None
+    numbered = SECTION_NUMBER.match(plain)
+    for section in sections:
+        label = normalise(section.label.zh)
+        if numbered and numbered.group("number") == section.number and numbered.end() > 0:
+            if _similar(plain[numbered.end() :], label):
+                return section
+        elif plain == label:
+            return section
+    return None
+
+
+@dataclass
+class Layout:
+    """Where the parts of the report are among the document's lines."""
+
+    title: Title | None = None
+    headings: dict[str, Line] = field(default_factory=dict)  # section id -> its heading line
+    regions: dict[str, list[Line]] = field(default_factory=dict)  # section id -> the lines under it
+    before_title: list[Line] = field(default_factory=list)
+
+
+def lay_out(fmt: Format, document: Document) -> Layout:
+    """Find the title and the section headings, and give every line after the title to a section."""
+    lines = list(document.lines)
+    numbered = [s for s in fmt.sections if s.number]
+    order = {s.id: k for k, s in enumerate(numbered)}
+    found: list[tuple[int, Section]] = []
+    next_section = 0
+    for index, line in enumerate(lines):
+        if len(line.texts) != 1:
+            continue
+        section = heading_of(line.texts[0], numbered[next_section:])
+        if section is not None:
+            found.append((index, section))
+            next_section = order[section.id] + 1
+
+    layout = Layout()
+    body_start = 0
+    first_heading = found[0][0] if found else len(lines)
+    for index, line in enumerate(lines[:first_heading]):
+        title = read_title(line.text)
+        if title is not None:
+            layout.title = title
+            layout.before_title = lines[:index]
+            body_start = index + 1
+            break
+    if layout.title is None and document.title:
+        layout.title = read_title(document.title)
+
+    unnumbered = [s for s in fmt.sections if not s.number and s.kind == "narrative"]
+    preface = next((s for s in unnumbered if s.optional), None)
+    whole = next((s for s in unnumbered if not s.optional), None)
+    if not numbered and whole is not None:  # a free-form format: the whole text is one section
+        layout.regions[whole.id] = lines[body_start:]
+        return layout
+    if preface is not None:
+        layout.regions[preface.id] = lines[body_start:first_heading]
+    for number, (index, section) in enumerate(found):
+        end = found[number + 1][0] if number + 1 < len(found) else len(lines)
+        layout.headings[section.id] = lines[index]
+        layout.regions[section.id] = lines[index + 1 : end]
+    return layout
+
+
+def is_subheading(line: Line) -> bool:
+    text = line.text.strip()
+    if not text or SENTENCE_PUNCTUATION.search(text[-1]) or "。" in text:
+        return False
+    if line.heading:
+        return len(text) <= MAX_HEADING
+    return bool(SUBHEADING.match(text)) and len(text) <= MAX_SUBHEADING
+
+
+_ESCAPE = str.maketrans({"\\": "\\\\", "*": "\\*", "_": "\\_", "`": "\\`"})
+_LINE_START = re.compile(r"^(#|>|[-+] |\d+[.)] )")
+
+
+def escape(text: str) -> str:
+    """Plain text as Markdown that renders as the same text (no emphasis, list or heading by accident)."""
+    text = text.translate(_ESCAPE)
+    text = re.sub(r"<(?=[A-Za-z/!?])", "&lt;", text)
+    match = _LINE_START.match(text)
+    if match:
+        mark = match.group(1)
+        text = ("\\" + mark if not mark[0].isdigit() else mark[:-2] + "\\" + mark[-2:]) + text[len(mark) :]
+    return text
+
+
+def pipe_table(rows: list[Line]) -> str:
+    """A table found among the narrative, as a Markdown table (merged cells repeat as empty cells)."""
+    width = max(len(r.cells) for r in rows)
+    out = []
+    for number, row in enumerate(rows):
+        cells = ["" if c.copy else escape(" ".join(c.text.split())).replace("|", "\\|") for c in row.cells]
+        cells += [""] * (width - len(cells))
+        out.append("| " + " | ".join(cells) + " |")
+        if number == 0:
+            out.append("|" + "---|" * width)
+    return "\n".join(out)
+
+
+def markdown(lines: list[Line], kind: str) -> str:
+    """The lines of a narrative section as Markdown: a paragraph per line, sub-headings as `## `."""
+    blocks: list[str] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if line.table and kind != "text":
+            rows = []
+            while index < len(lines) and lines[index].table == line.table:
+                rows.append(lines[index])
+                index += 1
+            blocks.append(pipe_table(rows))
+            continue
+        index += 1
+        text = " ".join(line.text.split(" ")).strip()
+        if not text:
+            continue
+        blocks.append(f"## {escape(text)}" if is_subheading(line) else escape(text))
+    return "\n\n".join(blocks)

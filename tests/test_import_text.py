@@ -1,0 +1,301 @@
+"""Importing plain text copied out of Word or a PDF: the real sample, and variants of its layout."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from import_sources import EXAMPLE, FEES, FULL_WIDTH, SAMPLE, line_of, numbered_sample, replace_line
+
+from generator.importer import import_file
+from generator.report import read_report
+
+
+@pytest.fixture(scope="module")
+def example():
+    report, findings = read_report(EXAMPLE, "content/hehualu/2023.yaml", "hehualu")
+    assert report is not None, findings
+    return report
+
+
+def imported_text(tmp_path, text: str, name: str = "report.txt", **options):
+    source = tmp_path / name
+    source.write_text(text, encoding="utf-8")
+    return import_file(source, name, **options)
+
+
+def messages(imported, severity: str | None = None) -> list[str]:
+    return [str(f) for f in imported.findings if severity is None or f.severity == severity]
+
+
+# --- the sample --------------------------------------------------------------------------------------
+
+
+def test_the_sample_imports_to_the_example_values(example):
+    imported = import_file(SAMPLE, "hehualu-2023.txt")
+    assert imported.format.id == "2021"
+    assert imported.year == 2023
+    assert imported.office_name == "荷花路街道办事处"
+    assert imported.values == example.values
+    assert (imported.unplaced, imported.missing, imported.computed) == (0, (), ())
+    assert messages(imported, "error") == []
+
+
+def test_the_sample_narrative_is_the_example_text(example):
+    imported = import_file(SAMPLE, "hehualu-2023.txt")
+    for section in ("overview", "problems", "other"):
+        assert imported.texts[section] == example.texts[section], section
+    assert imported.texts["preface"] == ""
+    assert not any(key.endswith(".intro") for key in imported.texts)
+
+
+def test_the_sample_typo_is_read_and_reported_where_it_is():
+    imported = import_file(SAMPLE, "hehualu-2023.txt")
+    (typo,) = [m for m in messages(imported) if "本年度止件数" in m]
+    assert typo.startswith("hehualu-2023.txt:20:13: warning:")
+    assert "本年废止件数" in typo
+
+
+def test_every_value_of_the_sample_layout_lands_in_its_own_cell(tmp_path):
+    text, expected = numbered_sample()
+    imported = imported_text(tmp_path, text)
+    assert imported.values == expected
+    assert imported.unplaced == 0 and not imported.missing
+    assert messages(imported, "error") == []
+
+
+# --- variants of the layout ------------------------------------------------------------------------
+
+
+def test_rows_in_another_order_are_placed_by_their_labels(tmp_path):
+    text, expected = numbered_sample()
+    granted = line_of(text, "三、本年度办理结果⇥(一)")
+    secret = line_of(text, "⇥(三) 不予公开⇥1.属于国家秘密")
+    total = line_of(text, "(七) 总计")
+    moved = text.replace(granted + "\n", "").replace(total + "\n", "")
+    moved = moved.replace(
+        secret, "\n".join([total, secret.replace("(三) 不予公开", ""), "三、本年度办理结果\t(三) 不予公开"])
+    )
+    moved = replace_line(moved, "四、结转下年度", line_of(text, "四、结转下年度"), granted)
+    imported = imported_text(tmp_path, moved)
+    assert imported.values == expected
+    assert imported.unplaced == 0
+
+
+def test_rows_with_the_same_numbers_still_go_by_label(tmp_path):
+    text, _ = numbered_sample()
+    same = "\t".join(["5"] * 7)
+    text = replace_line(text, "一、本年新收", "一、本年新收政府信息公开申请数量\t\t" + "\t".join("1234567"))
+    text = replace_line(text, "二、上年结转", "二、上年结转政府信息公开申请数量\t\t" + same)
+    text = replace_line(text, "四、结转下年度", "四、结转下年度继续办理\t\t" + same)
+    imported = imported_text(tmp_path, text)
+    assert [imported.values[f"applications.new_received.{c}"] for c in ("natural_person", "other", "total")] == [
+        1,
+        6,
+        7,
+    ]
+    assert imported.values["applications.carried_over.total"] == 5
+    assert imported.values["applications.carried_forward.natural_person"] == 5
+    assert imported.unplaced == 0
+
+
+def test_cells_separated_by_spaces_as_pdf_text(tmp_path):
+    text, expected = numbered_sample()
+    start, end = text.index("二、主动公开"), text.index("五、存在的主要问题")
+    spaced = text[:start] + text[start:end].replace("\t", "  ") + text[end:]
+    imported = imported_text(tmp_path, spaced)
+    assert imported.values == expected
+    assert imported.unplaced == 0 and not imported.missing
+
+
+def test_numbers_separated_by_single_spaces(tmp_path):
+    text, expected = numbered_sample()
+    text = replace_line(text, "规章", "规章 100 101 102")
+    text = replace_line(text, "行政强制", "行政强制 108")
+    text = replace_line(text, "3.其他", "3.其他 " + " ".join(str(n) for n in range(263, 270)))
+    imported = imported_text(tmp_path, text)
+    assert imported.values == expected
+
+
+def test_labels_broken_over_two_lines(tmp_path):
+    text, expected = numbered_sample()
+    partly = line_of(text, "⇥(二) 部分公开")
+    values = partly.split("\t")[2:]
+    text = replace_line(
+        text, "⇥(二) 部分公开", "\t(二) 部分公开（区分处理的，只计这一情形，", "不计其他情形）\t" + "\t".join(values)
+    )
+    secret = line_of(text, "⇥(三) 不予公开⇥1.属于国家秘密")
+    values = secret.split("\t")[3:]
+    text = replace_line(
+        text, "⇥(三) 不予公开⇥1.属于国家秘密", "\t(三) 不予公开\t1.属于国家\t" + "\t".join(values), "\t\t秘密"
+    )
+    imported = imported_text(tmp_path, text)
+    assert imported.values == expected
+    assert imported.unplaced == 0
+    assert not [m for m in messages(imported) if "未能识别" in m]
+
+
+def test_extra_blank_lines_and_label_only_lines(tmp_path):
+    text, expected = numbered_sample()
+    text = text.replace("\n", "\n\n")
+    enforcement = line_of(text, "行政强制")
+    text = text.replace(enforcement, "行政强制\n\n" + enforcement.split("\t")[1])
+    imported = imported_text(tmp_path, text)
+    assert imported.values == expected
+    assert imported.unplaced == 0
+
+
+def test_full_width_digits_brackets_and_numbering(tmp_path):
+    text, expected = numbered_sample()
+    start, end = text.index("二、主动公开"), text.index("五、存在的主要问题")
+    table = text[start:end].translate(FULL_WIDTH)
+    table = table.replace("(", "（").replace(")", "）").replace("“三安全一稳定”", '"三安全一稳定"')
+    table = table.replace("1．", "1、").replace("2．", "2、").replace("3．", "3、")
+    imported = imported_text(tmp_path, text[:start] + table + text[end:])
+    assert imported.values == expected
+    assert imported.unplaced == 0
+
+
+def test_known_typos_in_labels(tmp_path):
+    text, expected = numbered_sample()
+    text = text.replace("行政复议\t", "行政法复议\t").replace("法人或其他组织", "法人或者其他组织")
+    imported = imported_text(tmp_path, text)
+    assert imported.values == expected
+    assert any("行政法复议" in m and "行政复议" in m for m in messages(imported, "warning"))
+
+
+def test_a_missing_total_column_is_computed(tmp_path):
+    text, expected = numbered_sample()
+    lines = []
+    start = text.index("三、收到和处理")
+    end = text.index("四、政府信息公开行政复议")
+    for line in text[start:end].split("\n"):
+        cells = line.split("\t")
+        numbers = [i for i, c in enumerate(cells) if c.isdigit()]
+        if numbers:
+            del cells[numbers[-1]]
+        lines.append("\t".join(cells).replace("\t总计", ""))
+    imported = imported_text(tmp_path, text[:start] + "\n".join(lines) + text[end:])
+    for key, value in expected.items():
+        if key.startswith("applications.") and key.endswith(".total"):
+            row = key.rsplit(".", 1)[0]
+            parts = [v for k, v in expected.items() if k.startswith(row + ".") and k != key]
+            assert imported.values[key] == sum(parts), key
+        else:
+            assert imported.values[key] == value, key
+    assert len(imported.computed) == 25
+    assert imported.unplaced == 0 and not imported.missing
+    assert any("25 个总计" in m for m in messages(imported, "warning"))
+
+
+def test_blank_cells_dashes_and_slashes_mean_zero_and_are_flagged(tmp_path):
+    text, expected = numbered_sample()
+    text = replace_line(text, "规章", "规章\t—\t/\t无")
+    text = replace_line(text, "⇥⇥2.重复申请", "\t\t2.重复申请\t-\t222\t223\t\t225\t226\t227")
+    for key in ("regulations.issued", "regulations.repealed", "regulations.in_force"):
+        expected[f"proactive.{key}"] = 0
+    expected["applications.repeated.natural_person"] = 0
+    expected["applications.repeated.public_welfare"] = 0
+    imported = imported_text(tmp_path, text)
+    assert imported.values == expected
+    flagged = messages(imported, "warning")
+    assert any(m.startswith("report.txt:") and "“规章”一行" in m and "按 0 导入" in m for m in flagged)
+    assert any("“2.重复申请”一行" in m and "空格" in m and "“-”" in m for m in flagged)
+
+
+def test_thousands_separators_and_amounts_with_decimals(tmp_path):
+    text, expected = numbered_sample()
+    text = replace_line(text, "行政事业性收费", "行政事业性收费\t9,116.36")
+    text = replace_line(
+        text, "一、本年新收", "一、本年新收政府信息公开申请数量\t\t1,203\t110\t111\t112\t113\t114\t1,763"
+    )
+    expected[FEES] = Decimal("9116.36")
+    expected["applications.new_received.natural_person"] = 1203
+    expected["applications.new_received.total"] = 1763
+    imported = imported_text(tmp_path, text)
+    assert imported.values == expected
+
+
+def test_a_fused_row_of_single_digits_is_split(tmp_path):
+    text, expected = numbered_sample()
+    text = replace_line(text, "(七) 总计", "(七) 总计0010002")
+    for column, value in zip(
+        ("natural_person", "business", "research", "public_welfare", "legal_services", "other", "total"),
+        (0, 0, 1, 0, 0, 0, 2),
+    ):
+        expected[f"applications.outcome_total.{column}"] = value
+    imported = imported_text(tmp_path, text)
+    assert imported.values == expected
+    assert any("连在一起" in m and "0 0 1 0 0 0 2" in m for m in messages(imported, "warning"))
+
+
+def test_a_fused_row_that_cannot_be_split_is_reported(tmp_path):
+    text, expected = numbered_sample()
+    text = replace_line(text, "(七) 总计", "(七) 总计\t12000012")
+    imported = imported_text(tmp_path, text)
+    assert imported.unplaced == 1
+    assert len([k for k in imported.missing if k.startswith("applications.outcome_total.")]) == 7
+    (problem,) = [m for m in messages(imported, "error") if "12000012" in m]
+    assert problem.startswith("report.txt:") and "无法确定如何拆分" in problem
+    line = text.split("\n").index(line_of(text, "(七) 总计")) + 1
+    assert problem.startswith(f"report.txt:{line}:")
+
+
+def test_values_that_cannot_be_placed_are_reported_with_their_line(tmp_path):
+    text, _ = numbered_sample()
+    text = replace_line(text, "行政强制", "行政强制\t108", "行政复核\t999")
+    text = replace_line(text, "⇥⇥2.重复申请", "\t\t2.重复申请\t221\t222\t223")
+    imported = imported_text(tmp_path, text)
+    errors = messages(imported, "error")
+    line = text.split("\n").index("行政复核\t999") + 1
+    assert any(m.startswith(f"report.txt:{line}:") and "行政复核" in m for m in errors)
+    assert any("“2.重复申请”一行有 3 个数值，应为 7 个" in m for m in errors)
+    assert imported.unplaced == 1 + 3
+    assert any("2.重复申请" in m and "没有找到" in m for m in errors)
+
+
+def test_year_and_office_come_from_the_title_or_the_option(tmp_path):
+    text, _ = numbered_sample()
+    text = text.replace(
+        "荷花路街道办事处 2023 年政府信息公开工作年度 报告", "2022年度 柳树镇人民政府政府信息公开工作年度报告"
+    )
+    imported = imported_text(tmp_path, text)
+    assert (imported.year, imported.office_name) == (2022, "柳树镇人民政府")
+    assert imported_text(tmp_path, text, year=2021).year == 2021
+
+
+def test_a_text_without_a_title_needs_the_year(tmp_path):
+    text, _ = numbered_sample()
+    text = text.replace("荷花路街道办事处 2023 年政府信息公开工作年度 报告", "")
+    imported = imported_text(tmp_path, text)
+    assert imported.year is None
+    assert any("--year" in m for m in messages(imported, "error"))
+
+
+def test_gbk_text_from_windows_is_read(tmp_path):
+    source = tmp_path / "gbk.txt"
+    source.write_bytes(SAMPLE.read_text(encoding="utf-8").encode("gb18030"))
+    imported = import_file(source, "gbk.txt")
+    assert imported.year == 2023 and imported.unplaced == 0 and not imported.missing
+    assert any("GB18030" in m for m in messages(imported, "warning"))
+
+
+def test_publication_date_and_sub_headings_from_the_text(tmp_path):
+    text, _ = numbered_sample()
+    text = text.replace(
+        "一、总体情况\n", "发布日期：2024-01-19\n\n本报告根据条例编制。\n\n一、总体情况\n\n（一）主动公开\n"
+    )
+    text = text.rstrip("\n") + "\n\n荷花路街道办事处\n2024年1月25日\n"
+    imported = imported_text(tmp_path, text)
+    assert imported.published.isoformat() == "2024-01-19"
+    assert imported.texts["preface"] == "发布日期：2024-01-19\n\n本报告根据条例编制。"
+    assert imported.texts["overview"].startswith("## （一）主动公开\n\n2023 年，在区委")
+    assert imported.texts["other"] == "无"
+
+
+def test_the_closing_date_is_the_publication_date(tmp_path):
+    text, _ = numbered_sample()
+    text = text.rstrip("\n") + "\n\n荷花路街道办事处\n二〇二四年一月十九日\n"
+    imported = imported_text(tmp_path, text)
+    assert imported.published.isoformat() == "2024-01-19"
+    assert imported.texts["other"] == "无"
