@@ -367,7 +367,7 @@ def feed_context(settings: Settings, summaries: list[ReportSummary]) -> dict:
     return {
         "site": settings,
         "id": _feed_id(settings, plan.FEED),
-        "self": base + plan.FEED,
+        "self_url": base + plan.FEED,
         "home": base + plan.HOME,
         "updated": entries[0].updated if entries else NO_DATE,
         "entries": entries,

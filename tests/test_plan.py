@@ -1,0 +1,94 @@
+"""The site plan: every page's URL (a public interface), kind and inputs, before any report is read."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from generator.plan import plan_site, root_of
+from generator.site import load_site
+from tests.helpers import report_yaml, write_office, write_report, write_site
+
+
+def make_site(tmp_path):
+    root = write_site(tmp_path / "site")
+    write_office(root, "quzhengfu", "某某区人民政府")
+    write_office(root, "hehualu", "荷花路街道办事处", "parent: quzhengfu\n")
+    for year in (2021, 2022, 2023):
+        write_report(root, "hehualu", year, report_yaml(year))
+    write_report(root, "quzhengfu", 2023, report_yaml(2023))
+    site, findings = load_site(root)
+    assert not findings
+    return site
+
+
+def test_urls_of_every_page(tmp_path):
+    plan, findings = plan_site(make_site(tmp_path), {"style.css": "layouts/static/style.css"})
+    assert not findings
+    by_url = {p.url: p for p in plan.pages}
+    assert {url: p.kind for url, p in by_url.items()} == {
+        "index.html": "home",
+        "404.html": "not_found",
+        "robots.txt": "robots",
+        "feed.xml": "feed",
+        "accessibility/index.html": "accessibility",
+        "data/reports.csv": "reports_csv",
+        "data/datapackage.json": "datapackage",
+        "static/style.css": "static",
+        "hehualu/index.html": "office",
+        "quzhengfu/index.html": "office",
+        "years/2021/index.html": "year",
+        "years/2022/index.html": "year",
+        "years/2023/index.html": "year",
+        **{f"hehualu/{y}/index.html": "report" for y in (2021, 2022, 2023)},
+        **{f"hehualu/{y}/report.csv": "report_csv" for y in (2021, 2022, 2023)},
+        **{f"hehualu/{y}/report.json": "report_json" for y in (2021, 2022, 2023)},
+        "quzhengfu/2023/index.html": "report",
+        "quzhengfu/2023/report.csv": "report_csv",
+        "quzhengfu/2023/report.json": "report_json",
+    }
+    assert [p.url for p in plan.pages] == sorted(by_url)
+    assert plan.years == (2023, 2022, 2021) and plan.offices == ("hehualu", "quzhengfu")
+
+
+def test_each_page_names_the_files_it_is_made_from(tmp_path):
+    plan, _ = plan_site(make_site(tmp_path))
+    by_url = {p.url: p for p in plan.pages}
+    report = by_url["hehualu/2022/index.html"]
+    assert set(report.inputs) == {
+        "site.yaml",
+        "content/hehualu/office.yaml",
+        "content/hehualu/2022.yaml",
+        "content/hehualu/2021.yaml",  # cross-year rules and the previous-year link
+        "content/hehualu/2023.yaml",  # the next-year link
+    }
+    assert report.template == "report.html" and report.office == "hehualu" and report.year == 2022
+    assert "content/hehualu/2023.yaml" not in by_url["hehualu/2022/report.csv"].inputs
+    office = by_url["hehualu/index.html"]
+    assert "content/quzhengfu/office.yaml" in office.inputs  # its parent's name is shown
+    assert "content/hehualu/2023.yaml" in by_url["years/2023/index.html"].inputs
+    assert "content/hehualu/2022.yaml" not in by_url["years/2023/index.html"].inputs
+    assert set(by_url["index.html"].inputs) >= {f"content/hehualu/{y}.yaml" for y in (2021, 2022, 2023)}
+
+
+def test_sitemap_only_with_base_url(tmp_path):
+    site = make_site(tmp_path)
+    assert "sitemap.xml" not in plan_site(site)[0].urls()
+    site = replace(site, settings=replace(site.settings, base_url="https://www.example.gov.cn/xxgk/"))
+    assert "sitemap.xml" in plan_site(site)[0].urls()
+
+
+def test_an_office_named_like_a_site_folder_is_left_out(tmp_path):
+    root = write_site(tmp_path / "site")
+    for slug in ("data", "static", "hehualu"):
+        write_office(root, slug, "某机关")
+        write_report(root, slug, 2023, report_yaml(2023))
+    plan, findings = plan_site(load_site(root)[0])
+    assert plan.offices == ("hehualu",)
+    assert sorted(f.position.path for f in findings) == ["content/data", "content/static"]
+    assert all(f.severity == "error" and "改名" in f.message for f in findings)
+
+
+def test_root_prefix_leads_back_to_the_top():
+    assert root_of("index.html") == ""
+    assert root_of("hehualu/index.html") == "../"
+    assert root_of("hehualu/2023/index.html") == "../../"
