@@ -11,7 +11,6 @@ import os
 import shutil
 import time
 import uuid
-from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -239,30 +238,41 @@ def build_site(
 
     folder = _temp_folder(target)
     try:
-        result = _build_into(site, site_plan, renderer, static_files, folder, findings, jobs, progress)
-        findings = sort_findings(findings)
+        built = _build_into(site, site_plan, renderer, static_files, folder, jobs, progress)
+        findings = sort_findings([*findings, *built.findings])
         errors = [f for f in findings if f.severity == "error"]
         if strict and errors:
-            raise GongkaiError(
-                errors + [error(Position(display_path(out)), "有错误（--strict）：未生成网站，输出目录未改动")]
-            )
-        reports, skipped, files = result
-        if reports == 0 and skipped:
-            raise GongkaiError(errors + [error(Position(display_path(out)), "没有一份报告可以发布：输出目录未改动")])
+            problem = "有错误（--strict）：未生成网站，输出目录未改动"
+            raise GongkaiError(errors + [error(Position(display_path(out)), problem)])
+        if built.reports == 0 and built.skipped:
+            problem = "没有一份报告可以发布：输出目录未改动"
+            raise GongkaiError(errors + [error(Position(display_path(out)), problem)])
         write_file(folder, plan.MARKER, MARKER_TEXT)
         swap_in(folder, target)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    return BuildResult(out, files, reports, skipped, tuple(findings), time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+    return BuildResult(out, len(built.written), built.reports, built.skipped, tuple(findings), seconds)
 
 
-def _build_into(site, site_plan, renderer, static_files, folder, findings, jobs, progress) -> tuple[int, int, int]:
-    """Write every page of the plan into `folder`; returns (reports published, reports skipped, files)."""
+@dataclass(frozen=True)
+class _Built:
+    written: tuple[str, ...]
+    reports: int
+    skipped: int
+    findings: tuple[Finding, ...]
+
+
+def _build_into(
+    site: Site, site_plan: plan.Plan, renderer: Renderer, static_files, folder: Path, jobs, progress
+) -> _Built:
+    """Write every page of the plan into `folder`: office by office, then the site pages from the summaries."""
     summaries: list[pages.ReportSummary] = []
+    findings: list[Finding] = []
     written: list[str] = []
     total = sum(len(site.offices[slug].report_files) for slug in site_plan.offices)
-    done = read = 0
+    read = 0
     for result in _build_offices(site, site_plan, renderer, folder, jobs):
         if result.failure:
             raise GongkaiError(list(result.failure))
@@ -270,48 +280,46 @@ def _build_into(site, site_plan, renderer, static_files, folder, findings, jobs,
         findings += result.findings
         written += result.written
         read += result.reports
-        done += result.reports
         if progress:
-            progress(done, total)
+            progress(read, total)
 
-    settings = site.settings
-    offices = [site.offices[slug] for slug in site_plan.offices]
-    by_year: dict[int, list[pages.ReportSummary]] = defaultdict(list)
-    for summary in summaries:
-        by_year[summary.year].append(summary)
-    headlines = pages.used_headlines(summaries)
     for page in site_plan.site_pages():
-        if page.kind == "year":
-            context = pages.year_context(settings, page.year, by_year[page.year], site_plan.years)
-        elif page.kind == "home":
-            context = pages.home_context(settings, offices, summaries, site_plan.years)
-        elif page.kind == "accessibility":
-            context = pages.accessibility_context(settings)
-        elif page.kind == "not_found":
-            context = pages.not_found_context(settings)
-        elif page.kind == "robots":
-            context = pages.robots_context(settings)
-        elif page.kind == "feed":
-            context = pages.feed_context(settings, summaries)
-        elif page.kind == "sitemap":
-            continue  # last: it lists the pages written
-        elif page.kind == "reports_csv":
-            write_file(folder, page.url, export.reports_csv(summaries, headlines))
-            written.append(page.url)
-            continue
-        elif page.kind == "datapackage":
-            write_file(folder, page.url, export.datapackage(settings, headlines))
-            written.append(page.url)
-            continue
-        elif page.kind == "static":
-            write_file(folder, page.url, static_files[page.url.removeprefix(f"{plan.STATIC_DIR}/")].read_bytes())
-            written.append(page.url)
-            continue
-        else:
-            raise ValueError(f"no way to make {page}")
-        write_file(folder, page.url, renderer.render(page.template, context))
+        if page.kind == plan.SITEMAP_KIND:
+            continue  # made last: it lists the pages written
+        write_file(folder, page.url, _site_page(page, site, site_plan, renderer, static_files, summaries))
         written.append(page.url)
     if plan.SITEMAP in site_plan.urls():
-        write_file(folder, plan.SITEMAP, renderer.render("sitemap.xml", pages.sitemap_context(settings, written)))
+        context = pages.sitemap_context(site.settings, written)
+        write_file(folder, plan.SITEMAP, renderer.render(plan.TEMPLATES[plan.SITEMAP_KIND], context))
         written.append(plan.SITEMAP)
-    return len(summaries), read - len(summaries), len(written)
+    return _Built(tuple(written), len(summaries), read - len(summaries), tuple(findings))
+
+
+def _site_page(
+    page: plan.Page, site: Site, site_plan: plan.Plan, renderer: Renderer, static_files, summaries
+) -> bytes | str:
+    """One page made once per site (home, years, feed, data files, static files) from the summaries."""
+    settings = site.settings
+    if page.kind == "static":
+        return static_files[page.url.removeprefix(f"{plan.STATIC_DIR}/")].read_bytes()
+    if page.kind == "reports_csv":
+        return export.reports_csv(summaries, pages.used_headlines(summaries))
+    if page.kind == "datapackage":
+        return export.datapackage(settings, pages.used_headlines(summaries))
+    if page.kind == "year":
+        rows = [s for s in summaries if s.year == page.year]
+        context = pages.year_context(settings, page.year, rows, site_plan.years)
+    elif page.kind == "home":
+        offices = [site.offices[slug] for slug in site_plan.offices]
+        context = pages.home_context(settings, offices, summaries, site_plan.years)
+    elif page.kind == "accessibility":
+        context = pages.accessibility_context(settings)
+    elif page.kind == "not_found":
+        context = pages.not_found_context(settings)
+    elif page.kind == "robots":
+        context = pages.robots_context(settings)
+    elif page.kind == "feed":
+        context = pages.feed_context(settings, summaries)
+    else:
+        raise ValueError(f"no way to make {page}")
+    return renderer.render(page.template, context)

@@ -6,6 +6,7 @@ reports are read office by office, so a site of any size never holds its reports
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -151,6 +152,12 @@ def report_title(summary_name: str, year: int) -> str:
     return f"{summary_name}{year}年政府信息公开工作年度报告"
 
 
+def web_link(url: str | None) -> str:
+    """A URL from content, only if it is a plain web address: anything else is shown as text, never linked."""
+    url = (url or "").strip()
+    return url if re.fullmatch(r"https?://[^\s\"'<>]+", url, flags=re.IGNORECASE) else ""
+
+
 def notice_title(notices: list[Finding]) -> str:
     errors = sum(1 for f in notices if f.severity == "error")
     warnings = len(notices) - errors
@@ -200,6 +207,7 @@ def report_context(
         "format": fmt,
         "published": report.published,
         "source_url": report.source_url or "",
+        "source_link": web_link(report.source_url),
         "preface": next((s for s in sections if s.id == "preface"), None),
         "sections": [s for s in sections if s.id != "preface"],
         "notices": notices,

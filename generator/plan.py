@@ -31,6 +31,7 @@ RESERVED = ("accessibility", "data", "static", "years")
 # Page kinds made per report, per office and once per site. Report and office pages are made
 # office by office (see build.py); site pages from the per-report summaries afterwards.
 REPORT_KINDS = ("report", "report_json", "report_csv")
+SITEMAP_KIND = "sitemap"
 TEMPLATES = {
     "report": "report.html",
     "office": "office.html",
@@ -84,10 +85,6 @@ class Page:
     @property
     def template(self) -> str:
         return TEMPLATES.get(self.kind, "")
-
-    @property
-    def html(self) -> bool:
-        return self.url.endswith(".html")
 
 
 @dataclass(frozen=True)
@@ -165,7 +162,7 @@ def plan_site(site: Site, static_files: dict[str, str] | None = None) -> tuple[P
         Page(DATAPACKAGE, "datapackage", everything),
     ]
     if site.settings.base_url:
-        pages.append(Page(SITEMAP, "sitemap", everything))
+        pages.append(Page(SITEMAP, SITEMAP_KIND, everything))
     pages += [Page(static_url(name), "static", (source,)) for name, source in sorted((static_files or {}).items())]
     plan = Plan(
         pages=tuple(sorted(pages, key=lambda p: p.url)),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -279,6 +280,16 @@ def test_cli_builds_the_example_site_and_prints_a_summary(cli, example_site):
     assert summary.startswith("已生成 ") and "3 份报告" in summary and "个警告" in summary and "秒" in summary
     assert "content/hehualu/2023.yaml:" in result.err  # the warning, with its place
     assert "[" not in result.err  # no progress bar when stderr is not a terminal
+
+
+def test_cli_shows_a_progress_bar_on_a_terminal_and_clears_it(cli, two_offices, monkeypatch):
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    result = cli("build", two_offices)
+    assert result.code == 0
+    assert "\r[###############...............] 2/4 份报告" in result.err
+    assert "\r[##############################] 4/4 份报告" in result.err
+    assert result.err.rstrip(" ").endswith("\r")  # cleared before the summary
+    assert result.out.startswith("已生成 ")
 
 
 def test_cli_strict_failure_prints_positions_and_exits_1(cli, two_offices):

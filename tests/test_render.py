@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -176,3 +177,26 @@ def test_an_error_while_rendering_names_the_template_line(tmp_path):
     (finding,) = caught.value.findings
     assert finding.position.path.endswith("layouts/404.html") and finding.position.line == 3
     assert "no_such_thing" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("source_url", "linked"),
+    [
+        ("https://www.example.gov.cn/art/2024/1/20/art_1.html", True),
+        ("javascript:alert(1)", False),
+        ("data:text/html,<script>alert(1)</script>", False),
+        ('http://x.cn/" onmouseover="alert(1)', False),
+    ],
+)
+def test_the_source_url_is_linked_only_when_it_is_a_web_address(tmp_path, source_url, linked):
+    site = write_site(tmp_path / "site")
+    write_office(site, "ceshi", "测试街道办事处")
+    text = report_yaml(2023).replace("format:", f"source_url: {json.dumps(source_url)}\nformat:")
+    write_report(site, "ceshi", 2023, text)
+    build_site(site)
+    page = parse_html((site / "public/ceshi/2023/index.html").read_text(encoding="utf-8"))
+    facts = page.find("dl", class_="facts")
+    assert source_url in facts.text
+    hrefs = [a.attrs["href"] for a in facts.iter("a")]
+    assert (source_url in hrefs) is linked
+    assert all(not h.startswith(("javascript", "data")) and '"' not in h for h in hrefs)
