@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from .format import Block, Column, Row, Table
 from .report import FreeTable, Report, cell_key
@@ -81,27 +82,48 @@ def _depth(nodes) -> int:
     return max((n.depth for n in nodes), default=0)
 
 
-def _levels(nodes, children: str, prefix: str, below: int = 0) -> list[list[tuple]]:
-    """A header tree as rows of (node, id, path ids, colspan, rowspan), top level first.
+class _Heading(NamedTuple):
+    """A node of a row or column tree placed in the header rows."""
 
-    A leaf above the deepest level spans down to it; `below` adds rows under the tree (for the
-    column headings that one_line blocks put under each of their rows).
-    """
+    node: Row | Column
+    id: str
+    path: tuple[str, ...]  # ids of the node and its groups, outermost first
+    colspan: int
+    rowspan: int
+
+
+def _levels(nodes, children: str, prefix: str) -> list[list[_Heading]]:
+    """A header tree as rows of headings, top level first; a leaf above the deepest level spans down to it."""
     depth = _depth(nodes)
-    levels: list[list[tuple]] = [[] for _ in range(depth)]
+    levels: list[list[_Heading]] = [[] for _ in range(depth)]
 
     def walk(node, level: int, path: tuple[str, ...]) -> None:
         node_id = f"{prefix}-{node.id}"
         kids = getattr(node, children)
-        span = len(node.leaves)
-        rowspan = 1 if kids else depth - level
-        levels[level].append((node, node_id, path + (node_id,), span, rowspan))
+        levels[level].append(_Heading(node, node_id, path + (node_id,), len(node.leaves), 1 if kids else depth - level))
         for kid in kids:
             walk(kid, level + 1, path + (node_id,))
 
     for node in nodes:
         walk(node, 0, ())
     return levels
+
+
+def _paths(levels: list[list[_Heading]]) -> dict[str, tuple[str, ...]]:
+    return {heading.node.id: heading.path for level in levels for heading in level}
+
+
+def _column_cell(heading: _Heading, grow: int = 0) -> Cell:
+    column = heading.node
+    return Cell(
+        column_text(column),
+        header=True,
+        id=heading.id,
+        scope="colgroup" if column.columns else "col",
+        colspan=heading.colspan + grow,
+        rowspan=heading.rowspan,
+        kind="group" if column.columns else "leaf",
+    )
 
 
 def _value_cell(report: Report, table: Table, row: Row, column: Column, headers: tuple[str, ...], colspan: int) -> Cell:
@@ -155,22 +177,11 @@ def _grid_part(table: Table, block: Block, report: Report, width: int, labelled:
             )
             corner_ids = (corner.id,) if corner.id else ()
             cells.append(corner)
-        for column, column_id, _, span, rowspan in entries:
-            grow = extra if column is last_leaf or last_leaf in column.leaves else 0
-            cells.append(
-                Cell(
-                    column_text(column),
-                    header=True,
-                    id=column_id,
-                    scope="colgroup" if column.columns else "col",
-                    colspan=span + grow,
-                    rowspan=rowspan,
-                    kind="group" if column.columns else "leaf",
-                )
-            )
+        for heading in entries:
+            cells.append(_column_cell(heading, grow=extra if last_leaf in heading.node.leaves else 0))
         head.append(tuple(cells))
 
-    column_paths = {column.id: path for level in column_levels for column, _, path, _, _ in level}
+    column_paths = _paths(column_levels)
     body = []
     for row, row_cells, row_path in _row_headers(block, prefix, row_depth, block_ids + corner_ids):
         cells = list(row_cells)
@@ -220,38 +231,27 @@ def _one_line_part(table: Table, block: Block, report: Report, width: int, label
         head.append(
             tuple(
                 Cell(
-                    row.label.zh,
+                    h.node.label.zh,
                     header=True,
-                    id=row_id,
+                    id=h.id,
                     scope="colgroup",
-                    colspan=span * len(block.leaf_columns),
-                    rowspan=rowspan,
+                    colspan=h.colspan * len(block.leaf_columns),
+                    rowspan=h.rowspan,
                     kind="group",
                 )
-                for row, row_id, _, span, rowspan in entries
+                for h in entries
             )
         )
-    row_paths = {row.id: path for level in row_levels for row, _, path, _, _ in level}
+    row_paths = _paths(row_levels)
     column_rows: list[list[Cell]] = [[] for _ in range(column_depth)]
     values: list[Cell] = []
     for row in block.leaf_rows:
         levels = _levels(block.columns, "columns", f"{prefix}-r-{row.id}-c")
         for level, entries in enumerate(levels):
-            for column, column_id, _, span, rowspan in entries:
-                column_rows[level].append(
-                    Cell(
-                        column_text(column),
-                        header=True,
-                        id=column_id,
-                        scope="colgroup" if column.columns else "col",
-                        colspan=span,
-                        rowspan=rowspan,
-                        kind="group" if column.columns else "leaf",
-                    )
-                )
-        paths = {column.id: path for level in levels for column, _, path, _, _ in level}
+            column_rows[level] += [_column_cell(heading) for heading in entries]
+        column_paths = _paths(levels)
         for column in block.leaf_columns:
-            headers = block_ids + row_paths[row.id] + paths[column.id]
+            headers = block_ids + row_paths[row.id] + column_paths[column.id]
             values.append(_value_cell(report, table, row, column, headers, 1))
     head.extend(tuple(cells) for cells in column_rows)
     extra = width - _block_width(block)
