@@ -33,7 +33,6 @@ class ReportSummary:
     office_name: str  # the office's name in that year
     year: int
     format_id: str
-    format_title: str
     published: date | None
     headlines: tuple[tuple[str, Number | None], ...]  # (headline id, value), in the format's order
     errors: int  # broken rules shown on the report page
@@ -62,7 +61,6 @@ def summarize(report: Report, findings: list[Finding], office: Office) -> Report
         office_name=report.office_name or office.name,
         year=report.year,
         format_id=fmt.id,
-        format_title=fmt.title.zh,
         published=report.published,
         headlines=tuple((h.id, headline_value(report, h.id)) for h in fmt.headlines),
         errors=sum(1 for f in notices if f.severity == "error"),
@@ -213,7 +211,6 @@ def report_context(
         "notices": notices,
         "notice_title": notice_title(notices),
         "office_url": plan.office_url(office.slug),
-        "computed": bool(report.computed),
         "previous": (earlier[-1], plan.report_url(office.slug, earlier[-1])) if earlier else None,
         "next": (later[0], plan.report_url(office.slug, later[0])) if later else None,
         "downloads": {
