@@ -60,3 +60,67 @@ def line_of(text: str, starts: str) -> str:
         if line.replace("\t", "⇥").startswith(starts):
             return line
     raise AssertionError(f"no line starts with {starts!r}")
+
+
+# --- the national form as publishers lay it out --------------------------------------------------------
+# Written out here as published pages and Word files show it (not derived from the format file), so
+# that the importer is tested against the form's layout, not against its own reading of the format.
+
+APPLICANTS = ("natural_person", "business", "research", "public_welfare", "legal_services", "other", "total")
+RESULTS = ("upheld", "corrected", "other_result", "pending", "total")
+CORNER = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+
+# table 二 (2021): blocks of (heading, column headings, [(row label, row id)]), and each block's column ids
+PROACTIVE = [
+    ("第二十条第（一）项", ["本年制发件数", "本年废止件数", "现行有效件数"], [("规章", "regulations"), ("行政规范性文件", "normative_documents")], ("issued", "repealed", "in_force")),
+    ("第二十条第（五）项", ["本年处理决定数量"], [("行政许可", "licensing")], ("decisions",)),
+    ("第二十条第（六）项", ["本年处理决定数量"], [("行政处罚", "penalties"), ("行政强制", "enforcement")], ("decisions",)),
+    ("第二十条第（八）项", ["本年收费金额（单位：万元）"], [("行政事业性收费", "administrative_fees")], ("fees",)),
+]  # fmt: skip
+
+# table 三: each row's label cells as (text, rowspan, colspan), then the row id
+APPLICATIONS = [
+    ([("一、本年新收政府信息公开申请数量", 1, 3)], "new_received"),
+    ([("二、上年结转政府信息公开申请数量", 1, 3)], "carried_over"),
+    ([("三、本年度办理结果", 22, 1), ("（一）予以公开", 1, 2)], "granted"),
+    ([("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", 1, 2)], "partly_granted"),
+    ([("（三）不予公开", 8, 1), ("1.属于国家秘密", 1, 1)], "state_secret"),
+    ([("2.其他法律行政法规禁止公开", 1, 1)], "prohibited_by_law"),
+    ([("3.危及“三安全一稳定”", 1, 1)], "security_stability"),
+    ([("4.保护第三方合法权益", 1, 1)], "third_party_rights"),
+    ([("5.属于三类内部事务信息", 1, 1)], "internal_affairs"),
+    ([("6.属于四类过程性信息", 1, 1)], "process_information"),
+    ([("7.属于行政执法案卷", 1, 1)], "enforcement_files"),
+    ([("8.属于行政查询事项", 1, 1)], "enquiry_matters"),
+    ([("（四）无法提供", 3, 1), ("1.本机关不掌握相关政府信息", 1, 1)], "not_held"),
+    ([("2.没有现成信息需要另行制作", 1, 1)], "requires_creation"),
+    ([("3.补正后申请内容仍不明确", 1, 1)], "still_unclear"),
+    ([("（五）不予处理", 5, 1), ("1.信访举报投诉类申请", 1, 1)], "petitions"),
+    ([("2.重复申请", 1, 1)], "repeated"),
+    ([("3.要求提供公开出版物", 1, 1)], "publications"),
+    ([("4.无正当理由大量反复申请", 1, 1)], "excessive"),
+    ([("5.要求行政机关确认或重新出具已获取信息", 1, 1)], "confirmation"),
+    (
+        [("（六）其他处理", 3, 1), ("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", 1, 1)],
+        "no_correction",
+    ),
+    ([("2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", 1, 1)], "fees_unpaid"),
+    ([("3.其他", 1, 1)], "other_reasons"),
+    ([("（七）总计", 1, 2)], "outcome_total"),
+    ([("四、结转下年度继续办理", 1, 3)], "carried_forward"),
+]
+
+REVIEW_ROWS = ("reconsideration", "lawsuit_direct", "lawsuit_after_review")
+RESULT_LABELS = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
+
+
+def numbered_values(first: int = 100) -> dict[str, object]:
+    """Every cell of the 2021 form with a value of its own."""
+    values: dict[str, object] = {}
+    for number, key in enumerate(form_keys(), first):
+        values[key] = Decimal(f"{number}.25") if key == FEES else number
+    return values
+
+
+def shown(value) -> str:
+    return format(value, "f") if isinstance(value, Decimal) else str(value)

@@ -133,6 +133,8 @@ def import_file(file: Path, path: str, format_id: str = "auto", year: int | None
     published = _published(document, layout, texts, year, findings)
     if title is None:
         findings.append(warning(Position(path), "没有找到报告标题（如“××× 2023 年政府信息公开工作年度报告”）"))
+    for line in layout.aside:
+        findings.append(warning(line.position, f"正文前的“{line.text}”一栏不是报告内容，未导入"))
     findings += placement.findings
     return Imported(
         path=path,

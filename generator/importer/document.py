@@ -33,6 +33,7 @@ class Line:
     cells: tuple[Cell, ...]
     table: int = 0
     heading: int = 0  # heading level given by the source's markup (h2, Word's 标题 2), 0 for body text
+    scope: tuple[int, ...] = field(default=(), compare=False)  # HTML: the elements the line is in, innermost first
 
     @property
     def position(self) -> Position:

@@ -29,8 +29,12 @@ BLOCK = {
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 CLOSES_P = BLOCK - {"td", "th", "tr", "tbody", "thead", "tfoot", "caption", "li", "dd", "dt"}
 CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w]+)""", re.IGNORECASE)
+CJK_BREAK = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])[ \t\r]*\n\s*(?=[\u3000-\u9fff\uff00-\uffef])")
 HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 DATE_META = ("pubdate", "publishdate", "firstpublishedtime", "publishtime", "articlepubdate", "dc.date")
+AROUND = {"nav", "header", "footer", "aside"}
+AROUND_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search", "menu", "menubar"}
+SCREEN_READER_ONLY = {"visually-hidden", "sr-only", "screen-reader-text", "hidden"}
 GB = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936", "euc-cn", "hz-gb-2312"}
 
 
@@ -44,7 +48,15 @@ class Element:
     children: list = field(default_factory=list)  # Element | Text
 
     def hidden(self) -> bool:
-        return "hidden" in self.attrs or bool(HIDDEN.search(self.attrs.get("style", "")))
+        """Not shown to readers (display:none, screen-reader-only text)."""
+        if "hidden" in self.attrs or self.attrs.get("aria-hidden") == "true":
+            return True
+        classes = self.attrs.get("class", "").lower().split()
+        return bool(HIDDEN.search(self.attrs.get("style", ""))) or any(c in SCREEN_READER_ONLY for c in classes)
+
+    def around(self) -> bool:
+        """Part of the page around the article: navigation, site header and footer, sidebars."""
+        return self.tag in AROUND or self.attrs.get("role", "").lower() in AROUND_ROLES
 
     def ancestors(self) -> list[Element]:
         node, out = self, []
@@ -69,7 +81,7 @@ class Element:
                 parts.append(child.text)
             elif child.tag == "br":
                 parts.append("\n")
-            elif child.tag not in SKIP and not child.hidden():
+            elif child.tag not in SKIP and not child.hidden() and not child.around():
                 inner = child.text()
                 parts.append(f"\n{inner}\n" if child.tag in BLOCK else inner)
         return "".join(parts)
@@ -190,7 +202,11 @@ def decode(data: bytes, path: str) -> tuple[str, list[Finding]]:
 
 
 def _innermost_tables(root: Element) -> list[Element]:
-    return [t for t in root.find_all("table") if not t.find_all("table") and not any(a.hidden() for a in t.ancestors())]
+    return [
+        t
+        for t in root.find_all("table")
+        if not t.find_all("table") and not any(a.hidden() or a.around() for a in t.ancestors())
+    ]
 
 
 def _rows(table: Element) -> list[Element]:
@@ -263,10 +279,13 @@ class _Flattener:
     def flush(self, heading: int = 0) -> None:
         if not self.buffer:
             return
-        text = " ".join("".join(t.text for t in self.buffer).replace("\xa0", " ").split())
+        text = CJK_BREAK.sub("", "".join(t.text for t in self.buffer))
+        text = " ".join(text.replace("\xa0", " ").split())
         first = self.buffer[0]
         if text:
-            self.lines.append(Line((Cell(text, Position(self.path, first.line, first.column)),), heading=heading))
+            where = Position(self.path, first.line, first.column)
+            scope = tuple(id(e) for e in self.buffer_owner.ancestors())
+            self.lines.append(Line((Cell(text, where),), heading=heading, scope=scope))
             self.owners.append(self.buffer_owner)
         self.buffer = []
 
@@ -277,15 +296,16 @@ class _Flattener:
                     self.buffer_owner = node
                 self.buffer.append(child)
                 continue
-            if child.tag in SKIP or child.hidden():
+            if child.tag in SKIP or child.hidden() or child.around():
                 continue
             if child.tag == "br":
                 self.flush(heading)
             elif child.tag == "table" and not child.find_all("table"):
                 self.flush(heading)
                 self.tables += 1
+                scope = tuple(id(e) for e in child.ancestors())
                 for line in grid_lines(child, self.tables, self.path):
-                    self.lines.append(line)
+                    self.lines.append(replace(line, scope=scope))
                     self.owners.append(child)
             elif child.tag in BLOCK:
                 self.flush(heading)

@@ -19,7 +19,7 @@ from ..report import Number, cell_key
 from ..rules import rule_defining, show
 from .document import Cell, Line
 from .labels import ACCEPT, Similarity, is_variant, normalise, similarity
-from .values import is_blank, is_digits, is_value, read_value
+from .values import is_blank, is_digits, is_numeric, is_value, read_value
 
 NEAR = 0.03  # candidates this close to the best are told apart by the row tree and the form's order
 CLAIM = 3  # a table found outside its section belongs to the form's table whose labels it shows this often
@@ -121,6 +121,7 @@ class Placement:
     exact_labels: int = 0
     fuzzy_labels: int = 0
     unknown_labels: int = 0
+    rejected: set[str] = field(default_factory=set)  # cells whose source value was reported as unreadable
     claimed: set[int] = field(default_factory=set)  # id() of lines read as table rows
     intros: dict[str, list[Line]] = field(default_factory=dict)  # table id -> text lines before/around it
 
@@ -172,14 +173,14 @@ def _split_row(cells: list[Cell]) -> tuple[list[Cell], list[Cell], list[Cell]]:
     labels: list[tuple[int, Cell]] = []
     for index, cell in enumerate(cells):
         text = cell.text.strip()
-        if not text or is_value(text):
+        if not text or is_numeric(text):
             continue
         if cell.copy and labels and labels[-1][1].text.strip() == text:
             continue  # a colspan repeat of the label before
         labels.append((index, cell))
     last = labels[-1][0] if labels else -1
     values = [c for c in cells[last + 1 :] if not c.copy]
-    strays = [c for c in cells[: last + 1] if not c.copy and c.text.strip() and is_value(c.text)]
+    strays = [c for c in cells[: last + 1] if not c.copy and c.text.strip() and is_numeric(c.text)]
     label_cells = [c for _, c in labels]
     if label_cells:  # PDF text may fuse the first numbers to the label: 「（七）总计0000000」
         fused = TRAILING_DIGITS.match(label_cells[-1].text.strip())
@@ -224,6 +225,8 @@ class TableReader:
         paragraph = not line.table
         cells = _split_paragraph(line) if paragraph else list(line.cells)
         labels, values, strays = _split_row(cells)
+        if strays or (len(labels) > 1 and not self.vocabulary.candidates(labels[-1].text, ("row",))):
+            labels, values, strays = self._bad_values(cells, labels, values, strays)
         filled = any(c.text.strip() for c in values)
         if not labels and not filled:
             return  # an empty row
@@ -241,6 +244,23 @@ class TableReader:
             self._data_row(labels, values)
         else:
             self._label_row(labels, line)
+
+    def _bad_values(self, cells: list[Cell], labels, values, strays):
+        """A row whose numbers are interrupted by a text (「若干」 in a value cell): the values start after the
+        last label that names a row of the form, when the row's cells fit there."""
+        for cell in reversed(labels[:-1] if not strays else labels):
+            found = self.vocabulary.candidates(cell.text, ("row",))
+            if not found or not self._pick(found)[1].leaf:
+                continue
+            target = self._pick(found)[1]
+            after = cells[cells.index(cell) + 1 :]
+            rest = [c for c in after if not c.copy]
+            if align(self._slots(target.block, [target.row]), rest).cells is None:
+                return labels, values, strays
+            head = labels[: labels.index(cell) + 1]
+            before = [c for c in cells[: cells.index(cell)] if not c.copy and c.text.strip() and is_numeric(c.text)]
+            return head, rest, before
+        return labels, values, strays
 
     def _is_text(self, line: Line) -> bool:
         """A sentence before or after the table (说明文字), not a label of the form."""
@@ -317,6 +337,7 @@ class TableReader:
         for cell in labels:
             found = self.vocabulary.candidates(cell.text, ("row",))
             if not found:
+                leaf = group = None  # the row's own label comes last: an unknown one is not its group's
                 continue
             score, target = self._pick(found)
             self._label_seen(cell, score, target)
@@ -466,6 +487,7 @@ class TableReader:
             reading = read_value(cell.text, column.type)
             if reading.problem:
                 self._unplaced([cell], f"“{row.label.zh}”的“{column.label.zh}”：{reading.problem}，未能导入")
+                self.placement.rejected.add(key)
                 continue
             if key in self.placement.values:
                 first = self.placement.sources[key]
@@ -624,7 +646,12 @@ def _complete(fmt: Format, placement: Placement, headings: dict[str, Line], path
             placement.findings.append(error(where, message))
             continue
         for block, row in table.row_entries():
-            columns = [c for c in block.leaf_columns if cell_key(table.id, row.id, c.id) not in placement.values]
+            columns = [
+                c
+                for c in block.leaf_columns
+                if cell_key(table.id, row.id, c.id) not in placement.values
+                and cell_key(table.id, row.id, c.id) not in placement.rejected
+            ]
             if columns:
                 what = (
                     "一行"

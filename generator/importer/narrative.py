@@ -25,6 +25,7 @@ SUBHEADING = re.compile(r"^(?:[（(][一二三四五六七八九十]+[）)]|[一
 SENTENCE_PUNCTUATION = re.compile(r"[。；;，,：:！？!?]")
 MAX_HEADING = 40  # characters; a longer line is a paragraph even if it starts like a heading
 MAX_SUBHEADING = 30
+TABLE_OF_CONTENTS = 3  # consecutive headings with nothing between them
 
 CN_DIGITS = {
     "〇": 0,
@@ -46,7 +47,7 @@ DATE = re.compile(
     rf"(?P<year>(?:19|20)\d\d|[〇零○一二三四五六七八九]{{4}})\s*(?:年|-|/|\.)\s*(?P<month>{_DATE_NUMBER})\s*(?:月|-|/|\.)"
     rf"\s*(?P<day>{_DATE_NUMBER})\s*日?"
 )
-LABELLED_DATE = re.compile(r"(?:发布|公开|成文|印发)(?:日期|时间)\s*[:：]\s*")
+LABELLED_DATE = re.compile(r"(?:发布|公开|成文|印发)(?:日期|时间)\s*[:：]?\s*")
 
 
 def chinese_number(text: str) -> int | None:
@@ -81,8 +82,11 @@ def parse_date(text: str, whole: bool = False) -> date | None:
 
 def labelled_date(text: str) -> date | None:
     """A date given as 「发布日期：2024-01-19」 (or 发布时间, 成文日期)."""
-    match = LABELLED_DATE.search(text)
-    return parse_date(text[match.end() : match.end() + 30]) if match else None
+    for match in LABELLED_DATE.finditer(text):
+        found = parse_date(DATE.match(text, match.end()).group(0)) if DATE.match(text, match.end()) else None
+        if found is not None:
+            return found
+    return None
 
 
 @dataclass(frozen=True)
@@ -139,22 +143,80 @@ class Layout:
     headings: dict[str, Line] = field(default_factory=dict)  # section id -> its heading line
     regions: dict[str, list[Line]] = field(default_factory=dict)  # section id -> the lines under it
     before_title: list[Line] = field(default_factory=list)
+    aside: list[Line] = field(default_factory=list)  # headings of boxes left out before the first section
+
+
+def _untitled(lines: list[Line], start: int, end: int, layout: Layout) -> list[Line]:
+    """The preface: the text before the first section, without boxes that carry their own heading
+    (a page's notice or summary box, enclosed with its heading in an element of its own)."""
+    kept: list[Line] = []
+    index = start
+    while index < end:
+        line = lines[index]
+        if line.heading and line.scope:
+            box_end = _section_end(lines, index, end, {end} if end < len(lines) else set())
+            if box_end > index + 1 and box_end <= end:
+                layout.aside.append(line)
+                index = box_end
+                continue
+        kept.append(line)
+        index += 1
+    return kept
+
+
+def _headings(lines: list[Line], numbered: list[Section]) -> list[tuple[int, Section]]:
+    """The section headings in the form's order. A run of headings with nothing between them is a table
+    of contents, not the report's headings."""
+    candidates = [heading_of(line.texts[0], numbered) if len(line.texts) == 1 else None for line in lines]
+    contents = set()
+    index = 0
+    while index < len(lines):
+        end = index
+        while end < len(lines) and candidates[end] is not None:
+            end += 1
+        if end - index >= TABLE_OF_CONTENTS:
+            contents.update(range(index, end))
+        index = end + 1
+    order = {s.id: k for k, s in enumerate(numbered)}
+    found: list[tuple[int, Section]] = []
+    next_section = 0
+    for index, line in enumerate(lines):
+        if index in contents or len(line.texts) != 1:
+            continue
+        section = heading_of(line.texts[0], numbered[next_section:])
+        if section is not None:
+            found.append((index, section))
+            next_section = order[section.id] + 1
+    return found
+
+
+def _section_end(lines: list[Line], heading: int, end: int, others: set[int]) -> int:
+    """Where a section ends when the source encloses it (HTML <section>, <div>): at the end of the largest
+    element around its heading that holds no other heading."""
+    scope = lines[heading].scope
+    if not scope:
+        return end
+    enclosing = None
+    for element in scope:
+        if any(element in lines[other].scope for other in others):
+            break
+        enclosing = element
+    if enclosing is None:
+        return end
+    last = heading
+    for index in range(heading + 1, end):
+        if enclosing in lines[index].scope:
+            last = index
+        else:
+            break
+    return last + 1 if last > heading else end
 
 
 def lay_out(fmt: Format, document: Document) -> Layout:
     """Find the title and the section headings, and give every line after the title to a section."""
     lines = list(document.lines)
     numbered = [s for s in fmt.sections if s.number]
-    order = {s.id: k for k, s in enumerate(numbered)}
-    found: list[tuple[int, Section]] = []
-    next_section = 0
-    for index, line in enumerate(lines):
-        if len(line.texts) != 1:
-            continue
-        section = heading_of(line.texts[0], numbered[next_section:])
-        if section is not None:
-            found.append((index, section))
-            next_section = order[section.id] + 1
+    found = _headings(lines, numbered)
 
     layout = Layout()
     body_start = 0
@@ -176,11 +238,17 @@ def lay_out(fmt: Format, document: Document) -> Layout:
         layout.regions[whole.id] = lines[body_start:]
         return layout
     if preface is not None:
-        layout.regions[preface.id] = lines[body_start:first_heading]
+        layout.regions[preface.id] = _untitled(lines, body_start, first_heading, layout)
+    positions = {index for index, _ in found}
     for number, (index, section) in enumerate(found):
         end = found[number + 1][0] if number + 1 < len(found) else len(lines)
+        end = _section_end(lines, index, end, positions - {index})
         layout.headings[section.id] = lines[index]
-        layout.regions[section.id] = lines[index + 1 : end]
+        region = lines[index + 1 : end]
+        # a table's caption or a running head repeating the section's heading is not its content
+        layout.regions[section.id] = [
+            line for line in region if not (len(line.texts) == 1 and heading_of(line.texts[0], [section]))
+        ]
     return layout
 
 

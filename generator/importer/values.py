@@ -14,6 +14,7 @@ NUMBER = re.compile(
     r"^(?P<sign>[+-])?(?P<whole>\d{1,3}(?:,\d{3})+|\d+)(?P<fraction>\.\d+)?"
     r"(?P<unit>万元|元|件|个|项|条|次|人|家|宗|起)?$"
 )
+NUMERIC_START = re.compile(r"^[+-]?\d[\d,]*(?:\.\d+)?(?![\d.、)）,])")
 COUNT_UNITS = ("件", "个", "项", "条", "次", "人", "家", "宗", "起")
 MAX_DECIMALS = 4  # amounts in 万元, as the report reader accepts them
 
@@ -32,6 +33,13 @@ def is_value(text: str) -> bool:
     """Whether a cell holds a value (a number, or a blank standing for 0) rather than a label."""
     text = plain(text)
     return bool(BLANK.match(text) or NUMBER.match(text))
+
+
+def is_numeric(text: str) -> bool:
+    """Whether a cell is meant as a value, readable or not: it starts with a number (「12件（含3件）」), not
+    with the numbering of a label (「1.属于国家秘密」)."""
+    text = plain(text)
+    return is_value(text) or bool(NUMERIC_START.match(text))
 
 
 def is_digits(text: str) -> bool:
