@@ -6,6 +6,7 @@ becomes a GongkaiError positioned at the template's file and line.
 
 from __future__ import annotations
 
+import functools
 import re
 import xml.etree.ElementTree as etree
 from datetime import date
@@ -139,10 +140,15 @@ class _NarrativeExtension(markdown.Extension):
         md.treeprocessors.register(_DemoteHeadings(md), "demote_headings", 1)
 
 
+@functools.cache
+def _converter() -> markdown.Markdown:
+    """One converter per process (building one costs more than converting a text); reset before each use."""
+    return markdown.Markdown(extensions=["tables", "sane_lists", _NarrativeExtension()])
+
+
 def markdown_html(text: str) -> Markup:
     """Narrative Markdown as safe HTML: raw HTML escaped, then sanitised to an allowlist."""
-    converter = markdown.Markdown(extensions=["tables", "sane_lists", _NarrativeExtension()])
-    html = converter.convert(text or "")
+    html = _converter().reset().convert(text or "")
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

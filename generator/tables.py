@@ -27,7 +27,7 @@ class Cell:
     scope: str = ""  # "col" | "colgroup" | "row" | "rowgroup" for header cells
     colspan: int = 1
     rowspan: int = 1
-    headers: tuple[str, ...] = ()
+    headers: str = ""  # the ids of the header cells it belongs to, space-separated (the `headers` attribute)
     numeric: bool = False
     computed: bool = False  # left out of the report file and computed from its rule
     missing: bool = False
@@ -131,7 +131,7 @@ def _value_cell(report: Report, table: Table, row: Row, column: Column, headers:
     value = report.values.get(key)
     return Cell(
         text=show(value) if value is not None else "—",
-        headers=headers,
+        headers=" ".join(headers),
         numeric=True,
         computed=key in report.computed,
         missing=value is None,
@@ -208,7 +208,7 @@ def _row_headers(block: Block, prefix: str, depth: int, outer: tuple[str, ...]):
                 scope="rowgroup" if row.rows else "row",
                 rowspan=len(row.leaves),
                 colspan=1 if row.rows else depth - level,
-                headers=outer + path,
+                headers=" ".join(outer + path),
                 kind="group" if row.rows else "leaf",
             )
             if row.rows:
