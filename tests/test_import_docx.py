@@ -80,9 +80,9 @@ def review(document, values) -> None:
         put(table, 3, number, shown(v))
 
 
-def word_report(path, values, value=shown) -> None:
+def word_report(path, values, value=shown, year: int = 2023) -> None:
     document = docx.Document()
-    document.add_heading("荷花路街道办事处2023年政府信息公开工作年度报告", 0)
+    document.add_heading(f"荷花路街道办事处{year}年政府信息公开工作年度报告", 0)
     document.add_paragraph("本报告根据《中华人民共和国政府信息公开条例》编制。")
     document.add_heading("一、总体情况", 1)
     document.add_heading("（一）主动公开", 2)
@@ -99,7 +99,7 @@ def word_report(path, values, value=shown) -> None:
     document.add_heading("六、其他需要报告的事项", 1)
     document.add_paragraph("本年度未收取信息处理费。")
     document.add_paragraph("荷花路街道办事处")
-    document.add_paragraph("2024年1月19日")
+    document.add_paragraph(f"{year + 1}年1月19日")
     document.save(path)
 
 

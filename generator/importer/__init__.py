@@ -14,12 +14,12 @@ from pathlib import Path
 
 from ..findings import Finding, GongkaiError, Position, error, warning
 from ..format import Format, all_formats, get_format
-from ..report import INTRO_KEY, Number
+from ..report import INTRO_KEY, FreeTable, Number
 from .document import Document
 from .docx import read_docx
 from .html import read_html
 from .match import Placement, place_tables
-from .narrative import Layout, Title, labelled_date, lay_out, markdown, parse_date, read_title
+from .narrative import Layout, Title, labelled_date, lay_out, markdown, parse_date, read_title, text_tables
 from .text import read_text
 
 SUFFIXES = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".shtml": "html", ".docx": "docx"}
@@ -40,6 +40,7 @@ class Imported:
     title: Title | None
     values: dict[str, Number] = field(hash=False)
     texts: dict[str, str] = field(hash=False)
+    free_tables: tuple[FreeTable, ...]  # a free-form report's tables of text (附表)
     published: date | None
     source_url: str
     findings: tuple[Finding, ...]
@@ -129,7 +130,7 @@ def import_file(file: Path, path: str, format_id: str = "auto", year: int | None
     findings = list(document.findings)
     if year is None:
         findings.append(error(Position(path), "无法从标题中确定报告年度；请用 --year 指定，如 --year 2023"))
-    texts = _texts(fmt, layout, placement, document, findings)
+    texts, free_tables = _texts(fmt, layout, placement, document, findings)
     published = _published(document, layout, texts, year, findings)
     if title is None:
         findings.append(warning(Position(path), "没有找到报告标题（如“××× 2023 年政府信息公开工作年度报告”）"))
@@ -143,6 +144,7 @@ def import_file(file: Path, path: str, format_id: str = "auto", year: int | None
         title=title,
         values=dict(placement.values),
         texts=texts,
+        free_tables=free_tables,
         published=published,
         source_url=document.source_url,
         findings=tuple(findings),
@@ -160,9 +162,19 @@ def _title(document: Document) -> Title | None:
     return read_title(document.title) if document.title else None
 
 
-def _texts(fmt: Format, layout: Layout, placement: Placement, document: Document, findings: list) -> dict[str, str]:
+def _texts(
+    fmt: Format, layout: Layout, placement: Placement, document: Document, findings: list
+) -> tuple[dict[str, str], tuple[FreeTable, ...]]:
+    """The narrative sections and table intros as Markdown; in a format with free tables (附表), the
+    source's tables become those, else a table found in the text stays there as a Markdown table."""
     texts: dict[str, str] = {}
+    free: list[FreeTable] = []
+    keeps_tables = any(s.kind == "free_tables" for s in fmt.sections)
     for section in fmt.sections:
+        if section.kind == "free_tables":
+            tables, _ = text_tables(layout.regions.get(section.id, []))
+            free += [FreeTable(t.caption, t.header, t.rows) for t in tables]
+            continue
         if section.kind == "table":
             intro = markdown(placement.intros.get(section.id, []), document.kind)
             if intro:
@@ -175,8 +187,11 @@ def _texts(fmt: Format, layout: Layout, placement: Placement, document: Document
             findings.append(
                 warning(Position(document.path), f"原文中没有找到“{section.heading}”的标题，这一部分的文字未能导入")
             )
+        if keeps_tables:
+            tables, lines = text_tables(lines)
+            free += [FreeTable(t.caption, t.header, t.rows) for t in tables]
         texts[section.id] = markdown(lines, document.kind)
-    return texts
+    return texts, tuple(free)
 
 
 def _published(document: Document, layout: Layout, texts: dict[str, str], year, findings: list) -> date | None:

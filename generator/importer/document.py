@@ -34,6 +34,7 @@ class Line:
     table: int = 0
     heading: int = 0  # heading level given by the source's markup (h2, Word's 标题 2), 0 for body text
     scope: tuple[int, ...] = field(default=(), compare=False)  # HTML: the elements the line is in, innermost first
+    role: str = ""  # "caption": a table's caption; "head": a header row of a table
 
     @property
     def position(self) -> Position:

@@ -45,6 +45,7 @@ def _table_lines(tbl, parent, number: int, path: str) -> list[Line]:
     lines = []
     for row_number, tr in enumerate(rows):
         before = tr.find(qn("w:trPr") + "/" + qn("w:gridBefore"))
+        repeated = tr.find(qn("w:trPr") + "/" + qn("w:tblHeader")) is not None  # Word's 重复标题行
         column = int(before.get(qn("w:val"), 0)) if before is not None else 0
         for cell_number, tc in enumerate(tr.iterchildren(qn("w:tc")), 1):
             span = tc.grid_span
@@ -64,7 +65,8 @@ def _table_lines(tbl, parent, number: int, path: str) -> list[Line]:
         columns = [c for r, c in grid if r == row_number]
         if columns:
             hole = Cell("", Position(path), f"第 {number} 个表格第 {row_number + 1} 行", copy=True)
-            lines.append(Line(tuple(grid.get((row_number, c), hole) for c in range(max(columns) + 1)), table=number))
+            cells = tuple(grid.get((row_number, c), hole) for c in range(max(columns) + 1))
+            lines.append(Line(cells, table=number, role="head" if repeated else ""))
     return lines
 
 

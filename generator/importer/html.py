@@ -17,7 +17,7 @@ from ..findings import Finding, Position, warning
 from ..format import all_formats
 from .document import Cell, Document, Line
 from .labels import normalise
-from .narrative import TITLE, heading_of, labelled_date, parse_date
+from .narrative import heading_of, labelled_date, parse_date, read_title
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"}
 SKIP = {"script", "style", "noscript", "template", "head", "select", "button", "iframe", "object", "svg", "textarea"}
@@ -234,12 +234,16 @@ def grid_lines(table: Element, number: int, path: str) -> list[Line]:
     lines: list[Line] = []
     caption = next((c for c in table.children if isinstance(c, Element) and c.tag == "caption"), None)
     if caption is not None and caption.text().strip():
-        lines.append(Line((Cell(" ".join(caption.text().split()), Position(path, caption.line, caption.column)),)))
+        where = Position(path, caption.line, caption.column)
+        lines.append(Line((Cell(" ".join(caption.text().split()), where),), role="caption"))
     rows = _rows(table)
     grid: dict[tuple[int, int], Cell] = {}
+    heads = set()
     for row_number, tr in enumerate(rows):
         column = 0
         sources = [c for c in tr.children if isinstance(c, Element) and c.tag in ("td", "th") and not c.hidden()]
+        if tr.parent is not None and tr.parent.tag == "thead" or (sources and all(c.tag == "th" for c in sources)):
+            heads.add(row_number)
         for cell_number, td in enumerate(sources, 1):
             while (row_number, column) in grid:
                 column += 1
@@ -261,7 +265,7 @@ def grid_lines(table: Element, number: int, path: str) -> list[Line]:
             continue
         hole = Cell("", Position(path, tr.line, tr.column), f"第 {number} 个表格第 {row_number + 1} 行", copy=True)
         cells = tuple(grid.get((row_number, c), hole) for c in range(max(columns) + 1))
-        lines.append(Line(cells, table=number))
+        lines.append(Line(cells, table=number, role="head" if row_number in heads else ""))
     return lines
 
 
@@ -331,7 +335,7 @@ def _article(body: Element, path: str) -> Element:
     """The smallest element that holds the report's section headings and data tables."""
     flat = _Flattener(path)
     flat.visit(body)
-    sections = [s for fmt in all_formats().values() for s in fmt.sections if s.number]
+    sections = [s for fmt in all_formats().values() for s in fmt.sections if s.number or s.kind != "table"]
     known = _known_labels()
     anchors: list[Element] = []
     for line, owner in zip(flat.lines, flat.owners):
@@ -360,7 +364,7 @@ def _title(body: Element, article: Element, head: Element) -> str:
     ]
     for element in elements:
         text = re.split(r"[>»›]", " ".join(element.text().split()))[-1].strip()  # not the breadcrumb trail
-        if len(text) > 80 or not TITLE.search(normalise(text)):
+        if read_title(text) is None:
             continue
         names = (element.attrs.get("class", "") + element.attrs.get("id", "")).lower()
         rank = 0 if element.tag in HEADINGS else 1 if "title" in names else 2

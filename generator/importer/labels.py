@@ -104,6 +104,9 @@ def similarity(source: str, target: str) -> Similarity:
     else:
         found = NONE
     if found.score and source_number and target_number:
-        bonus = 0.05 if source_number == target_number else -0.15
+        if source_number == target_number:
+            bonus = 0.05
+        else:  # another item of the same level, or (another kind of numbering) of another level
+            bonus = -0.15 if source_number[0] == target_number[0] else -0.25
         found = Similarity(found.score + bonus, found.kind)
     return found

@@ -255,7 +255,8 @@ class TableReader:
             target = self._pick(found)[1]
             after = cells[cells.index(cell) + 1 :]
             rest = [c for c in after if not c.copy]
-            if align(self._slots(target.block, [target.row]), rest).cells is None:
+            aligned = align(self._slots(target.block, [target.row]), rest)
+            if aligned.cells is None or aligned.extra:
                 return labels, values, strays
             head = labels[: labels.index(cell) + 1]
             before = [c for c in cells[: cells.index(cell)] if not c.copy and c.text.strip() and is_numeric(c.text)]
@@ -436,7 +437,8 @@ class TableReader:
                         return
         self._drop_carry()
         if chosen is None:
-            names = "、".join(f"“{c.text.strip()}”" for c in labels)
+            unknown = [c for c in labels if not self.vocabulary.candidates(c.text, ("row",))] or labels
+            names = "、".join(f"“{c.text.strip()}”" for c in unknown)
             why = f"行标签{names}未能识别" if labels else "这一行没有行标签"
             self._unplaced(values, f"{why}，这一行的 {len([v for v in values if v.text.strip()])} 个数值未能导入")
             self.previous = None

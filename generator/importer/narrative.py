@@ -16,10 +16,10 @@ from ..format import Format, Section
 from .document import Document, Line
 from .labels import normalise
 
-TITLE = re.compile(r"(?:19|20)\d\d年.*政府信息公开.*报告")
 TITLE_PARTS = re.compile(
-    r"^(?P<before>.*?)(?P<year>(?:19|20)\d\d)年度?(?P<after>.*?)政府信息公开(?:工作)?(?:年度)?报告"
+    r"^(?P<before>.*?)(?P<year>(?:19|20)\d\d)年度?(?P<after>.*?)政(?:府信息|务)公开(?:工作)?的?(?:年度)?报告"
 )
+MAX_TITLE = 60
 SECTION_NUMBER = re.compile(r"^第?(?P<number>[一二三四五六七八九十]+)(?:部分)?[、.,:]?")
 SUBHEADING = re.compile(r"^(?:[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)")
 SENTENCE_PUNCTUATION = re.compile(r"[。；;，,：:！？!?]")
@@ -99,11 +99,9 @@ class Title:
 def read_title(text: str) -> Title | None:
     """The year and office name in a title like 「荷花路街道办事处 2023 年政府信息公开工作年度 报告」."""
     plain = normalise(text)
-    if not TITLE.search(plain):
-        return None
     match = TITLE_PARTS.search(plain)
-    if not match:
-        return Title(text.strip(), None, "")
+    if not match or len(plain) > MAX_TITLE:
+        return None
     name = match.group("before") or match.group("after")
     name = re.sub(r"(关于|的|发布)$", "", name)
     return Title(text.strip(), int(match.group("year")), name)
@@ -154,8 +152,8 @@ def _untitled(lines: list[Line], start: int, end: int, layout: Layout) -> list[L
     while index < end:
         line = lines[index]
         if line.heading and line.scope:
-            box_end = _section_end(lines, index, end, {end} if end < len(lines) else set())
-            if box_end > index + 1 and box_end <= end:
+            box_end = _enclosed_end(lines, index, end, set(range(start, index)) | {end})
+            if box_end is not None:
                 layout.aside.append(line)
                 index = box_end
                 continue
@@ -190,33 +188,31 @@ def _headings(lines: list[Line], numbered: list[Section]) -> list[tuple[int, Sec
     return found
 
 
-def _section_end(lines: list[Line], heading: int, end: int, others: set[int]) -> int:
-    """Where a section ends when the source encloses it (HTML <section>, <div>): at the end of the largest
-    element around its heading that holds no other heading."""
-    scope = lines[heading].scope
-    if not scope:
-        return end
+def _enclosed_end(lines: list[Line], index: int, end: int, outside: set[int]) -> int | None:
+    """Where the content starting at lines[index] ends when the source encloses it in an element (HTML
+    <section>, <div>): at the end of the largest element around it that holds none of the lines at the
+    `outside` positions (and no further than `end`). None when no element encloses more than this line."""
+    scope = lines[index].scope
     enclosing = None
     for element in scope:
-        if any(element in lines[other].scope for other in others):
+        if any(element in lines[other].scope for other in outside if 0 <= other < len(lines)):
             break
         enclosing = element
     if enclosing is None:
-        return end
-    last = heading
-    for index in range(heading + 1, end):
-        if enclosing in lines[index].scope:
-            last = index
-        else:
+        return None
+    last = index
+    for following in range(index + 1, end):
+        if enclosing not in lines[following].scope:
             break
-    return last + 1 if last > heading else end
+        last = following
+    return last + 1 if last > index else None
 
 
 def lay_out(fmt: Format, document: Document) -> Layout:
     """Find the title and the section headings, and give every line after the title to a section."""
     lines = list(document.lines)
-    numbered = [s for s in fmt.sections if s.number]
-    found = _headings(lines, numbered)
+    # numbered sections by their headings; a section without a number only by its exact name (前言, 附表)
+    found = _headings(lines, [s for s in fmt.sections if s.number or s.kind != "table"])
 
     layout = Layout()
     body_start = 0
@@ -231,18 +227,15 @@ def lay_out(fmt: Format, document: Document) -> Layout:
     if layout.title is None and document.title:
         layout.title = read_title(document.title)
 
+    # the text before the first heading: the preface, or in a free-form format the report's whole text
     unnumbered = [s for s in fmt.sections if not s.number and s.kind == "narrative"]
-    preface = next((s for s in unnumbered if s.optional), None)
-    whole = next((s for s in unnumbered if not s.optional), None)
-    if not numbered and whole is not None:  # a free-form format: the whole text is one section
-        layout.regions[whole.id] = lines[body_start:]
-        return layout
-    if preface is not None:
-        layout.regions[preface.id] = _untitled(lines, body_start, first_heading, layout)
+    lead = next((s for s in unnumbered if s.optional), None) or next(iter(unnumbered), None)
+    if lead is not None:
+        layout.regions[lead.id] = _untitled(lines, body_start, first_heading, layout)
     positions = {index for index, _ in found}
     for number, (index, section) in enumerate(found):
         end = found[number + 1][0] if number + 1 < len(found) else len(lines)
-        end = _section_end(lines, index, end, positions - {index})
+        end = _enclosed_end(lines, index, end, (positions - {index}) | {index - 1}) or end
         layout.headings[section.id] = lines[index]
         region = lines[index + 1 : end]
         # a table's caption or a running head repeating the section's heading is not its content
@@ -250,6 +243,50 @@ def lay_out(fmt: Format, document: Document) -> Layout:
             line for line in region if not (len(line.texts) == 1 and heading_of(line.texts[0], [section]))
         ]
     return layout
+
+
+@dataclass(frozen=True)
+class TextTable:
+    """A table of text (a free-form report's 附表): caption, header rows, body rows, all as wide."""
+
+    caption: str
+    header: tuple[tuple[str, ...], ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+def text_tables(lines: list[Line]) -> tuple[list[TextTable], list[Line]]:
+    """The tables among these lines as tables of text (with their captions), and the lines left."""
+    tables: list[TextTable] = []
+    rest: list[Line] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if not line.table:
+            rest.append(line)
+            index += 1
+            continue
+        rows = []
+        while index < len(lines) and lines[index].table == line.table:
+            rows.append(lines[index])
+            index += 1
+        caption = ""
+        if rest and (rest[-1].role == "caption" or _is_caption(rest[-1].text)):
+            caption = rest.pop().text
+        width = max(len(r.cells) for r in rows)
+        grid = [
+            tuple(("" if c.copy else " ".join(c.text.split())) for c in r.cells) + ("",) * (width - len(r.cells))
+            for r in rows
+        ]
+        heads = 0
+        while heads < len(rows) and rows[heads].role == "head":
+            heads += 1
+        heads = min(max(heads, 1), len(grid))  # without marked header rows, the first row is the header
+        tables.append(TextTable(caption or f"附表{len(tables) + 1}", tuple(grid[:heads]), tuple(grid[heads:])))
+    return tables, rest
+
+
+def _is_caption(text: str) -> bool:
+    return len(text) <= 40 and "表" in text and not SENTENCE_PUNCTUATION.search(text[-1:])
 
 
 def is_subheading(line: Line) -> bool:
