@@ -299,3 +299,93 @@ def test_the_closing_date_is_the_publication_date(tmp_path):
     imported = imported_text(tmp_path, text)
     assert imported.published.isoformat() == "2024-01-19"
     assert imported.texts["other"] == "无"
+
+
+PROACTIVE_2019 = """二、主动公开政府信息情况
+
+第二十条第（一）项\t\t\t
+信息内容\t本年新制作数量\t本年新公开数量\t对外公开总数量
+规章\t1\t2\t3
+规范性文件\t4\t5\t6
+第二十条第（五）项\t\t\t
+信息内容\t上一年项目数量\t本年增/减\t处理决定数量
+行政许可\t7\t-1\t9
+其他对外管理服务事项\t10\t+2\t12
+第二十条第（六）项\t\t\t
+信息内容\t上一年项目数量\t本年增/减\t处理决定数量
+行政处罚\t13\t－15\t15
+行政强制\t16\t0\t18
+第二十条第（八）项\t\t\t
+信息内容\t上一年项目数量\t本年增/减\t
+行政事业性收费\t19\t-3\t
+第二十条第（九）项\t\t\t
+信息内容\t采购项目数量\t采购总金额\t
+政府集中采购\t21\t251000元\t
+"""
+
+
+def report_2019(title_year: int) -> tuple[str, dict]:
+    """The sample laid out in the 2019 form: five blocks in table 二, one row for （六）其他处理."""
+    text, numbered = numbered_sample()
+    start, end = text.index("二、主动公开政府信息情况"), text.index("三、收到和处理政府信息公开申请情况")
+    text = text[:start] + PROACTIVE_2019 + "\n" + text[end:]
+    text = replace_line(text, "⇥(六) 其他处理", "\t(六) 其他处理\t\t" + "\t".join(str(n) for n in range(900, 907)))
+    text = replace_line(text, "⇥⇥2.申请人逾期未按收费通知")
+    text = replace_line(text, "3.其他")
+    text = text.replace("荷花路街道办事处 2023 年", f"荷花路街道办事处 {title_year} 年")
+    columns = ("natural_person", "business", "research", "public_welfare", "legal_services", "other", "total")
+    expected = {k: v for k, v in numbered.items() if k.startswith(("applications.", "review_litigation."))}
+    for row in ("no_correction", "fees_unpaid", "other_reasons"):
+        for column in columns:
+            del expected[f"applications.{row}.{column}"]
+    expected.update({f"applications.other_handling.{c}": 900 + i for i, c in enumerate(columns)})
+    made, items = ("made", "published", "published_total"), ("previous_items", "change", "decisions")
+    proactive = {
+        "regulations": dict(zip(made, (1, 2, 3))),
+        "normative_documents": dict(zip(made, (4, 5, 6))),
+        "licensing": dict(zip(items, (7, -1, 9))),
+        "other_services": dict(zip(items, (10, 2, 12))),
+        "penalties": dict(zip(items, (13, -15, 15))),
+        "enforcement": dict(zip(items, (16, 0, 18))),
+        "administrative_fees": dict(zip(items, (19, -3))),
+        "central_procurement": {"procurement_items": 21, "procurement_amount": Decimal("25.1")},
+    }
+    for row, cells in proactive.items():
+        expected.update({f"proactive.{row}.{column}": value for column, value in cells.items()})
+    return text, expected
+
+
+def test_a_2019_format_report_is_recognised_by_its_labels(tmp_path):
+    text, expected = report_2019(2020)
+    imported = imported_text(tmp_path, text)
+    assert imported.format.id == "2019"
+    assert imported.values == expected
+    assert imported.unplaced == 0 and not imported.missing
+    assert any("251000元" in m for m in messages(imported, "warning"))
+
+
+def test_labels_decide_the_format_over_the_year(tmp_path):
+    text, expected = report_2019(2021)  # published on the old form after the new one was in force
+    imported = imported_text(tmp_path, text)
+    assert (imported.format.id, imported.year) == ("2019", 2021)
+    assert imported.values == expected
+    text, expected = numbered_sample()
+    imported = imported_text(tmp_path, text.replace("2023 年", "2020 年"))
+    assert (imported.format.id, imported.year) == ("2021", 2020)
+
+
+def test_table_four_laid_out_as_rows(tmp_path):
+    text, expected = numbered_sample()
+    start, end = text.index("四、政府信息公开行政复议"), text.index("五、存在的主要问题")
+    grid = [
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "",
+        "\t\t结果维持\t结果纠正\t其他结果\t尚未审结\t总计",
+        "行政复议\t\t284\t285\t286\t287\t288",
+        "行政诉讼\t未经复议直接起诉\t289\t290\t291\t292\t293",
+        "\t复议后起诉\t294\t295\t296\t297\t298",
+        "",
+    ]
+    imported = imported_text(tmp_path, text[:start] + "\n".join(grid) + "\n" + text[end:])
+    assert imported.values == expected
+    assert imported.unplaced == 0
