@@ -13,6 +13,7 @@ import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -187,9 +188,12 @@ def _build_offices(site: Site, site_plan: plan.Plan, renderer: Renderer, folder:
         for slug in site_plan.offices:
             yield build_office(site, site.offices[slug], site_plan.office_pages(slug), renderer, folder)
         return
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(site, site_plan, folder)) as pool:
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(site, site_plan, folder))
+    try:
         chunk = max(1, len(site_plan.offices) // (jobs * 8))
         yield from pool.map(_office_job, site_plan.offices, chunksize=chunk)
+    finally:  # also when the build stops early: no worker may still write once the folder is removed
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 # --- the whole site ----------------------------------------------------------------------------------
@@ -273,15 +277,16 @@ def _build_into(
     written: list[str] = []
     total = sum(len(site.offices[slug].report_files) for slug in site_plan.offices)
     read = 0
-    for result in _build_offices(site, site_plan, renderer, folder, jobs):
-        if result.failure:
-            raise GongkaiError(list(result.failure))
-        summaries += result.summaries
-        findings += result.findings
-        written += result.written
-        read += result.reports
-        if progress:
-            progress(read, total)
+    with closing(_build_offices(site, site_plan, renderer, folder, jobs)) as results:
+        for result in results:
+            if result.failure:
+                raise GongkaiError(list(result.failure))
+            summaries += result.summaries
+            findings += result.findings
+            written += result.written
+            read += result.reports
+            if progress:
+                progress(read, total)
 
     for page in site_plan.site_pages():
         if page.kind == plan.SITEMAP_KIND:

@@ -263,6 +263,18 @@ def test_parallel_jobs_are_the_same_as_one(two_offices, tmp_path):
     assert snapshot(tmp_path / "one") == snapshot(tmp_path / "three")
 
 
+def test_a_failure_in_a_worker_process_leaves_nothing_behind(two_offices):
+    for index in range(8):
+        write_office(two_offices, f"office-{index}", f"机关{index}")
+        write_report(two_offices, f"office-{index}", 2023, report_yaml(2023))
+    (two_offices / "layouts").mkdir()
+    (two_offices / "layouts" / "office.html").write_text("{{ no_such_value.name }}\n", encoding="utf-8")
+    with pytest.raises(GongkaiError) as caught:
+        build_site(two_offices, jobs=2)
+    assert "layouts/office.html:1: error: 模板错误" in str(caught.value)
+    assert leftovers(two_offices / "public") == [] and not (two_offices / "public").exists()
+
+
 def test_progress_is_reported_per_office(two_offices):
     seen = []
     build_site(two_offices, progress=lambda done, total: seen.append((done, total)))
