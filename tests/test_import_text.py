@@ -389,3 +389,31 @@ def test_table_four_laid_out_as_rows(tmp_path):
     imported = imported_text(tmp_path, text[:start] + "\n".join(grid) + "\n" + text[end:])
     assert imported.values == expected
     assert imported.unplaced == 0
+
+
+def pdf_text(text: str) -> str:
+    """The sample as text extracted from a PDF: cells run together with single spaces, no empty cells,
+    long labels wrapped onto the next line (before or after the numbers)."""
+    pdf = "\n".join(" ".join(c for c in line.split("\t") if c.strip()) for line in text.split("\n"))
+    pdf = pdf.replace("不计其他情形） 130", "不计其 130").replace(" 136\n", " 136\n他情形）\n", 1)
+    pdf = pdf.replace("不再处理其政府信息公开申请 249", "不再处理\n其政府信息公开申请 249")
+    return pdf.replace("结果 维持 结果 纠正 其他 结果 尚未 审结 总计", "结果维持 结果纠正 其他结果 尚未审结 总计")
+
+
+def test_text_from_a_pdf(tmp_path):
+    text, expected = numbered_sample()
+    pdf = pdf_text(text)
+    assert "三、本年度办理结果 (一) 予以公开 123" in pdf and "\n他情形）\n" in pdf
+    imported = imported_text(tmp_path, pdf)
+    assert imported.values == expected
+    assert imported.unplaced == 0 and not imported.missing
+    assert messages(imported, "error") == []
+
+
+def test_text_from_a_pdf_with_a_fused_line_of_fifteen_zeros(tmp_path):
+    text, expected = numbered_sample()
+    pdf = pdf_text(text).replace(" ".join(str(n) for n in range(284, 299)), "0" * 15)
+    expected.update({key: 0 for key in expected if key.startswith("review_litigation.")})
+    imported = imported_text(tmp_path, pdf)
+    assert imported.values == expected
+    assert any("连在一起" in m for m in messages(imported, "warning"))

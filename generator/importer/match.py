@@ -18,12 +18,13 @@ from ..format import Block, Column, Format, Row, Table
 from ..report import Number, cell_key
 from ..rules import rule_defining, show
 from .document import Cell, Line
-from .labels import ACCEPT, Similarity, is_variant, normalise, similarity
+from .labels import ACCEPT, Similarity, is_variant, normalise, similarity, split_numbering
 from .values import is_blank, is_digits, is_numeric, is_value, read_value
 
 NEAR = 0.03  # candidates this close to the best are told apart by the row tree and the form's order
 CLAIM = 3  # a table found outside its section belongs to the form's table whose labels it shows this often
 TOKEN = re.compile(r"\S+")
+SPACE = re.compile(r"\s+")
 TRAILING_DIGITS = re.compile(r"^(?P<label>.*[^\d\s.,+-])(?P<digits>\d+)$")
 SENTENCE = re.compile(r"[。；;！？!?]")
 
@@ -181,13 +182,23 @@ def _split_row(cells: list[Cell]) -> tuple[list[Cell], list[Cell], list[Cell]]:
     last = labels[-1][0] if labels else -1
     values = [c for c in cells[last + 1 :] if not c.copy]
     strays = [c for c in cells[: last + 1] if not c.copy and c.text.strip() and is_numeric(c.text)]
-    label_cells = [c for _, c in labels]
+    label_cells = [part for _, c in labels for part in _numbered_parts(c)]
     if label_cells:  # PDF text may fuse the first numbers to the label: 「（七）总计0000000」
         fused = TRAILING_DIGITS.match(label_cells[-1].text.strip())
         if fused and not is_value(fused.group("label")):
             label_cells[-1] = replace(label_cells[-1], text=fused.group("label"))
             values.insert(0, replace(label_cells[-1], text=fused.group("digits")))
     return label_cells, values, strays
+
+
+def _numbered_parts(cell: Cell) -> list[Cell]:
+    """A cell holding labels of several levels (「三、本年度办理结果 (一) 予以公开」, as PDF text runs the
+    cells of a row together), split before each numbering that follows a space."""
+    starts = [0] + [m.end() for m in SPACE.finditer(cell.text) if split_numbering(normalise(cell.text[m.end() :]))[0]]
+    if len(starts) == 1:
+        return [cell]
+    ends = starts[1:] + [len(cell.text)]
+    return [replace(cell, text=cell.text[a:b].strip()) for a, b in zip(starts, ends) if cell.text[a:b].strip()]
 
 
 def _show_cells(cells: list[Cell]) -> str:
@@ -253,13 +264,14 @@ class TableReader:
             if not found or not self._pick(found)[1].leaf:
                 continue
             target = self._pick(found)[1]
-            after = cells[cells.index(cell) + 1 :]
+            at = next(i for i, c in enumerate(cells) if c.position == cell.position and cell.text in c.text)
+            after = cells[at + 1 :]
             rest = [c for c in after if not c.copy]
             aligned = align(self._slots(target.block, [target.row]), rest)
             if aligned.cells is None or aligned.extra:
                 return labels, values, strays
             head = labels[: labels.index(cell) + 1]
-            before = [c for c in cells[: cells.index(cell)] if not c.copy and c.text.strip() and is_numeric(c.text)]
+            before = [c for c in cells[:at] if not c.copy and c.text.strip() and is_numeric(c.text)]
             return head, rest, before
         return labels, values, strays
 
@@ -386,20 +398,20 @@ class TableReader:
         unknown: list[Cell] = []
         for cell in labels:
             found = self.vocabulary.candidates(cell.text, ALL_KINDS)
-            if found:
-                score, target = self._pick(found)
-                self._label_seen(cell, score, target)
-                known.append(target)
-                continue
             parts = cell.text.split()
-            matches = [self.vocabulary.candidates(p, ALL_KINDS) for p in parts]
-            if len(parts) > 1 and all(matches):
+            matches = [self.vocabulary.candidates(p, ALL_KINDS) for p in parts] if len(parts) > 1 else []
+            if (not found or found[0][0].kind != "exact") and matches and all(matches):
+                # several labels in one cell, as text from a PDF runs a header row together
                 for part, found in zip(parts, matches):
                     score, target = self._pick(found)
                     self._label_seen(replace(cell, text=part), score, target)
                     known.append(target)
-                continue
-            unknown.append(cell)
+            elif found:
+                score, target = self._pick(found)
+                self._label_seen(cell, score, target)
+                known.append(target)
+            else:
+                unknown.append(cell)
         self._drop_carry()
         leaves = [t for t in known if t.leaf]
         only_row = len(leaves) == 1 and known[-1] is leaves[0] and not any(t.kind == "column" for t in known)
@@ -454,7 +466,8 @@ class TableReader:
     def _slots(self, block: Block, rows: list[Row]) -> Slots:
         full = [(row, column) for row in rows for column in block.leaf_columns]
         short = [(row, column) for row, column in full if not column.may_omit]
-        return Slots(full, short, bool(self.headers) and not ({c.id for _, c in full if c.may_omit} & self.headers))
+        shown = {c.id for _, c in short} <= self.headers  # the header rows name every other column
+        return Slots(full, short, shown and not ({c.id for _, c in full if c.may_omit} & self.headers))
 
     def _fits(self, slots: Slots, values: list[Cell]) -> bool:
         aligned = align(slots, values)
@@ -536,7 +549,8 @@ def align(slots: Slots, values: list[Cell]) -> Alignment:
     header does not shift them. Blank cells at the end may be merged-cell leftovers and are used only
     when needed; a row of digits run together (PDF text) is split only when nothing else fits."""
     full, short = slots.full, slots.short
-    if slots.total_left_out and len(short) < len(full):  # the header has no 总计: neither have the rows
+    filled = [c for c in values if not is_blank(c.text)]
+    if slots.total_left_out and len(short) < len(full) and len(filled) <= len(short):  # no 总计 in the header
         aligned = align(Slots(short, short), values)
         if aligned.cells is not None:
             placed = {(row.id, column.id): cell for row, column, cell in aligned.cells}
