@@ -136,9 +136,7 @@ def write_file(folder: Path, url: str, data: bytes | str) -> None:
 # --- one office --------------------------------------------------------------------------------------
 
 
-def build_office(
-    site: Site, office: Office, office_pages: tuple[plan.Page, ...], renderer: Renderer, folder: Path
-) -> OfficeResult:
+def build_office(site: Site, site_plan: plan.Plan, office: Office, renderer: Renderer, folder: Path) -> OfficeResult:
     """Read an office's reports and write their pages and downloads, then the office page."""
     read = list(read_reports(office))
     findings = tuple(f for _, more in read for f in more)
@@ -148,7 +146,7 @@ def build_office(
     summaries = tuple(pages.summarize(report, more, office) for report, more in published.values())
     written = []
     try:
-        for page in office_pages:
+        for page in site_plan.office_pages(office.slug):
             if page.kind in plan.REPORT_KINDS:
                 if page.year not in published:
                     continue  # unreadable: its findings say why
@@ -160,7 +158,10 @@ def build_office(
                 else:
                     data = export.report_csv(report, office)
             elif page.kind == "office":
-                data = renderer.render(page.template, pages.office_context(settings, site, office, list(summaries)))
+                parent = site.offices[office.parent] if office.parent in site_plan.offices else None
+                children = [site.offices[slug] for slug in site_plan.children.get(office.slug, ())]
+                context = pages.office_context(settings, office, parent, children, list(summaries))
+                data = renderer.render(page.template, context)
             else:
                 raise ValueError(f"not an office page: {page}")
             write_file(folder, page.url, data)
@@ -178,15 +179,15 @@ def _start_worker(site: Site, site_plan: plan.Plan, folder: Path) -> None:
 
 
 def _office_job(slug: str) -> OfficeResult:
-    site, site_plan = _worker["site"], _worker["plan"]
-    return build_office(site, site.offices[slug], site_plan.office_pages(slug), _worker["renderer"], _worker["folder"])
+    site = _worker["site"]
+    return build_office(site, _worker["plan"], site.offices[slug], _worker["renderer"], _worker["folder"])
 
 
 def _build_offices(site: Site, site_plan: plan.Plan, renderer: Renderer, folder: Path, jobs: int):
     """Each office's result, in the plan's order, built here or by a pool of worker processes."""
     if jobs <= 1 or len(site_plan.offices) <= 1:
         for slug in site_plan.offices:
-            yield build_office(site, site.offices[slug], site_plan.office_pages(slug), renderer, folder)
+            yield build_office(site, site_plan, site.offices[slug], renderer, folder)
         return
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(site, site_plan, folder))
     try:

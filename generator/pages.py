@@ -21,7 +21,7 @@ from .format import Label, all_formats
 from .render import markdown_html
 from .report import INTRO_KEY, Number, Report
 from .rules import headline_value, show
-from .site import CONTACT_KEYS, OFFICE_KINDS, Office, Settings, Site
+from .site import CONTACT_KEYS, OFFICE_KINDS, Office, Settings
 from .tables import TableView, free_table_view, table_view
 
 
@@ -233,11 +233,11 @@ def office_link(office: Office) -> Link:
     return Link(office.name, plan.office_url(office.slug))
 
 
-def office_context(settings: Settings, site: Site, office: Office, summaries: list[ReportSummary]) -> dict:
-    """The office page: details, contacts, and every published year with its headline figures."""
+def office_context(
+    settings: Settings, office: Office, parent: Office | None, children: list[Office], summaries: list[ReportSummary]
+) -> dict:
+    """The office page: details, contacts, its parent and child offices, every year with its headline figures."""
     rows = sorted(summaries, key=lambda s: s.year, reverse=True)
-    parent = site.offices.get(office.parent) if office.parent not in plan.RESERVED else None
-    children = [o for o in sorted(site.children(office.slug), key=lambda o: o.slug) if o.slug not in plan.RESERVED]
     crumbs = [home_crumb(), Crumb(office.name)]
     return {
         **common(settings, plan.office_url(office.slug), office.name, crumbs, [("ContentSource", office.name)]),

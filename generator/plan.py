@@ -8,7 +8,8 @@ made from a template depends on the layouts (the template, the templates it incl
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from .findings import Finding, Position, error
 from .site import Office, Site
@@ -92,12 +93,20 @@ class Plan:
     pages: tuple[Page, ...]  # sorted by url
     offices: tuple[str, ...]  # office slugs with pages, sorted
     years: tuple[int, ...]  # years with at least one report file, newest first
+    children: dict[str, tuple[str, ...]] = field(hash=False)  # office slug -> its child offices' slugs, sorted
 
     def office_pages(self, office: str) -> tuple[Page, ...]:
-        return tuple(p for p in self.pages if p.office == office)
+        return self._by_office.get(office, ())
+
+    @cached_property
+    def _by_office(self) -> dict[str, tuple[Page, ...]]:
+        grouped: dict[str, list[Page]] = defaultdict(list)
+        for page in self.pages:
+            grouped[page.office].append(page)
+        return {office: tuple(pages) for office, pages in grouped.items()}
 
     def site_pages(self) -> tuple[Page, ...]:
-        return tuple(p for p in self.pages if not p.office)
+        return self._by_office.get("", ())
 
     def urls(self) -> frozenset[str]:
         return frozenset(p.url for p in self.pages)
@@ -128,17 +137,21 @@ def plan_site(site: Site, static_files: dict[str, str] | None = None) -> tuple[P
     pages: list[Page] = []
     by_year: dict[int, list[str]] = defaultdict(list)
     everything = [SITE_FILE]
+    slugs = {o.slug for o in offices}
+    children: dict[str, list[str]] = defaultdict(list)
+    relatives: dict[str, list[str]] = defaultdict(list)  # an office page names its parent and children
+    for office in offices:
+        if office.parent in slugs:
+            children[office.parent].append(office.slug)
+            relatives[office.slug].append(_content(office.parent, "office.yaml"))
+            relatives[office.parent].append(_content(office.slug, "office.yaml"))
     for office in offices:
         office_file = _content(office.slug, "office.yaml")
         years = [year for year, _ in office.report_files]
         report_files = [_content(office.slug, f"{year}.yaml") for year in years]
         everything += [office_file] + report_files
-        relatives = [
-            _content(o.slug, "office.yaml") for o in offices if office.parent == o.slug or o.parent == office.slug
-        ]
-        pages.append(
-            Page(office_url(office.slug), "office", (SITE_FILE, office_file, *relatives, *report_files), office.slug)
-        )
+        inputs = (SITE_FILE, office_file, *sorted(relatives[office.slug]), *report_files)
+        pages.append(Page(office_url(office.slug), "office", inputs, office.slug))
         for index, year in enumerate(years):
             by_year[year] += [office_file, report_files[index]]
             # The previous report feeds cross-year rules; neighbours decide the previous/next links.
@@ -168,5 +181,6 @@ def plan_site(site: Site, static_files: dict[str, str] | None = None) -> tuple[P
         pages=tuple(sorted(pages, key=lambda p: p.url)),
         offices=tuple(o.slug for o in offices),
         years=tuple(sorted(by_year, reverse=True)),
+        children={parent: tuple(sorted(kids)) for parent, kids in sorted(children.items())},
     )
     return plan, findings
