@@ -150,6 +150,7 @@ def test_the_year_option_and_an_office_with_another_name_that_year(tmp_path, cli
     write_office(site, "hehualu", "荷花路街道")
     result = cli("import", SAMPLE, "--office", "hehualu", "--site", site, "--year", "2022", cwd=site)
     assert result.code == 0, result.out
+    assert "标题中的年度是 2023，已按指定的 2022 年度导入" in result.out
     imported = report(site, 2022)
     assert imported.office_name == "荷花路街道办事处"
     assert (site / "content" / "hehualu" / "office.yaml").read_text(encoding="utf-8") == "name: 荷花路街道\n"

@@ -123,11 +123,15 @@ def import_file(file: Path, path: str, format_id: str = "auto", year: int | None
     """Read one source file into report values. `path` is the file as users see it in messages."""
     document = read_document(file, path)
     title = _title(document)
-    year = year or (title.year if title else None)
+    stated = title.year if title else None
+    notes = []
+    if year and stated and year != stated:
+        notes.append(warning(Position(path), f"标题中的年度是 {stated}，已按指定的 {year} 年度导入"))
+    year = year or stated
     chosen = choose(_candidates(document, format_id), year)
     fmt, layout, placement = chosen.fmt, chosen.layout, chosen.placement
     title = layout.title or title
-    findings = list(document.findings)
+    findings = list(document.findings) + notes
     if year is None:
         findings.append(error(Position(path), "无法从标题中确定报告年度；请用 --year 指定，如 --year 2023"))
     texts, free_tables = _texts(fmt, layout, placement, document, findings)

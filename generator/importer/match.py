@@ -85,6 +85,7 @@ class Vocabulary:
                     )
             rows(block, block.rows, ())
             columns(block, block.columns)
+        self.rows = {t.row.id: t for t in self.targets if t.row is not None}  # row id -> its target
 
     def candidates(self, text: str, kinds: tuple[str, ...]) -> list[tuple[Similarity, Target]]:
         """Targets of these kinds that the label may be, best first."""
@@ -330,14 +331,7 @@ class TableReader:
             self._note(cell, f"“{cell.text.strip()}”与表中标签“{target.zh}”不完全一致，已按“{target.zh}”读取，请核对")
         if target.kind == "row":
             if target.leaf:
-                self.context = next(
-                    (
-                        t
-                        for t in self.vocabulary.targets
-                        if t.row is not None and target.groups and t.row.id == target.groups[-1]
-                    ),
-                    None,
-                )
+                self.context = self.vocabulary.rows.get(target.groups[-1]) if target.groups else None
                 self.last_order = target.order
             else:
                 self.context = target

@@ -125,7 +125,7 @@ def heading_of(text: str, sections: list[Section]) -> Section | None:
     numbered = SECTION_NUMBER.match(plain)
     for section in sections:
         label = normalise(section.label.zh)
-        if numbered and numbered.group("number") == section.number and numbered.end() > 0:
+        if numbered and numbered.group("number") == section.number:
             if _similar(plain[numbered.end() :], label):
                 return section
         elif plain == label:
@@ -140,7 +140,6 @@ class Layout:
     title: Title | None = None
     headings: dict[str, Line] = field(default_factory=dict)  # section id -> its heading line
     regions: dict[str, list[Line]] = field(default_factory=dict)  # section id -> the lines under it
-    before_title: list[Line] = field(default_factory=list)
     aside: list[Line] = field(default_factory=list)  # headings of boxes left out before the first section
 
 
@@ -162,10 +161,10 @@ def _untitled(lines: list[Line], start: int, end: int, layout: Layout) -> list[L
     return kept
 
 
-def _headings(lines: list[Line], numbered: list[Section]) -> list[tuple[int, Section]]:
+def _headings(lines: list[Line], sections: list[Section]) -> list[tuple[int, Section]]:
     """The section headings in the form's order. A run of headings with nothing between them is a table
     of contents, not the report's headings."""
-    candidates = [heading_of(line.texts[0], numbered) if len(line.texts) == 1 else None for line in lines]
+    candidates = [heading_of(line.texts[0], sections) if len(line.texts) == 1 else None for line in lines]
     contents = set()
     index = 0
     while index < len(lines):
@@ -175,13 +174,13 @@ def _headings(lines: list[Line], numbered: list[Section]) -> list[tuple[int, Sec
         if end - index >= TABLE_OF_CONTENTS:
             contents.update(range(index, end))
         index = end + 1
-    order = {s.id: k for k, s in enumerate(numbered)}
+    order = {s.id: k for k, s in enumerate(sections)}
     found: list[tuple[int, Section]] = []
     next_section = 0
     for index, line in enumerate(lines):
         if index in contents or len(line.texts) != 1:
             continue
-        section = heading_of(line.texts[0], numbered[next_section:])
+        section = heading_of(line.texts[0], sections[next_section:])
         if section is not None:
             found.append((index, section))
             next_section = order[section.id] + 1
@@ -221,7 +220,6 @@ def lay_out(fmt: Format, document: Document) -> Layout:
         title = read_title(line.text)
         if title is not None:
             layout.title = title
-            layout.before_title = lines[:index]
             body_start = index + 1
             break
     if layout.title is None and document.title:
@@ -340,7 +338,7 @@ def markdown(lines: list[Line], kind: str) -> str:
             blocks.append(pipe_table(rows))
             continue
         index += 1
-        text = " ".join(line.text.split(" ")).strip()
+        text = line.text.strip()
         if not text:
             continue
         blocks.append(f"## {escape(text)}" if is_subheading(line) else escape(text))
