@@ -157,7 +157,10 @@ def read_office(folder: Path) -> tuple[Office | None, list[Finding]]:
             error(Position(path), f"缺少 {path}：请写明机关名称（name: …），或用 gongkai new {slug} <年度> 生成")
         )
         return None, findings
-    data, more = _read_mapping(file, OFFICE_KEYS, "office.yaml")
+    try:
+        data, more = _read_mapping(file, OFFICE_KEYS, "office.yaml")
+    except GongkaiError as exc:  # unreadable office.yaml: report it and go on with the other offices
+        return None, findings + exc.findings
     findings += more
     positions = data.pop("_positions", {})
     if data.get("kind") and data["kind"] not in OFFICE_KINDS:

@@ -154,3 +154,13 @@ def test_schema_validates_the_example_structure(cli, example_site):
     rows = branch["properties"]["applications"]["properties"]
     assert rows["new_received"]["minItems"] == 6 and rows["new_received"]["maxItems"] == 7
     assert rows["new_received"]["items"][0]["title"] == "自然人"
+
+
+def test_broken_office_yaml_does_not_stop_the_others(cli, empty_site):
+    write_office(empty_site, "a", "甲")
+    (empty_site / "content" / "a" / "office.yaml").write_text("name: [甲\n", encoding="utf-8")
+    cli("new", "b", "2023", "--name", "乙", cwd=empty_site)
+    result = cli("check", cwd=empty_site)
+    assert result.code == 1
+    assert any(line.startswith("content/a/office.yaml:2:1: error: YAML 语法错误") for line in result.lines)
+    assert result.lines[-1].startswith("检查了 1 个机关的 1 份报告")
