@@ -157,3 +157,28 @@ def test_a_file_that_is_not_a_word_file(tmp_path):
     with pytest.raises(GongkaiError) as raised:
         import_file(tmp_path / "broken.docx", "broken.docx")
     assert "broken.docx" in str(raised.value) and ".docx" in str(raised.value)
+
+
+def test_a_report_framed_in_a_layout_table_and_content_controls(tmp_path, values):
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    word_report(tmp_path / "plain.docx", values)
+    document = docx.Document(tmp_path / "plain.docx")
+    body = document.element.body
+    content = [c for c in body.iterchildren() if c.tag != qn("w:sectPr")]
+    control, inside = OxmlElement("w:sdt"), OxmlElement("w:sdtContent")  # a content control around table 三
+    control.append(inside)
+    applications = document.tables[1]._tbl
+    applications.addprevious(control)
+    inside.append(applications)
+    content[content.index(applications)] = control
+    frame = document.add_table(rows=1, cols=1).cell(0, 0)._tc  # and the whole report in a one-cell table
+    for child in content:
+        body.remove(child)
+        frame.append(child)
+    frame.append(OxmlElement("w:p"))
+    document.save(tmp_path / "framed.docx")
+    imported = import_file(tmp_path / "framed.docx", "framed.docx")
+    assert imported.values == values
+    assert imported.texts["other"] == "本年度未收取信息处理费。"

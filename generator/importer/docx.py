@@ -82,11 +82,23 @@ def read_docx(data: bytes, path: str) -> Document:
         ) from None
     lines: list[Line] = []
     tables = 0
-    for child in document.element.body.iterchildren():
-        if child.tag == qn("w:p"):
-            lines.extend(_paragraph_lines(Paragraph(child, document), path))
-        elif child.tag == qn("w:tbl"):
-            tables += 1
-            lines.extend(_table_lines(child, document, tables, path))
+
+    def walk(container) -> None:
+        nonlocal tables
+        for child in container.iterchildren():
+            if child.tag == qn("w:p"):
+                lines.extend(_paragraph_lines(Paragraph(child, document), path))
+            elif child.tag == qn("w:sdt"):  # a content control around paragraphs or tables
+                for content in child.iterchildren(qn("w:sdtContent")):
+                    walk(content)
+            elif child.tag == qn("w:tbl") and child.find(".//" + qn("w:tbl")) is not None:
+                for cell in child.iter(qn("w:tc")):  # a layout table around the report: read its cells
+                    if cell.getparent().getparent() is child:
+                        walk(cell)
+            elif child.tag == qn("w:tbl"):
+                tables += 1
+                lines.extend(_table_lines(child, document, tables, path))
+
+    walk(document.element.body)
     title = (document.core_properties.title or "").strip()
     return Document(path=path, kind="docx", lines=tuple(lines), title=title)
