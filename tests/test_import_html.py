@@ -263,7 +263,11 @@ def test_amounts_in_yuan_and_thousands_separators(tmp_path, values):
 
 def test_tables_under_headings_that_are_not_text_are_found_by_their_labels(tmp_path, values):
     page = portal_page([proactive_table(values), applications_table(values), review_table(values)])
-    for heading in ("二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况"):
+    for heading in (
+        "二、主动公开政府信息情况",
+        "三、收到和处理政府信息公开申请情况",
+        "四、政府信息公开行政复议、行政诉讼情况",
+    ):
         page = page.replace(f"<strong>{heading}</strong>", '<img src="title.png" alt="">')
     imported = import_page(tmp_path, page)
     assert imported.values == values
