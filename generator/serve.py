@@ -181,6 +181,7 @@ class Preview:
         self._changed: set[str] = set()
         self._debounce_timer: asyncio.TimerHandle | None = None
         self._poll_timer: asyncio.TimerHandle | None = None
+        self._live: type[LiveReloadHandler] | None = None
 
     @property
     def url(self) -> str:
@@ -196,6 +197,11 @@ class Preview:
     @property
     def problems(self) -> tuple[Finding, ...]:
         return self.outcome.problems if self.outcome else ()
+
+    @property
+    def listening(self) -> int:
+        """How many open pages are connected, waiting to be told to reload."""
+        return len(self._live.waiters) if self._live is not None else 0
 
     @property
     def building(self) -> bool:
