@@ -295,13 +295,14 @@ class Preview:
     def _poll(self) -> None:
         """Look for changes (not during a build: a change made meanwhile is seen afterwards) and come back."""
         started = time.perf_counter()
-        if not self._building:
-            try:
+        try:
+            if not self._building:
                 self._watcher.examine()  # calls _on_change for each watched path that changed
-            except OSError:  # a file went away while being looked at: look again next time
-                pass
-        spent = time.perf_counter() - started
-        self._poll_timer = self._loop.call_later(max(self.poll, spent / POLL_SHARE), self._poll)
+        except OSError:  # a file went away while being looked at: look again next time
+            pass
+        finally:  # whatever happened, keep watching
+            spent = time.perf_counter() - started
+            self._poll_timer = self._loop.call_later(max(self.poll, spent / POLL_SHARE), self._poll)
 
     def _on_change(self, files=None) -> None:
         if not isinstance(files, list):  # a folder or file changed or went away: the watcher knows which
@@ -325,10 +326,12 @@ class Preview:
     def _built(self, future: asyncio.Future) -> None:
         self._building = False
         self._idle.set()
-        self._finish(future.result())  # _build returns every failure as an Outcome
-        self._live.reload_waiters("*")
-        if self._changed and self._debounce_timer is None:
-            self._start_build()
+        try:
+            self._finish(future.result())  # _build returns every failure as an Outcome
+        finally:  # the open pages reload even if reporting the build failed
+            self._live.reload_waiters("*")
+            if self._changed and self._debounce_timer is None:
+                self._start_build()
 
     def _build(self, changed: tuple[str, ...]) -> Outcome:
         """One build, whatever happens: its failures become the problems of the Outcome."""
