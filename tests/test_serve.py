@@ -91,6 +91,7 @@ def test_serves_the_built_site_with_the_reload_script_only_in_responses(example_
     with running(example_site) as preview:
         status, headers, body = fetch(preview, "/" + REPORT)
         assert status == 200
+        assert preview.outcome.result.warnings and not preview.problems  # warnings are no reason for the error page
         assert headers["Content-Type"] == "text/html; charset=utf-8"
         assert "荷花路街道办事处" in body
         assert "/livereload.js?port=" in body
@@ -159,6 +160,10 @@ def test_an_edit_shows_on_the_served_page_and_the_output_equals_a_full_build(exa
 
         edit(example_site / "content/hehualu/office.yaml", "name: 荷花路街道办事处", "name: 荷花路街道办事处（新）")
         wait_for(lambda: "荷花路街道办事处（新）" in page(preview, "index.html")[1])
+
+        (example_site / "content/hehualu/2015.yaml").unlink()  # a report removed: its pages go too
+        wait_for(lambda: page(preview, "hehualu/2015/")[0] == 404)
+        wait_for(lambda: preview.builds == first + 3)
         served = tree(preview.out)
 
     fresh = build_site(example_site, tmp_path / "fresh")
