@@ -24,6 +24,23 @@
     return collator ? collator.compare(a, b) : a < b ? -1 : a > b ? 1 : 0;
   }
 
+  /* An arrow pair drawn in the text colour: the same in every font, and not text (aria-sort says the order). */
+  function sortIcon() {
+    var svg = "http://www.w3.org/2000/svg";
+    var icon = document.createElementNS(svg, "svg");
+    icon.setAttribute("class", "sort-icon");
+    icon.setAttribute("viewBox", "0 0 10 16");
+    icon.setAttribute("aria-hidden", "true");
+    icon.setAttribute("focusable", "false");
+    [["sort-up", "M5 1 9.5 7H.5Z"], ["sort-down", "M5 15 .5 9h9Z"]].forEach(function (arrow) {
+      var path = document.createElementNS(svg, "path");
+      path.setAttribute("class", arrow[0]);
+      path.setAttribute("d", arrow[1]);
+      icon.appendChild(path);
+    });
+    return icon;
+  }
+
   function enhance(table) {
     var head = table.tHead && table.tHead.rows[0];
     var body = table.tBodies[0];
@@ -54,10 +71,7 @@
       while (th.firstChild) {
         button.appendChild(th.firstChild);
       }
-      var icon = document.createElement("span");
-      icon.className = "sort-icon";
-      icon.setAttribute("aria-hidden", "true");
-      button.appendChild(icon);
+      button.appendChild(sortIcon());
       th.appendChild(button);
 
       button.addEventListener("click", function () {
@@ -89,7 +103,9 @@
         var icon = th.querySelector(".sort-icon");
         if (icon) {
           var order = th.getAttribute("aria-sort");
-          icon.textContent = order === "ascending" ? "▲" : order === "descending" ? "▼" : "↕";
+          /* the shape tells the order (not colour): both arrows when unsorted, one when sorted */
+          icon.querySelector(".sort-up").style.display = order === "descending" ? "none" : "";
+          icon.querySelector(".sort-down").style.display = order === "ascending" ? "none" : "";
         }
       });
     }
