@@ -1,0 +1,1 @@
+"""Browser tests: axe-core, keyboard, screens, theme and HTML validity in headless Chromium."""
