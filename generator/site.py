@@ -40,6 +40,7 @@ SITE_KEYS: dict[str, tuple[str, bool, dict | None]] = {
             "limitations": "已知的局限",
             "method": "评估方式",
             "reviewed": "最近一次评估日期",
+            "standard": "遵循的标准",
         },
     ),
 }
