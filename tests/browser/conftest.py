@@ -21,6 +21,13 @@ from tests.browser.fixture_site import PAGES, SUB_PATH, write_fixture_site
 from tests.browser.tools import CHROMIUM_ARGS, VNU, chromium_path, missing_for_chromium, missing_for_vnu, require
 
 
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Check all the tools before any fixture runs, so that a local run without them reports one line in all
+    (a skip raised in a fixture would be reported once per test)."""
+    if {"browser", "vnu_jar"} & set(item.fixturenames):
+        require(missing_for_chromium() + missing_for_vnu())
+
+
 @pytest.fixture(scope="session")
 def vnu_jar() -> Path:
     require(missing_for_vnu())
