@@ -14,7 +14,7 @@ import pytest
 from generator.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT.parent / "shared" / "samples"
+SAMPLES = ROOT / "tests" / "samples"  # copies of ../shared/samples, so a bare clone can run the tests
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """Source documents for the importer's tests: the real sample with every value numbered, and variants.
 
-The sample (../shared/samples/hehualu-2023.txt, a real report copied from Word) has a 0 in every
-value cell, in the order of the form. Numbering those cells 100, 101, ... gives a real layout whose
+The sample (tests/samples/hehualu-2023.txt, a copy of ../shared/samples/hehualu-2023.txt: a real report
+copied from Word) has a 0 in every value cell, in the order of the form. Numbering those cells 100, 101, ... gives a real layout whose
 every value is different, so a value placed in the wrong cell cannot go unnoticed.
 """
 
@@ -14,7 +14,7 @@ from generator.format import get_format
 from generator.report import cell_key
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT.parent / "shared" / "samples" / "hehualu-2023.txt"
+SAMPLE = ROOT / "tests" / "samples" / "hehualu-2023.txt"
 EXAMPLE = ROOT / "content" / "hehualu" / "2023.yaml"
 FEES = "proactive.administrative_fees.fees"
 FULL_WIDTH = str.maketrans("0123456789.,", "０１２３４５６７８９．，")
