@@ -7,9 +7,10 @@ script injection and the file watcher. Its known weak points are handled here:
   or not, no absolute paths, no hidden files), never answered with 304 and always sent with
   `Cache-Control: no-store`, so a reloaded page is the new page. The livereload script is added to the
   response only; the built files never contain it.
-- The watcher is polled by our own timer, and changes are coalesced (debounced) before one build runs
-  in a worker thread: an editor that writes several files or saves twice causes one rebuild, a
-  change during a build causes one more, and no build error can reach the server's loop.
+- The watcher is polled by our own timer, and saves are coalesced (debounced: the build starts once
+  the last save is DEBOUNCE old, after one more look) into one build, run in a worker thread: an
+  editor that writes several files or saves twice causes one rebuild, saves during a build cause one
+  more, and no build error can reach the server's loop.
 - Browsers are told to reload when the build has finished, not when the file changed.
 
 A rebuild is the build itself (`build_site`), which skips unchanged work; the preview keeps no
@@ -26,6 +27,7 @@ import errno
 import glob
 import html
 import mimetypes
+import os
 import re
 import signal
 import socket
@@ -49,7 +51,7 @@ from .findings import Finding, GongkaiError, Position, error
 from .site import read_settings
 
 SERVE_DIR = ".gongkai-serve"  # the default output: `serve` never replaces public/ unless told to
-DEBOUNCE = 0.1  # seconds without a further change before building
+DEBOUNCE = 0.1  # seconds without a further save before building: saves closer together make one build
 POLL = 0.1  # seconds between looks for changes; longer on big sites, see Preview._poll
 POLL_SHARE = 0.2  # looking for changes may take at most this share of the time
 IDLE_WAIT = 30.0  # seconds a request for a missing file waits for a running build to finish
@@ -179,7 +181,8 @@ class Preview:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._building = False
         self._changed: set[str] = set()
-        self._debounce_timer: asyncio.TimerHandle | None = None
+        self._last_save = 0.0  # wall-clock time of the latest change seen (a file's mtime)
+        self._settle_timer: asyncio.TimerHandle | None = None
         self._poll_timer: asyncio.TimerHandle | None = None
         self._live: type[LiveReloadHandler] | None = None
 
@@ -256,7 +259,7 @@ class Preview:
         try:
             await self._stopping.wait()
         finally:
-            for timer in (self._poll_timer, self._debounce_timer):
+            for timer in (self._poll_timer, self._settle_timer):
                 if timer is not None:
                     timer.cancel()
             server.stop()
@@ -297,23 +300,41 @@ class Preview:
         started = time.perf_counter()
         try:
             if not self._building:
-                self._watcher.examine()  # calls _on_change for each watched path that changed
-        except OSError:  # a file went away while being looked at: look again next time
-            pass
+                self._look()
+                if self._changed and self._settle_timer is None:
+                    self._settle()
         finally:  # whatever happened, keep watching
             spent = time.perf_counter() - started
             self._poll_timer = self._loop.call_later(max(self.poll, spent / POLL_SHARE), self._poll)
+
+    def _look(self) -> None:
+        try:
+            self._watcher.examine()  # calls _on_change for each watched path that changed
+        except OSError:  # a file went away while being looked at: look again next time
+            pass
 
     def _on_change(self, files=None) -> None:
         if not isinstance(files, list):  # a folder or file changed or went away: the watcher knows which
             files = [self._watcher.filepath or str(self.root)]
         self._changed.update(display_path(Path(file)) for file in files)
-        if self._debounce_timer is not None:
-            self._debounce_timer.cancel()
-        self._debounce_timer = self._loop.call_later(self.debounce, self._start_build)
+        self._last_save = max([self._last_save, *(_saved_at(file) for file in files)])
+
+    def _settle(self) -> None:
+        """Build once the last save is `debounce` old. The wait is counted from the save, not from when the
+        poll saw it, and ends with one more look, so that saves less than `debounce` apart make one build."""
+        self._settle_timer = None
+        wait = self._last_save + self.debounce - time.time()
+        if wait > 0:
+            self._settle_timer = self._loop.call_later(wait, self._look_again)
+        else:
+            self._start_build()
+
+    def _look_again(self) -> None:
+        self._settle_timer = None
+        self._look()
+        self._settle()
 
     def _start_build(self) -> None:
-        self._debounce_timer = None
         if self._building or not self._changed:
             return
         changed = tuple(sorted(self._changed))
@@ -330,8 +351,8 @@ class Preview:
             self._finish(future.result())  # _build returns every failure as an Outcome
         finally:  # the open pages reload even if reporting the build failed
             self._live.reload_waiters("*")
-            if self._changed and self._debounce_timer is None:
-                self._start_build()
+            if self._changed and self._settle_timer is None:
+                self._settle()
 
     def _build(self, changed: tuple[str, ...]) -> Outcome:
         """One build, whatever happens: its failures become the problems of the Outcome."""
@@ -369,6 +390,15 @@ class Preview:
             await asyncio.wait_for(self._idle.wait(), timeout=IDLE_WAIT)
         except TimeoutError:
             pass
+
+
+def _saved_at(file: str) -> float:
+    """When a changed file was saved (its mtime); now when it is gone or its time lies in the future."""
+    now = time.time()
+    try:
+        return min(os.stat(file).st_mtime, now)
+    except OSError:
+        return now
 
 
 def _editor_file(path: str) -> bool:

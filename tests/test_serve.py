@@ -74,6 +74,14 @@ def wait_for(condition, timeout: float = 10.0):
     raise AssertionError("timed out waiting for the served site to change")
 
 
+def rebuilt(preview: Preview, save) -> serve.Outcome:
+    """Call save() and wait until the rebuild it causes has finished; its outcome."""
+    before = preview.builds
+    save()
+    wait_for(lambda: preview.builds > before)
+    return preview.outcome
+
+
 def edit(file: Path, old: str, new: str) -> None:
     text = file.read_text(encoding="utf-8")
     assert old in text
@@ -219,24 +227,27 @@ def test_layout_and_site_yaml_changes_rebuild_every_page(example_site):
         pages = [p for p in tree(preview.out) if p.endswith(".html")]
         assert len(pages) > 5
 
-        (example_site / "site.yaml").write_text("name: 预览测试站点\n", encoding="utf-8")
-        wait_for(lambda: "预览测试站点" in page(preview, "index.html")[1])
+        rebuilt(preview, lambda: (example_site / "site.yaml").write_text("name: 预览测试站点\n", encoding="utf-8"))
+        assert "预览测试站点" in page(preview, "index.html")[1]
         assert all("预览测试站点" in (preview.out / p).read_text(encoding="utf-8") for p in pages)
 
         layouts.mkdir()  # a layouts folder made while serving is watched too
         base = (ROOT / "generator/layouts/base.html").read_text(encoding="utf-8")
-        (layouts / "base.html").write_text(base.replace("</body>", "<p>版式已替换</p>\n</body>"), encoding="utf-8")
-        wait_for(lambda: "版式已替换" in page(preview)[1])
+        marked = base.replace("</body>", "<p>版式已替换</p>\n</body>")
+        rebuilt(preview, lambda: (layouts / "base.html").write_text(marked, encoding="utf-8"))
+        assert "版式已替换" in page(preview)[1]
         assert all("版式已替换" in (preview.out / p).read_text(encoding="utf-8") for p in pages)
 
-        (layouts / "base.html").write_text(base.replace("{% block head %}", "{% block head %"), encoding="utf-8")
-        status, body = wait_for(lambda: (answer := page(preview))[0] == 500 and answer)
-        assert "base.html:" in body and preview.outcome.result is None
+        broken = base.replace("{% block head %}", "{% block head %")
+        outcome = rebuilt(preview, lambda: (layouts / "base.html").write_text(broken, encoding="utf-8"))
+        assert outcome.result is None and any("base.html:" in str(f) for f in outcome.problems)
+        status, body = page(preview)
+        assert status == 500 and "base.html:" in body
         assert "版式已替换" in (preview.out / REPORT / "index.html").read_text(encoding="utf-8")  # last good site kept
 
-        (layouts / "base.html").unlink()
-        status, body = wait_for(lambda: (answer := page(preview))[0] == 200 and answer)
-        assert "版式已替换" not in body
+        outcome = rebuilt(preview, (layouts / "base.html").unlink)
+        status, body = page(preview)
+        assert status == 200 and "版式已替换" not in body and outcome.problems == ()
 
 
 def test_several_quick_writes_make_one_build(example_site):
