@@ -7,15 +7,17 @@ CSV files are UTF-8 with a byte-order mark (so Excel opens Chinese text) and CRL
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
 from . import plan
 from .findings import Finding
-from .format import Block, Format, Label
+from .format import Block, Format, Label, get_format
 from .pages import ReportSummary, rule_findings
 from .report import Number, Report, cell_key
 from .rules import headline_value, show
@@ -67,7 +69,31 @@ def _block_cells(table_id: str, block: Block) -> Iterator[CellLabel]:
 
 def cell_labels(fmt: Format) -> list[CellLabel]:
     """Every cell of the format with its labels, in the reading order of the form."""
-    return [cell for table in fmt.tables.values() for block in table.blocks for cell in _block_cells(table.id, block)]
+    return list(_cell_labels(fmt.id))
+
+
+@functools.cache
+def _cell_labels(format_id: str) -> tuple[CellLabel, ...]:
+    fmt = get_format(format_id)
+    return tuple(
+        cell for table in fmt.tables.values() for block in table.blocks for cell in _block_cells(table.id, block)
+    )
+
+
+@functools.cache
+def _csv_cells(format_id: str) -> tuple[tuple[str, str], ...]:
+    """Each cell's key and the fields of its report.csv line that every report shares, as CSV text."""
+    return tuple(
+        (cell_key(c.table, c.row, c.column), _csv_text([c.table, c.row, c.row_label, c.column, c.column_label]))
+        for c in _cell_labels(format_id)
+    )
+
+
+def _csv_text(fields: Iterable) -> str:
+    """Fields as a CSV line without its line end, quoted where needed (exactly as csv.writer writes them)."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="").writerow(fields)
+    return buffer.getvalue()
 
 
 def _csv(header: Iterable[str], rows: Iterable[Iterable]) -> bytes:
@@ -79,7 +105,11 @@ def _csv(header: Iterable[str], rows: Iterable[Iterable]) -> bytes:
 
 
 def _json(data) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    return _json_text(data).encode("utf-8")
+
+
+def _json_text(data) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
 def _number(value: Number | None) -> int | float | None:
@@ -97,26 +127,31 @@ def report_csv(report: Report, office: Office) -> bytes:
 
     A free-form report has no cells of the national form: its rows are the headline figures it supplies.
     """
-    name = report.office_name or office.name
     fmt = report.format
-    rows = []
-    for cell in cell_labels(fmt):
-        value = report.values.get(cell_key(cell.table, cell.row, cell.column))
-        rows.append((cell.table, cell.row, cell.row_label, cell.column, cell.column_label, value))
+    start = _csv_text([office.slug, report.office_name or office.name, report.year]) + ","
+    values = report.values
+    lines = [_csv_text(field for field, *_ in REPORT_CSV_FIELDS)]
+    for key, labels in _csv_cells(fmt.id):
+        value = values.get(key)
+        if type(value) is not int:  # a count needs no quotes
+            value = _csv_value(value)
+        lines.append(f"{start}{labels},{value}")
     if fmt.supplied_headlines:
         for headline in fmt.headlines:
-            rows.append((HEADLINE_TABLE, headline.id, headline.label.zh, "", "", report.headline.get(headline.id)))
-    lines = [(office.slug, name, report.year, *row[:-1], "" if row[-1] is None else show(row[-1])) for row in rows]
-    return _csv((field for field, *_ in REPORT_CSV_FIELDS), lines)
+            value = report.headline.get(headline.id)
+            labels = _csv_text([HEADLINE_TABLE, headline.id, headline.label.zh, "", ""])
+            lines.append(f"{start}{labels},{_csv_value(value)}")
+    lines.append("")
+    return CSV_LINE_END.join(lines).encode(CSV_ENCODING)
+
+
+def _csv_value(value: Number | None) -> str:
+    return "" if value is None else _csv_text([show(value)])
 
 
 def report_json(report: Report, findings: list[Finding], office: Office) -> bytes:
     """The report as published: texts as written (Markdown), table values by table, row and column."""
     fmt = report.format
-    tables: dict[str, dict[str, dict[str, int | float | None]]] = {}
-    for cell in cell_labels(fmt):
-        value = report.values.get(cell_key(cell.table, cell.row, cell.column))
-        tables.setdefault(cell.table, {}).setdefault(cell.row, {})[cell.column] = _number(value)
     data = {
         "office": office.slug,
         "office_name": report.office_name or office.name,
@@ -126,7 +161,7 @@ def report_json(report: Report, findings: list[Finding], office: Office) -> byte
         "published": report.published.isoformat() if report.published else None,
         "source_url": report.source_url,
         "texts": dict(sorted(report.texts.items())),
-        "tables": tables,
+        "tables": TABLES_SLOT,
         "computed": sorted(report.computed),
         "headline": {h.id: _number(headline_value(report, h.id)) for h in fmt.headlines},
         "findings": [{"rule": f.rule, "severity": f.severity, "message": f.message} for f in rule_findings(findings)],
@@ -136,7 +171,32 @@ def report_json(report: Report, findings: list[Finding], office: Office) -> byte
             {"caption": t.caption, "header": [list(r) for r in t.header], "rows": [list(r) for r in t.rows]}
             for t in report.free_tables
         ]
-    return _json(data)
+    fragments, keys = _json_tables(fmt.id)
+    tables = [fragments[0]]
+    for key, fragment in zip(keys, fragments[1:]):
+        number = _number(report.values.get(key))
+        tables.append("null" if number is None else repr(number))  # as json.dumps spells an int or a float
+        tables.append(fragment)
+    return _json_text(data).replace(json.dumps(TABLES_SLOT), "".join(tables), 1).encode("utf-8")
+
+
+# report.json's table values are filled into their format's JSON text, made once: encoding them with
+# indents one by one is most of the cost of the file. NUL cannot be in content (YAML does not allow it).
+TABLES_SLOT = "\0tables\0"
+
+
+@functools.cache
+def _json_tables(format_id: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The JSON text of a report's `tables`, indented as report.json nests it, cut at each value; and
+    the cell key of each cut."""
+    tables: dict[str, dict[str, dict[str, str]]] = {}
+    keys = []
+    for index, cell in enumerate(_cell_labels(format_id)):
+        tables.setdefault(cell.table, {}).setdefault(cell.row, {})[cell.column] = f"\0{index}\0"
+        keys.append(cell_key(cell.table, cell.row, cell.column))
+    text = json.dumps(tables, ensure_ascii=False, indent=2, sort_keys=True).replace("\n", "\n  ")
+    pieces = re.split(r'"\\u0000(\d+)\\u0000"', text)
+    return tuple(pieces[0::2]), tuple(keys[int(index)] for index in pieces[1::2])
 
 
 def summary_fields(headlines: tuple[tuple[str, Label], ...]) -> list[tuple[str, str, str, str]]:

@@ -9,17 +9,21 @@ from __future__ import annotations
 import functools
 import re
 import xml.etree.ElementTree as etree
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import jinja2
 import markdown
 import nh3
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .files import display_path
 from .findings import Finding, GongkaiError, Position
+from .format import Table
+from .report import Report
 from .rules import show
+from .tables import Cell, TableView, table_view, value_cells
 
 DEFAULT_LAYOUTS = Path(__file__).parent / "layouts"
 STATIC = "static"
@@ -51,7 +55,9 @@ class Renderer:
             keep_trailing_newline=True,
         )
         self.env.filters["figure"] = figure_html
+        self.env.filters["value_cell"] = value_cell_html
         self.env.filters["zh_date"] = zh_date
+        self._skeletons: dict[tuple[str, str], TableSkeleton | None] = {}
 
     def check_templates(self) -> None:
         """Compile every template now, so that a syntax error stops the build before anything is written."""
@@ -76,6 +82,38 @@ class Renderer:
         except Exception as exc:  # an error inside a template (undefined name, bad filter argument, ...)
             path, line = _template_frame(exc, self.folders, template.filename)
             raise GongkaiError(_template_finding(exc, path, line)) from None
+
+    def table_view(self, table: Table, report: Report) -> TableView:
+        """A report's statistical table, its markup made from the table's skeleton when the layouts allow."""
+        key = (report.format_id, table.id)
+        if key not in self._skeletons:
+            self._skeletons[key] = self._skeleton(table)
+        skeleton = self._skeletons[key]
+        return table_view(table, report, Markup(skeleton.fill(report)) if skeleton else "")
+
+    def _skeleton(self, table: Table) -> TableSkeleton | None:
+        """The table's markup cut at its value cells, or None when the layouts' table.html does not print
+        value cells with the `value_cell` filter or does not print a made table's `html` as it is."""
+        macro = self.env.from_string('{% import "table.html" as tables %}{{ tables.statistical_table(t) }}')
+        try:
+            made = table_view(table, None, html=Markup("\ue000"))
+            if macro.render(t=made) != made.html:
+                return None
+            shape = table_view(table, None)
+            html = macro.render(t=shape)
+        except Exception:  # the table's template has errors: rendering the page reports them
+            return None
+        fragments, keys, start = [], [], 0
+        for cell in value_cells(shape):
+            opening = value_cell_start(cell.headers, cell.colspan)
+            found = html.find(opening + value_cell_end(None, False), start)
+            if found < 0:
+                return None
+            fragments.append(html[start : found + len(opening)])
+            keys.append(cell.key)
+            start = found + len(opening) + len(value_cell_end(None, False))
+        fragments.append(html[start:])
+        return TableSkeleton(tuple(fragments), tuple(keys))
 
     def static_files(self) -> dict[str, Path]:
         """Every file under static/ by its name there; a site's file wins over the default one."""
@@ -114,6 +152,57 @@ def figure_html(value) -> Markup:
     return Markup.escape(show(value))
 
 
+MISSING_HTML = '<span aria-hidden="true">—</span><span class="visually-hidden">无数据</span>'
+COMPUTED_NOTE = '<span class="visually-hidden">（原文未填，按各项之和计算）</span>'
+
+
+def value_cell_html(cell: Cell) -> Markup:
+    """A value cell of a statistical table: its headers, and a note when the value was computed."""
+    return Markup(
+        value_cell_start(cell.headers, cell.colspan)
+        + value_cell_end(None if cell.missing else cell.text, cell.computed)
+    )
+
+
+def value_cell_start(headers: str, colspan: int) -> str:
+    span = f' colspan="{colspan}"' if colspan > 1 else ""
+    return f'<td headers="{escape(headers)}"{span} class="num'
+
+
+def value_cell_end(text: str | None, computed: bool) -> str:
+    shown = MISSING_HTML if text is None else escape(text)
+    if computed:
+        return f' computed">{shown}{COMPUTED_NOTE}</td>'
+    return f'">{shown}</td>'
+
+
+@dataclass(frozen=True)
+class TableSkeleton:
+    """A statistical table's markup with a slot for every value cell: filling it in is the whole
+    rendering of a report's table. fragments[i] ends inside the opening tag of the cell keys[i]."""
+
+    fragments: tuple[str, ...]
+    keys: tuple[str, ...]
+
+    def fill(self, report: Report) -> str:
+        values, computed = report.values, report.computed
+        out = []
+        for fragment, key in zip(self.fragments, self.keys):
+            value = values.get(key)
+            end = (value, key in computed)
+            if (text := _cell_ends.get(end)) is None:
+                text = value_cell_end(None if value is None else show(value), end[1])
+                if value is None or type(value) is int:  # counts repeat; amounts hardly
+                    _cell_ends[end] = text
+            out.append(fragment)
+            out.append(text)
+        out.append(self.fragments[-1])
+        return "".join(out)
+
+
+_cell_ends: dict[tuple[int | None, bool], str] = {}
+
+
 def zh_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
@@ -146,9 +235,40 @@ def _converter() -> markdown.Markdown:
     return markdown.Markdown(extensions=["tables", "sane_lists", _NarrativeExtension()])
 
 
+# Most narratives are plain paragraphs of Chinese prose. Text without any character Markdown or the
+# sanitiser acts on, and without lines that could open a list or carry surrounding whitespace (which
+# Markdown strips), comes out of both as its paragraphs in <p> elements: made here directly, since
+# converting and sanitising cost ~0.1 ms per paragraph. tests/test_render.py checks both ways agree.
+_MARKUP_CHARACTERS = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\xa0\u2028\u2029\ufeff\\`*_\[\]<>&#!|]")
+_LIST_OR_RULE = re.compile(r"^(?:[-+=]|\d+[.)])", re.MULTILINE)
+
+
+def plain_paragraphs_html(text: str) -> str | None:
+    """The HTML of a text of plain paragraphs, or None when Markdown could read more into it."""
+    if _MARKUP_CHARACTERS.search(text) or _LIST_OR_RULE.search(text):
+        return None
+    paragraphs: list[list[str]] = [[]]
+    for line in text.split("\n"):
+        if not line:
+            if paragraphs[-1]:
+                paragraphs.append([])
+        elif line != line.strip():
+            return None
+        else:
+            paragraphs[-1].append(line)
+    return "\n".join("<p>" + "\n".join(lines) + "</p>" for lines in paragraphs if lines)
+
+
 def markdown_html(text: str) -> Markup:
     """Narrative Markdown as safe HTML: raw HTML escaped, then sanitised to an allowlist."""
-    html = _converter().reset().convert(text or "")
+    text = text or ""
+    plain = plain_paragraphs_html(text)
+    return Markup(plain if plain is not None else converted_html(text))
+
+
+def converted_html(text: str) -> str:
+    """Markdown converted, then sanitised (the way of any text; markdown_html skips it for plain paragraphs)."""
+    html = _converter().reset().convert(text)
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -161,5 +281,4 @@ def markdown_html(text: str) -> Markup:
     # Wide tables scroll inside their own focusable region, never the page. The sanitiser has run:
     # "<table>" can only be a tag here, since text "<" is escaped.
     clean = clean.replace("<table>", '<div class="table-scroll" role="region" aria-label="表格" tabindex="0"><table>')
-    clean = clean.replace("</table>", "</table></div>")
-    return Markup(clean)
+    return clean.replace("</table>", "</table></div>")

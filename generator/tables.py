@@ -9,8 +9,12 @@ with multi-level headers), so templates only loop over rows and cells and never 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from functools import cached_property, partial
 from typing import NamedTuple
+
+from markupsafe import Markup
 
 from .format import Block, Column, Row, Table
 from .report import FreeTable, Report, cell_key
@@ -32,6 +36,7 @@ class Cell:
     computed: bool = False  # left out of the report file and computed from its rule
     missing: bool = False
     kind: str = ""  # "corner", "block", "group", "leaf", "value": a styling hint
+    key: str = ""  # a value cell's "table.row.column"
 
 
 @dataclass(frozen=True)
@@ -42,13 +47,22 @@ class TablePart:
     body: tuple[tuple[Cell, ...], ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class TableView:
+    """A table for the `statistical_table` macro. Its cells are laid out only when a template asks for
+    `parts`: a report page normally prints `html`, the report's values filled into the table's markup
+    compiled once per format (see render.TableSkeleton)."""
+
     id: str  # unique on the page; prefixes every header id
     caption: str
-    parts: tuple[TablePart, ...]
     width: int  # columns
+    layout: Callable[[], tuple[TablePart, ...]] = field(repr=False)
     kind: str = "stats"  # "stats": a table of the national form; "free": a free-form report's table
+    html: Markup | str = ""  # the whole table's markup, when already made; "" to lay it out from `parts`
+
+    @cached_property
+    def parts(self) -> tuple[TablePart, ...]:
+        return self.layout()
 
 
 NUMBER = re.compile(r"^[-+−]?[\d,，]+(\.\d+)?%?$")
@@ -61,11 +75,28 @@ def column_text(column: Column) -> str:
     return column.label.zh
 
 
-def table_view(table: Table, report: Report) -> TableView:
-    """The whole table of a report, block after block, all blocks as wide as the widest."""
-    width = max(_block_width(b) for b in table.blocks)
-    parts = tuple(_block_part(table, block, report, width, len(table.blocks) > 1) for block in table.blocks)
-    return TableView(id=f"table-{table.id}", caption=table.section.heading, parts=parts, width=width)
+def table_view(table: Table, report: Report | None, html: Markup | str = "") -> TableView:
+    """The whole table of a report, block after block, all blocks as wide as the widest.
+
+    Without a report every value cell is missing: the shape of the table alone.
+    """
+    width = table_width(table)
+    return TableView(
+        f"table-{table.id}", table.section.heading, width, partial(_parts, table, report, width), html=html
+    )
+
+
+def table_width(table: Table) -> int:
+    return max(_block_width(b) for b in table.blocks)
+
+
+def _parts(table: Table, report: Report | None, width: int) -> tuple[TablePart, ...]:
+    return tuple(_block_part(table, block, report, width, len(table.blocks) > 1) for block in table.blocks)
+
+
+def value_cells(view: TableView) -> list[Cell]:
+    """The value cells of a table, in the order of the page."""
+    return [cell for part in view.parts for line in part.head + part.body for cell in line if cell.kind == "value"]
 
 
 def _prefix(table: Table, block: Block) -> str:
@@ -126,21 +157,24 @@ def _column_cell(heading: _Heading, grow: int = 0) -> Cell:
     )
 
 
-def _value_cell(report: Report, table: Table, row: Row, column: Column, headers: tuple[str, ...], colspan: int) -> Cell:
+def _value_cell(
+    report: Report | None, table: Table, row: Row, column: Column, headers: tuple[str, ...], colspan: int
+) -> Cell:
     key = cell_key(table.id, row.id, column.id)
-    value = report.values.get(key)
+    value = report.values.get(key) if report is not None else None
     return Cell(
         text=show(value) if value is not None else "—",
         headers=" ".join(headers),
         numeric=True,
-        computed=key in report.computed,
+        computed=report is not None and key in report.computed,
         missing=value is None,
         colspan=colspan,
         kind="value",
+        key=key,
     )
 
 
-def _block_part(table: Table, block: Block, report: Report, width: int, labelled: bool) -> TablePart:
+def _block_part(table: Table, block: Block, report: Report | None, width: int, labelled: bool) -> TablePart:
     if block.layout == "one_line":
         return _one_line_part(table, block, report, width, labelled)
     return _grid_part(table, block, report, width, labelled)
@@ -153,7 +187,7 @@ def _block_label(block: Block, prefix: str, width: int) -> tuple[list[tuple[Cell
     return [(cell,)], (cell.id,)
 
 
-def _grid_part(table: Table, block: Block, report: Report, width: int, labelled: bool) -> TablePart:
+def _grid_part(table: Table, block: Block, report: Report | None, width: int, labelled: bool) -> TablePart:
     prefix = _prefix(table, block)
     head, block_ids = _block_label(block, prefix, width) if labelled else ([], ())
     row_depth = _depth(block.rows)
@@ -221,7 +255,7 @@ def _row_headers(block: Block, prefix: str, depth: int, outer: tuple[str, ...]):
     return lines
 
 
-def _one_line_part(table: Table, block: Block, report: Report, width: int, labelled: bool) -> TablePart:
+def _one_line_part(table: Table, block: Block, report: Report | None, width: int, labelled: bool) -> TablePart:
     """Rows side by side as column groups, each leaf row's columns under it, and one line of values."""
     prefix = _prefix(table, block)
     head, block_ids = _block_label(block, prefix, width) if labelled else ([], ())
@@ -280,4 +314,5 @@ def free_table_view(table: FreeTable, table_id: str) -> TableView:
         )
         for row in table.rows
     )
-    return TableView(table_id, table.caption, (TablePart(head=head, body=body),), width, kind="free")
+    parts = (TablePart(head=head, body=body),)
+    return TableView(table_id, table.caption, width, lambda: parts, kind="free")

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
+from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from generator.build import build_site
 from generator.findings import GongkaiError
-from generator.render import Renderer, markdown_html
+from generator.format import get_format
+from generator.render import Renderer, converted_html, markdown_html, plain_paragraphs_html
+from generator.report import read_report
+from generator.tables import table_view
 from tests.helpers import report_yaml, write_office, write_report, write_site
 from tests.html_tree import parse_html
+
+ROOT = Path(__file__).resolve().parent.parent
 
 # Each payload tries to get script, a dangerous URL, an event handler or an external resource onto the page.
 HOSTILE = [
@@ -200,3 +209,66 @@ def test_the_source_url_is_linked_only_when_it_is_a_web_address(tmp_path, source
     hrefs = [a.attrs["href"] for a in facts.iter("a")]
     assert (source_url in hrefs) is linked
     assert all(not h.startswith(("javascript", "data")) and '"' not in h for h in hrefs)
+
+
+# --- the fast paths: the same output as the general ones -----------------------------------------------
+
+PLAIN_ALPHABET = "本机关认真落实条例。，、；：（）《》“”abcXYZ019 \n.-+=:()'\"/%~{}\u3000\t*_#>|&<[]!`\\\xa0\u2028"
+
+
+@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=PLAIN_ALPHABET, max_size=40))
+def test_plain_paragraphs_come_out_as_markdown_and_the_sanitiser_make_them(text):
+    plain = plain_paragraphs_html(text)
+    if plain is not None:
+        assert plain == converted_html(text)
+
+
+def test_generated_narratives_take_the_plain_path():
+    import random
+
+    spec = importlib.util.spec_from_file_location("make_site", ROOT / "bench" / "make_site.py")
+    make_site = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_site)
+    for seed in range(20):
+        text = make_site.narrative(random.Random(seed), 900)
+        assert plain_paragraphs_html(text) == converted_html(text) and text.count("\n\n") >= 1
+
+
+@pytest.mark.parametrize("format_id", ["2021", "2019"])
+def test_a_tables_skeleton_filled_with_a_report_is_the_table_laid_out_cell_by_cell(tmp_path, format_id):
+    from tests.test_build_report_page import distinct_values
+
+    path = write_report(
+        write_site(tmp_path / "site"),
+        "ceshi",
+        2021,
+        report_yaml(2021, values=distinct_values(format_id), format_id=format_id),
+    )
+    report, _ = read_report(path, "p", "ceshi")
+    table_id, row, column = next(iter(get_format(format_id).cell_keys()))
+    del report.values[f"{table_id}.{row}.{column}"]  # a missing value
+    report.values["applications.new_received.total"] = 7  # and a computed one
+    object.__setattr__(report, "computed", frozenset({"applications.new_received.total"}))
+    renderer = Renderer()
+    macro = renderer.env.from_string('{% import "table.html" as t %}{{ t.statistical_table(view) }}')
+    for table in get_format(format_id).tables.values():
+        filled = renderer.table_view(table, report)
+        assert filled.html and "无数据" in str(filled.html) or table.id != table_id
+        assert macro.render(view=filled) == macro.render(view=table_view(table, report))
+
+
+def test_a_sites_table_template_that_prints_value_cells_itself_is_used_as_it_is(tmp_path):
+    site = write_site(tmp_path / "site")
+    write_office(site, "ceshi", "测试街道办事处")
+    write_report(site, "ceshi", 2023, report_yaml(2023, values={"applications.granted.business": 42}))
+    (site / "layouts").mkdir()
+    table = (ROOT / "layouts" / "table.html").read_text("utf-8")
+    table = table.replace("{{ c|value_cell }}", '<td class="mine">{{ c.text }}</td>')
+    (site / "layouts" / "table.html").write_text(table, "utf-8")
+    build_site(site)
+    page = parse_html((site / "public/ceshi/2023/index.html").read_text("utf-8"))
+    cells = [
+        td.text for td in page.find("table", id="table-applications").iter("td") if td.attrs.get("class") == "mine"
+    ]
+    assert len(cells) == 25 * 7 and "42" in cells
