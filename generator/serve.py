@@ -218,8 +218,12 @@ class Preview:
         check_output(self.root, self.out)
         self._sockets = bind(self.host, self.port)
         self.port = self._sockets[0].getsockname()[1]
-        self._watcher = self._make_watcher()  # before building: a save during the first build is seen
-        self._finish(self._build(()))
+        try:
+            self._watcher = self._make_watcher()  # before building: a save during the first build is seen
+            self._finish(self._build(()))
+        except BaseException:  # e.g. Ctrl+C during the first build: free the port
+            self._close_sockets()
+            raise
 
     def run(self) -> None:
         """Serve until stop() is called; in the main thread, Ctrl+C or SIGTERM also stop it."""
@@ -228,9 +232,12 @@ class Preview:
         try:
             asyncio.run(self._serve())
         finally:
-            for sock in self._sockets:
-                sock.close()
-            self._sockets = []
+            self._close_sockets()
+
+    def _close_sockets(self) -> None:
+        for sock in self._sockets:
+            sock.close()
+        self._sockets = []
 
     def stop(self) -> None:
         """Stop serving; safe to call from any thread, before or while run() runs."""
