@@ -1,29 +1,61 @@
-"""Building the site: plan it, render every page into a temporary folder beside the output, swap it in whole.
+"""Building the site: plan every page, make the ones whose inputs changed, put them in the output safely.
 
-Reports are read office by office (in parallel with jobs > 1); each office's report and office pages
-are written as soon as its reports are read, leaving only small summaries for the index pages. The
-output folder is replaced only when everything succeeded, and only if it is empty or made by Gongkai.
+One path for every build, the first and the fiftieth. The plan lists every page. Each page has a
+key: a hash of what it is made from (the layouts and Gongkai's code for all; the contents of its
+files for report and office pages; for index pages, the summaries of the offices they list, so
+that editing a narrative changes no index page). The build manifest (manifest.py) keeps the key of
+every page in the output. A page whose key is unchanged is neither rendered nor written, and an
+office none of whose pages changed is not even read: its summaries and findings come from the
+manifest. Without a usable manifest every key is new, and the same build makes every page.
+
+Reports are read office by office (by a pool of worker processes when there is enough to do); each
+office's pages are written as soon as its reports are read, leaving only small summaries for the
+index pages, which are made last.
+
+The output is never left half-made:
+- Pages are never rendered into the output, but into a staging folder beside it (same file system).
+  Any failure (a template error, --strict, a crash, Ctrl+C) removes the staging folder and leaves the
+  output as it was.
+- Without a usable manifest (first build, cache deleted, output changed by another build) the staging
+  folder holds the whole site and is swapped in with a rename.
+- Otherwise only the changed pages are staged; they are moved into the output one rename each, and
+  files of pages that no longer exist are deleted. The manifest is deleted before the first move and
+  written after the last, so if the build is stopped in between the next one finds no manifest and
+  makes the whole site again. (Copying or hard-linking 65,000 unchanged files into a fresh folder on
+  every build would cost more than the usual rebuild does in all.)
 """
 
 from __future__ import annotations
 
+import functools
+import gc
+import importlib.metadata
+import multiprocessing
 import os
 import shutil
+import sys
+import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import closing
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import export, pages, plan
-from .files import display_path
+from . import __version__, export, manifest, pages, plan
+from .cache import CACHE_DIR, ParseCache
+from .files import atomic_write, display_path
 from .findings import Finding, GongkaiError, Position, error
-from .render import Renderer
+from .manifest import FileKeys, Manifest, OfficeRecord, digest
+from .render import STATIC, Renderer
+from .report import Report, read_report
 from .site import Office, Site, load_site, read_reports
 
-MARKER_TEXT = "This folder is made by `gongkai build`, which replaces it whole on every build.\n"
+MARKER_TEXT = (
+    "This folder is made by `gongkai build`, which updates it on every build: it deletes files no build made.\n"
+)
+POOL_MIN_REPORTS = 1000  # fewer reports to read are read here: starting worker processes would cost more
 
 Progress = Callable[[int, int], None]  # (reports done, reports in all)
 
@@ -31,11 +63,12 @@ Progress = Callable[[int, int], None]  # (reports done, reports in all)
 @dataclass(frozen=True)
 class BuildResult:
     output: Path
-    files: int  # files written
+    files: int  # files in the output
     reports: int  # reports published
     skipped: int  # reports not published: they could not be read
     findings: tuple[Finding, ...]
     seconds: float
+    rendered: int = 0  # files made and written by this build (the others were unchanged)
 
     @property
     def errors(self) -> int:
@@ -47,15 +80,41 @@ class BuildResult:
 
 
 @dataclass(frozen=True)
+class OfficeJob:
+    """An office to read, and which of its pages to make: all a worker process needs."""
+
+    office: Office
+    pages: tuple[plan.Page, ...]  # every page of the office
+    todo: frozenset[str]  # urls of the pages to make
+    parent: Office | None
+    children: tuple[Office, ...]
+
+
+@dataclass(frozen=True)
 class OfficeResult:
     """What building one office's pages leaves for the rest of the build."""
 
     office: str
-    summaries: tuple[pages.ReportSummary, ...]
-    findings: tuple[Finding, ...]
-    written: tuple[str, ...]  # urls
-    reports: int  # report files read
+    record: OfficeRecord
+    made: tuple[str, ...]  # urls written into the staging folder
+    files: dict[str, manifest.FileStat]  # the office's files, with their digests taken as they were read
     failure: tuple[Finding, ...] = ()  # a template error: the build stops
+
+
+class _Reader(ParseCache):
+    """How build_office has read_reports read report files: noting each file's digest for the manifest,
+    and keeping no parse cache. Writing a parse to disk costs more than parsing the file again (~1 ms
+    per report on the development machine), and an unchanged office is not read at all: its summaries
+    and findings are in the manifest."""
+
+    def __init__(self, files: FileKeys):
+        super().__init__(None)
+        self.files = files
+
+    def read(self, file: Path, path: str, office: str) -> tuple[Report | None, list[Finding], str]:
+        data = self.files.read(f"content/{office}/{file.name}")
+        report, findings = read_report(file, path, office, data=data)
+        return report, findings, ""
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:
@@ -74,7 +133,7 @@ def check_output(site_root: Path, out: Path) -> None:
         raise GongkaiError(
             f"输出目录 {shown} 包含站点目录本身；请另选输出目录，如 {display_path(site_root / 'public')}"
         )
-    for folder in ("content", "layouts"):
+    for folder in ("content", "layouts", CACHE_DIR):
         inner = root / folder
         if target == inner or inner in target.parents:
             raise GongkaiError(
@@ -127,74 +186,231 @@ def _replace_contents(temp: Path, out: Path) -> None:
     temp.rmdir()
 
 
-def write_file(folder: Path, url: str, data: bytes | str) -> None:
-    path = folder.joinpath(*url.split("/"))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+def move_in(staging: Path, out: Path, urls: list[str]) -> None:
+    """Move the staged files into the output, each replacing its old version in one rename."""
+    made: set[str] = set()
+    for url in urls:
+        folder = url.rpartition("/")[0]
+        if folder and folder not in made:
+            os.makedirs(os.path.join(out, folder), exist_ok=True)
+            made.add(folder)
+        os.replace(os.path.join(staging, url), os.path.join(out, url))
+
+
+def remove_stale(out: Path, stale: set[str], live: set[str]) -> None:
+    """Delete the files of pages that no longer exist. A folder left without any page is deleted whole,
+    with anything else put in it; a file put by hand in a folder that still has pages stays."""
+    if not stale:
+        return
+    live_folders = {url[:i] for url in live for i, char in enumerate(url) if char == "/"}
+    for url in sorted(stale):
+        dead, parts = "", url.split("/")[:-1]
+        for depth in range(1, len(parts) + 1):
+            folder = "/".join(parts[:depth])
+            if folder not in live_folders:
+                dead = folder
+                break
+        if dead:
+            shutil.rmtree(os.path.join(out, dead), ignore_errors=True)
+        else:
+            Path(out, url).unlink(missing_ok=True)
+
+
+def write_file(folder: Path | str, url: str, data: bytes | str) -> None:
+    """Write a new file of the build (one open and write; its folder is made when missing)."""
+    path = os.path.join(folder, url)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
+
+
+# --- keys --------------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _code_key() -> bytes:
+    """Gongkai's version, code and format definitions, and the libraries that shape the output."""
+    package = Path(__file__).parent
+    parts = [__version__.encode()]
+    for name in ("jinja2", "markdown", "nh3", "pyyaml", "markupsafe"):
+        try:
+            parts.append(f"{name} {importlib.metadata.version(name)}".encode())
+        except importlib.metadata.PackageNotFoundError:
+            parts.append(name.encode())
+    for file in sorted([*package.rglob("*.py"), *package.glob("formats/*.yaml")]):
+        parts += [file.relative_to(package).as_posix().encode(), file.read_bytes()]
+    return digest(*parts)
+
+
+def _layouts_key(renderer: Renderer) -> bytes:
+    """The templates, a site's own first (static files are pages of their own, with their own keys)."""
+    parts = []
+    for index, folder in enumerate(renderer.folders):
+        for file in sorted(folder.rglob("*")):
+            name = file.relative_to(folder).as_posix()
+            if file.is_file() and not name.startswith(f"{STATIC}/"):
+                parts += [f"{index}:{name}".encode(), file.read_bytes()]
+    return digest(*parts)
+
+
+def office_digest(office: Office, summaries: tuple[pages.ReportSummary, ...], written: tuple[str, ...]) -> bytes:
+    """All that index pages show of an office: its details, its reports' summaries, its pages."""
+    return digest(repr((office, summaries, written)).encode())
+
+
+def _page_key(base: bytes, page: plan.Page, files: FileKeys) -> bytes:
+    return digest(base, page.url.encode(), *(files(path) for path in page.inputs))
+
+
+def _unchanged(
+    office_pages: tuple[plan.Page, ...], base: bytes, files: FileKeys, previous: Manifest, keys: dict[str, bytes]
+) -> bool:
+    """Whether none of an office's pages changed, told by its office page alone: that page is made from
+    every file any page of the office is made from (plan.py). If so, their keys are the last build's."""
+    office_page = next(p for p in office_pages if p.kind == "office")
+    if previous.pages.get(office_page.url) != _page_key(base, office_page, files):
+        return False
+    old = [previous.pages.get(page.url) for page in office_pages]
+    if None in old:
+        return False
+    keys.update(zip((page.url for page in office_pages), old))
+    return True
+
+
+def _site_page_key(
+    base: bytes,
+    page: plan.Page,
+    site_plan: plan.Plan,
+    files: FileKeys,
+    records: dict[str, OfficeRecord],
+    counts: dict[int, int],
+) -> bytes:
+    """An index page's key: the summaries of the offices it lists (each office's digest), and what it counts."""
+    if page.kind == "year":
+        offices = site_plan.year_page_offices(page.year, page.number)
+        facts = f"{counts.get(page.year, 0)} {site_plan.year_pages(page.year)}"
+    elif page.kind == "year_csv":
+        offices, facts = site_plan.year_offices.get(page.year, ()), ""
+    elif page.kind in ("accessibility", "not_found", "robots"):
+        offices, facts = (), ""
+    else:  # home, feed, data files, sitemap: every office
+        offices, facts = site_plan.offices, " ".join(p.url for p in site_plan.site_pages())
+    facts += f" {site_plan.years}"
+    settings = files(plan.SITE_FILE)
+    return digest(base, page.url.encode(), settings, facts.encode(), *(records[slug].digest for slug in offices))
 
 
 # --- one office --------------------------------------------------------------------------------------
 
 
-def build_office(site: Site, site_plan: plan.Plan, office: Office, renderer: Renderer, folder: Path) -> OfficeResult:
-    """Read an office's reports and write their pages and downloads, then the office page."""
-    read = list(read_reports(office))
+def build_office(job: OfficeJob, site: Site, renderer: Renderer, folder: Path) -> OfficeResult:
+    """Read an office's reports; write the pages to make (job.todo)."""
+    office = job.office
+    settings = site.settings
+    files = FileKeys(site.root, None)
+    files(f"content/{office.slug}/office.yaml")
+    read = list(read_reports(office, _Reader(files)))
     findings = tuple(f for _, more in read for f in more)
     published = {report.year: (report, more) for report, more in read if report is not None}
     years = tuple(sorted(published))
-    settings = site.settings
     summaries = tuple(pages.summarize(report, more, office) for report, more in published.values())
-    written = []
+    written = tuple(p.url for p in job.pages if p.kind not in plan.REPORT_KINDS or p.year in published)
+    record = OfficeRecord(summaries, findings, written, len(read), office_digest(office, summaries, written))
+    made = []
     try:
-        for page in site_plan.office_pages(office.slug):
+        for page in job.pages:
+            if page.url not in job.todo or page.url not in written:
+                continue
             if page.kind in plan.REPORT_KINDS:
-                if page.year not in published:
-                    continue  # unreadable: its findings say why
                 report, more = published[page.year]
                 if page.kind == "report":
-                    data = renderer.render(page.template, pages.report_context(settings, office, report, more, years))
+                    context = pages.report_context(settings, office, report, more, years, renderer.table_view)
+                    data = renderer.render(page.template, context)
                 elif page.kind == "report_json":
                     data = export.report_json(report, more, office)
                 else:
                     data = export.report_csv(report, office)
             elif page.kind == "office":
-                parent = site.offices[office.parent] if office.parent in site_plan.offices else None
-                children = [site.offices[slug] for slug in site_plan.children.get(office.slug, ())]
-                context = pages.office_context(settings, office, parent, children, list(summaries))
+                context = pages.office_context(settings, office, job.parent, list(job.children), list(summaries))
                 data = renderer.render(page.template, context)
             else:
                 raise ValueError(f"not an office page: {page}")
             write_file(folder, page.url, data)
-            written.append(page.url)
+            made.append(page.url)
     except GongkaiError as exc:  # returned, not raised: findings survive the trip back from a worker process
-        return OfficeResult(office.slug, summaries, findings, tuple(written), len(read), tuple(exc.findings))
-    return OfficeResult(office.slug, summaries, findings, tuple(written), len(read))
+        return OfficeResult(office.slug, record, tuple(made), files.files, tuple(exc.findings))
+    return OfficeResult(office.slug, record, tuple(made), files.files)
 
 
-_worker: dict = {}  # per worker process: the site, plan, renderer and folder, set once by _start_worker
+_worker: dict = {}  # per worker process: the site, renderer and staging folder, set once by _start_worker
 
 
-def _start_worker(site: Site, site_plan: plan.Plan, folder: Path) -> None:
-    _worker.update(site=site, plan=site_plan, folder=folder, renderer=Renderer(site.root / "layouts"))
+def _start_worker(site: Site, folder: Path) -> None:
+    gc.freeze()  # what the worker starts with lives as long as it does: never scan it again
+    gc.set_threshold(50_000, 50, 1000)
+    _worker.update(site=site, renderer=Renderer(site.root / "layouts"), folder=folder)
 
 
-def _office_job(slug: str) -> OfficeResult:
-    site = _worker["site"]
-    return build_office(site, _worker["plan"], site.offices[slug], _worker["renderer"], _worker["folder"])
+def _office_job(job: OfficeJob) -> OfficeResult:
+    return build_office(job, _worker["site"], _worker["renderer"], _worker["folder"])
 
 
-def _build_offices(site: Site, site_plan: plan.Plan, renderer: Renderer, folder: Path, jobs: int):
-    """Each office's result, in the plan's order, built here or by a pool of worker processes."""
-    if jobs <= 1 or len(site_plan.offices) <= 1:
-        for slug in site_plan.offices:
-            yield build_office(site, site_plan, site.offices[slug], renderer, folder)
+def _build_offices(
+    office_jobs: list[OfficeJob], site: Site, renderer: Renderer, folder: Path, jobs: int
+) -> Iterator[OfficeResult]:
+    """Each job's result, in order, built here or by a pool of worker processes."""
+    reports = sum(len(job.office.report_files) for job in office_jobs)
+    if jobs <= 1 or len(office_jobs) <= 1 or reports < POOL_MIN_REPORTS:
+        for job in office_jobs:
+            yield build_office(job, site, renderer, folder)
         return
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(site, site_plan, folder))
+    lean = Site(site.root, site.settings, {})  # jobs carry their offices
+    gc.freeze()  # forked workers share this process's objects: a collection would touch, and so copy, them all
+    pool = ProcessPoolExecutor(
+        max_workers=jobs, mp_context=_pool_context(), initializer=_start_worker, initargs=(lean, folder)
+    )
     try:
-        chunk = max(1, len(site_plan.offices) // (jobs * 8))
-        yield from pool.map(_office_job, site_plan.offices, chunksize=chunk)
+        chunk = max(1, min(50, len(office_jobs) // (jobs * 8)))
+        yield from pool.map(_office_job, office_jobs, chunksize=chunk)
     finally:  # also when the build stops early: no worker may still write once the folder is removed
         pool.shutdown(wait=True, cancel_futures=True)
+        gc.unfreeze()
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    """Forked workers start at once. A process with other threads (`gongkai serve`) must not fork:
+    its workers come from a fork server (which imports the main module: see __main__.py); where
+    neither exists (Windows), from fresh interpreters."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1 and sys.platform != "darwin":
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+@contextmanager
+def _few_collections() -> Iterator[None]:
+    """Python's cycle collector rescans every live object again and again while a build allocates
+    millions of short-lived ones; the build's long-lived data (site, plan, summaries) has no cycles."""
+    threshold = gc.get_threshold()
+    gc.set_threshold(50_000, 50, 1000)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
 
 
 # --- the whole site ----------------------------------------------------------------------------------
@@ -213,108 +429,214 @@ def _settings_problems(site: Site, findings: list[Finding]) -> list[Finding]:
     return problems
 
 
+def _site_path(root: Path, file: Path) -> str:
+    """A file as a page input: relative to the site when inside it, else absolute."""
+    try:
+        return file.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(file.resolve())
+
+
 def build_site(
     root: Path,
     out: Path | None = None,
     *,
     strict: bool = False,
-    jobs: int = 1,
+    jobs: int | None = None,
     progress: Progress | None = None,
 ) -> BuildResult:
-    """Build the site in `root` into `out` (default root/public). Raises GongkaiError when nothing changed.
+    """Build the site in `root` into `out` (default root/public), making only what changed since the
+    last build into it. Raises GongkaiError when nothing was changed.
 
     Reports that cannot be read are left out (their findings say why); with `strict`, any error
-    finding fails the build and leaves the output untouched.
+    finding fails the build and leaves the output untouched. `jobs`: worker processes (default: one
+    per core; small builds run in this process).
     """
     started = time.perf_counter()
+    started_ns = time.time_ns()
     root = Path(root)
-    site, findings = load_site(root)
-    if problems := _settings_problems(site, findings):
-        raise GongkaiError(problems)
-    out = Path(out) if out is not None else root / "public"
-    check_output(root, out)
-    target = out.resolve()  # a symlinked output folder: build beside, and replace, the real one
+    with _few_collections():
+        site, findings = load_site(root)
+        if problems := _settings_problems(site, findings):
+            raise GongkaiError(problems)
+        out = Path(out) if out is not None else root / "public"
+        check_output(root, out)
+        target = out.resolve()  # a symlinked output folder: build beside, and replace, the real one
 
-    renderer = Renderer(root / "layouts")
-    renderer.check_templates()
-    static_files = renderer.static_files()
-    site_plan, more = plan.plan_site(site, {name: display_path(path) for name, path in static_files.items()})
-    findings += more
+        renderer = Renderer(root / "layouts")
+        renderer.check_templates()
+        static_files = renderer.static_files()
+        site_plan, more = plan.plan_site(site, {name: _site_path(root, path) for name, path in static_files.items()})
+        findings += more
+        cache_folder = root / CACHE_DIR
+        previous = manifest.load(cache_folder, target, plan.MARKER)
+        files = FileKeys(root, previous)
+        base = digest(_code_key(), _layouts_key(renderer), display_path(root / "content").encode())
 
-    folder = _temp_folder(target)
-    try:
-        built = _build_into(site, site_plan, renderer, static_files, folder, jobs, progress)
-        findings = sort_findings([*findings, *built.findings])
-        errors = [f for f in findings if f.severity == "error"]
-        if strict and errors:
-            problem = "有错误（--strict）：未生成网站，输出目录未改动"
-            raise GongkaiError(errors + [error(Position(display_path(out)), problem)])
-        if built.reports == 0 and built.skipped:
-            problem = "没有一份报告可以发布：输出目录未改动"
-            raise GongkaiError(errors + [error(Position(display_path(out)), problem)])
-        write_file(folder, plan.MARKER, MARKER_TEXT)
-        swap_in(folder, target)
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
+        staging = _temp_folder(target)
+        try:
+            built = _build_into(site, site_plan, renderer, base, files, previous, staging, jobs, progress)
+            findings = sort_findings([*findings, *built.findings])
+            errors = [f for f in findings if f.severity == "error"]
+            if strict and errors:
+                problem = "有错误（--strict）：未生成网站，输出目录未改动"
+                raise GongkaiError(errors + [error(Position(display_path(out)), problem)])
+            if built.reports == 0 and built.skipped:
+                problem = "没有一份报告可以发布：输出目录未改动"
+                raise GongkaiError(errors + [error(Position(display_path(out)), problem)])
+            stale = previous.written() - built.written if previous else set()
+            changed = bool(previous is None or built.made or stale)  # the output
+            noted = changed or files.hashed  # the manifest: files read again may have new times
+            if previous is None:
+                write_file(staging, plan.MARKER, MARKER_TEXT)
+                swap_in(staging, target)
+            else:
+                if noted:
+                    manifest.forget(cache_folder, target)
+                move_in(staging, target, built.made)
+                remove_stale(target, stale, built.written)
+                if changed:  # a new marker file: a manifest of another cache no longer matches this folder
+                    atomic_write(target / plan.MARKER, MARKER_TEXT)
+                shutil.rmtree(staging, ignore_errors=True)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        identity = manifest.marker_identity(target, plan.MARKER)
+        if noted and identity is not None:
+            manifest.save(
+                cache_folder,
+                Manifest(str(target), identity, started_ns, files.files, built.keys, built.records, built.site_pages),
+            )
     seconds = time.perf_counter() - started
-    return BuildResult(out, len(built.written), built.reports, built.skipped, tuple(findings), seconds)
+    return BuildResult(out, len(built.written), built.reports, built.skipped, tuple(findings), seconds, len(built.made))
 
 
 @dataclass(frozen=True)
 class _Built:
-    written: tuple[str, ...]
+    written: set[str]  # every page in the output after this build
+    made: list[str]  # pages made by this build, in the staging folder
+    keys: dict[str, bytes]
+    records: dict[str, OfficeRecord]
+    site_pages: tuple[str, ...]
     reports: int
     skipped: int
     findings: tuple[Finding, ...]
 
 
 def _build_into(
-    site: Site, site_plan: plan.Plan, renderer: Renderer, static_files, folder: Path, jobs, progress
+    site: Site,
+    site_plan: plan.Plan,
+    renderer: Renderer,
+    base: bytes,
+    files: FileKeys,
+    previous: Manifest | None,
+    staging: Path,
+    jobs: int | None,
+    progress: Progress | None,
 ) -> _Built:
-    """Write every page of the plan into `folder`: office by office, then the site pages from the summaries."""
-    summaries: list[pages.ReportSummary] = []
-    findings: list[Finding] = []
-    written: list[str] = []
-    total = sum(len(site.offices[slug].report_files) for slug in site_plan.offices)
-    read = 0
-    with closing(_build_offices(site, site_plan, renderer, folder, jobs)) as results:
-        for result in results:
-            if result.failure:
-                raise GongkaiError(list(result.failure))
-            summaries += result.summaries
-            findings += result.findings
-            written += result.written
-            read += result.reports
-            if progress:
-                progress(read, total)
+    """Make every page whose key changed into `staging`: office by office, then the index pages."""
+    keys: dict[str, bytes] = {}
+    kept: dict[str, OfficeRecord] = {}
+    office_jobs: list[OfficeJob] = []
+    planned = set(site_plan.offices)
+    for slug in site_plan.offices:
+        office_pages = site_plan.office_pages(slug)
+        if previous is None:  # every page is to make; keys come after reading, from digests taken meanwhile
+            todo = [page.url for page in office_pages]
+        elif _unchanged(office_pages, base, files, previous, keys):
+            todo = []
+        else:
+            todo = []
+            for page in office_pages:
+                key = keys[page.url] = _page_key(base, page, files)
+                if previous.pages.get(page.url) != key:
+                    todo.append(page.url)
+        record = previous.offices.get(slug) if previous else None
+        if not todo and record is not None:
+            kept[slug] = record
+            continue
+        office = site.offices[slug]
+        parent = site.offices[office.parent] if office.parent in planned else None
+        children = tuple(site.offices[kid] for kid in site_plan.children.get(slug, ()))
+        office_jobs.append(OfficeJob(office, office_pages, frozenset(todo), parent, children))
 
-    for page in site_plan.site_pages():
-        if page.kind == plan.SITEMAP_KIND:
-            continue  # made last: it lists the pages written
-        write_file(folder, page.url, _site_page(page, site, site_plan, renderer, static_files, summaries))
-        written.append(page.url)
-    if plan.SITEMAP in site_plan.urls():
-        context = pages.sitemap_context(site.settings, written)
-        write_file(folder, plan.SITEMAP, renderer.render(plan.TEMPLATES[plan.SITEMAP_KIND], context))
-        written.append(plan.SITEMAP)
-    return _Built(tuple(written), len(summaries), read - len(summaries), tuple(findings))
+    records: dict[str, OfficeRecord] = {}
+    made: list[str] = []
+    total = sum(len(site.offices[slug].report_files) for slug in site_plan.offices)
+    done = 0
+    results = _build_offices(office_jobs, site, renderer, staging, jobs or os.cpu_count() or 1)
+    with closing(results):
+        for slug in site_plan.offices:
+            if slug in kept:
+                record = kept[slug]
+            else:
+                result = next(results)
+                if result.failure:
+                    raise GongkaiError(list(result.failure))
+                record = result.record
+                made += result.made
+                files.learn(result.files)
+            records[slug] = record
+            done += record.reports
+            if progress and (slug not in kept or done == total):
+                progress(done, total)
+
+    for page in site_plan.pages:
+        if page.office and page.url not in keys:
+            keys[page.url] = _page_key(base, page, files)
+
+    summaries = [s for record in records.values() for s in record.summaries]
+    counts: dict[int, int] = {}
+    for summary in summaries:
+        counts[summary.year] = counts.get(summary.year, 0) + 1
+    written = {url for record in records.values() for url in record.written}
+    site_pages = site_plan.site_pages()
+    written |= {page.url for page in site_pages}
+    for page in site_pages:
+        if page.kind == "static":
+            key = _page_key(b"", page, files)
+        else:
+            key = _site_page_key(base, page, site_plan, files, records, counts)
+        keys[page.url] = key
+        if previous is not None and previous.pages.get(page.url) == key:
+            continue
+        write_file(staging, page.url, _site_page(page, site, site_plan, renderer, summaries, counts, written))
+        made.append(page.url)
+
+    findings = tuple(f for record in records.values() for f in record.findings)
+    read = sum(record.reports for record in records.values())
+    return _Built(
+        written, made, keys, records, tuple(p.url for p in site_pages), len(summaries), read - len(summaries), findings
+    )
 
 
 def _site_page(
-    page: plan.Page, site: Site, site_plan: plan.Plan, renderer: Renderer, static_files, summaries
+    page: plan.Page,
+    site: Site,
+    site_plan: plan.Plan,
+    renderer: Renderer,
+    summaries: list[pages.ReportSummary],
+    counts: dict[int, int],
+    written: set[str],
 ) -> bytes | str:
     """One page made once per site (home, years, feed, data files, static files) from the summaries."""
     settings = site.settings
     if page.kind == "static":
-        return static_files[page.url.removeprefix(f"{plan.STATIC_DIR}/")].read_bytes()
+        return Path(site.root, page.inputs[0]).read_bytes()
     if page.kind == "reports_csv":
         return export.reports_csv(summaries, pages.used_headlines(summaries))
+    if page.kind == "year_csv":
+        rows = [s for s in summaries if s.year == page.year]
+        return export.reports_csv(rows, pages.used_headlines(rows))
     if page.kind == "datapackage":
         return export.datapackage(settings, pages.used_headlines(summaries))
     if page.kind == "year":
-        rows = [s for s in summaries if s.year == page.year]
-        context = pages.year_context(settings, page.year, rows, site_plan.years)
+        listed = set(site_plan.year_page_offices(page.year, page.number))
+        rows = [s for s in summaries if s.year == page.year and s.office in listed]
+        pages_count = site_plan.year_pages(page.year)
+        context = pages.year_context(
+            settings, page.year, rows, site_plan.years, page.number, pages_count, counts.get(page.year, 0)
+        )
     elif page.kind == "home":
         offices = [site.offices[slug] for slug in site_plan.offices]
         context = pages.home_context(settings, offices, summaries, site_plan.years)
@@ -326,6 +648,8 @@ def _site_page(
         context = pages.robots_context(settings)
     elif page.kind == "feed":
         context = pages.feed_context(settings, summaries)
+    elif page.kind == plan.SITEMAP_KIND:
+        context = pages.sitemap_context(settings, sorted(written))
     else:
         raise ValueError(f"no way to make {page}")
     return renderer.render(page.template, context)

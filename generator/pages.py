@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
@@ -17,7 +18,7 @@ from markupsafe import Markup
 
 from . import plan
 from .findings import Finding
-from .format import Label, all_formats
+from .format import Label, Table, all_formats
 from .render import markdown_html
 from .report import INTRO_KEY, Number, Report
 from .rules import headline_value, show
@@ -43,7 +44,10 @@ class ReportSummary:
         return plan.report_url(self.office, self.year)
 
     def headline(self, headline_id: str) -> Number | None:
-        return dict(self.headlines).get(headline_id)
+        for hid, value in self.headlines:
+            if hid == headline_id:
+                return value
+        return None
 
     @property
     def status(self) -> str:
@@ -171,8 +175,10 @@ def report_context(
     report: Report,
     findings: list[Finding],
     years: tuple[int, ...],
+    tables: Callable[[Table, Report], TableView] = table_view,
 ) -> dict:
-    """The report page. `years` are the office's published years, for the previous/next links."""
+    """The report page. `years` are the office's published years, for the previous/next links;
+    `tables` makes the view of each statistical table (the renderer's is faster)."""
     fmt = report.format
     name = report.office_name or office.name
     title = report_title(name, report.year)
@@ -182,7 +188,7 @@ def report_context(
         if section.kind == "table":
             table = fmt.tables[section.id]
             intro = markdown_html(report.text(f"{table.id}.{INTRO_KEY}"))
-            sections.append(SectionView(section.id, section.heading, intro, (table_view(table, report),)))
+            sections.append(SectionView(section.id, section.heading, intro, (tables(table, report),)))
         elif section.kind == "free_tables" and report.free_tables:
             views = tuple(free_table_view(t, f"{section.id}-{n}") for n, t in enumerate(report.free_tables, 1))
             sections.append(SectionView(section.id, section.heading, Markup(""), views))
@@ -251,17 +257,36 @@ def office_context(
     }
 
 
-def year_context(settings: Settings, year: int, summaries: list[ReportSummary], years: tuple[int, ...]) -> dict:
-    """The year page: every office's report of the year, pre-sorted by office (the script re-sorts)."""
+def year_context(
+    settings: Settings,
+    year: int,
+    summaries: list[ReportSummary],
+    years: tuple[int, ...],
+    number: int = 1,
+    pages: int = 1,
+    count: int | None = None,
+) -> dict:
+    """A year page: offices' reports of the year, pre-sorted by office (the script re-sorts a page).
+
+    A year of many offices has `pages` pages of at most plan.YEAR_PAGE_ROWS reports; `count` is how many
+    reports the whole year has (default: the rows given). Every page links to the year's CSV file.
+    """
     rows = sorted(summaries, key=lambda s: s.office)
     title = f"{year}年度政府信息公开工作年度报告"
+    if pages > 1:
+        title += f"（第 {number} 页，共 {pages} 页）"
+    url = plan.year_url(year, number)
     crumbs = [home_crumb(), Crumb(f"{year}年度")]
     return {
-        **common(settings, plan.year_url(year), title, crumbs),
+        **common(settings, url, title, crumbs),
         "year": year,
         "rows": rows,
+        "count": len(rows) if count is None else count,
         "headlines": used_headlines(rows),
         "years": [(y, plan.year_url(y)) for y in years],
+        "number": number,
+        "pages": [(n, plan.year_url(year, n)) for n in range(1, pages + 1)] if pages > 1 else [],
+        "csv_url": plan.year_csv_url(year),
     }
 
 

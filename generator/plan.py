@@ -23,6 +23,7 @@ ACCESSIBILITY = "accessibility/index.html"
 REPORTS_CSV = "data/reports.csv"
 DATAPACKAGE = "data/datapackage.json"
 STATIC_DIR = "static"
+YEAR_PAGE_ROWS = 500  # reports listed on one year page (a page of 500 rows is about 250 KB)
 MARKER = ".gongkai-output"  # marks a folder made by `gongkai build`, which a build may replace
 SITE_FILE = "site.yaml"
 
@@ -62,8 +63,13 @@ def office_url(office: str) -> str:
     return f"{office}/index.html"
 
 
-def year_url(year: int) -> str:
-    return f"years/{year}/index.html"
+def year_url(year: int, number: int = 1) -> str:
+    """A year's page of reports: the first at years/<year>/index.html, then page-2/, page-3/, …"""
+    return f"years/{year}/index.html" if number == 1 else f"years/{year}/page-{number}/index.html"
+
+
+def year_csv_url(year: int) -> str:
+    return f"years/{year}/reports.csv"
 
 
 def static_url(name: str) -> str:
@@ -75,13 +81,14 @@ def root_of(url: str) -> str:
     return "../" * url.count("/")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Page:
     url: str  # the output file, relative to the output folder, "/"-separated
     kind: str
     inputs: tuple[str, ...] = ()  # site files (relative to the site folder) the page is made from
     office: str = ""
     year: int = 0
+    number: int = 0  # a year page's number among the pages of its year, from 1
 
     @property
     def template(self) -> str:
@@ -94,6 +101,14 @@ class Plan:
     offices: tuple[str, ...]  # office slugs with pages, sorted
     years: tuple[int, ...]  # years with at least one report file, newest first
     children: dict[str, tuple[str, ...]] = field(hash=False)  # office slug -> its child offices' slugs, sorted
+    year_offices: dict[int, tuple[str, ...]] = field(hash=False, default_factory=dict)  # offices with a report file
+
+    def year_page_offices(self, year: int, number: int) -> tuple[str, ...]:
+        """The offices whose reports a year page lists (some may be missing: unreadable reports are left out)."""
+        return self.year_offices.get(year, ())[(number - 1) * YEAR_PAGE_ROWS : number * YEAR_PAGE_ROWS]
+
+    def year_pages(self, year: int) -> int:
+        return max(1, -(-len(self.year_offices.get(year, ())) // YEAR_PAGE_ROWS))
 
     def office_pages(self, office: str) -> tuple[Page, ...]:
         return self._by_office.get(office, ())
@@ -135,7 +150,7 @@ def plan_site(site: Site, static_files: dict[str, str] | None = None) -> tuple[P
             offices.append(office)
 
     pages: list[Page] = []
-    by_year: dict[int, list[str]] = defaultdict(list)
+    by_year: dict[int, list[tuple[str, str, str]]] = defaultdict(list)  # year -> (office, office file, report file)
     everything = [SITE_FILE]
     slugs = {o.slug for o in offices}
     children: dict[str, list[str]] = defaultdict(list)
@@ -150,20 +165,28 @@ def plan_site(site: Site, static_files: dict[str, str] | None = None) -> tuple[P
         years = [year for year, _ in office.report_files]
         report_files = [_content(office.slug, f"{year}.yaml") for year in years]
         everything += [office_file] + report_files
+        # The office page is made from every file any page of the office is made from: an unchanged
+        # office page means an unchanged office (build.py relies on it).
         inputs = (SITE_FILE, office_file, *sorted(relatives[office.slug]), *report_files)
         pages.append(Page(office_url(office.slug), "office", inputs, office.slug))
         for index, year in enumerate(years):
-            by_year[year] += [office_file, report_files[index]]
-            # The previous report feeds cross-year rules; neighbours decide the previous/next links.
-            neighbours = report_files[max(0, index - 1) : index] + report_files[index + 1 : index + 2]
-            inputs = (SITE_FILE, office_file, report_files[index], *neighbours)
+            by_year[year].append((office.slug, office_file, report_files[index]))
+            # The previous report feeds cross-year rules; the page links to the nearest years whose
+            # reports could be read, which any other report file of the office may decide.
+            inputs = (SITE_FILE, office_file, *report_files)
             pages.append(Page(report_url(office.slug, year), "report", inputs, office.slug, year))
             data_inputs = (SITE_FILE, office_file, report_files[index], *report_files[max(0, index - 1) : index])
             pages.append(Page(report_json_url(office.slug, year), "report_json", data_inputs, office.slug, year))
             pages.append(Page(report_csv_url(office.slug, year), "report_csv", data_inputs, office.slug, year))
 
+    year_offices = {year: tuple(slug for slug, _, _ in files) for year, files in by_year.items()}
     for year, files in by_year.items():
-        pages.append(Page(year_url(year), "year", (SITE_FILE, *sorted(files)), year=year))
+        # A year page lists the reports of up to YEAR_PAGE_ROWS offices (a fixed range of the year's
+        # offices by slug); every page says how many reports the year has, and links to the others.
+        every = (SITE_FILE, *sorted(f for _, office_file, report_file in files for f in (office_file, report_file)))
+        for number in range(1, max(1, -(-len(files) // YEAR_PAGE_ROWS)) + 1):
+            pages.append(Page(year_url(year, number), "year", every, year=year, number=number))
+        pages.append(Page(year_csv_url(year), "year_csv", every, year=year))
     everything = tuple(sorted(everything))
     pages += [
         Page(HOME, "home", everything),
@@ -182,5 +205,6 @@ def plan_site(site: Site, static_files: dict[str, str] | None = None) -> tuple[P
         offices=tuple(o.slug for o in offices),
         years=tuple(sorted(by_year, reverse=True)),
         children={parent: tuple(sorted(kids)) for parent, kids in sorted(children.items())},
+        year_offices=year_offices,
     )
     return plan, findings

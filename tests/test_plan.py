@@ -39,6 +39,7 @@ def test_urls_of_every_page(tmp_path):
         "years/2021/index.html": "year",
         "years/2022/index.html": "year",
         "years/2023/index.html": "year",
+        **{f"years/{y}/reports.csv": "year_csv" for y in (2021, 2022, 2023)},
         **{f"hehualu/{y}/index.html": "report" for y in (2021, 2022, 2023)},
         **{f"hehualu/{y}/report.csv": "report_csv" for y in (2021, 2022, 2023)},
         **{f"hehualu/{y}/report.json": "report_json" for y in (2021, 2022, 2023)},
@@ -59,7 +60,7 @@ def test_each_page_names_the_files_it_is_made_from(tmp_path):
         "content/hehualu/office.yaml",
         "content/hehualu/2022.yaml",
         "content/hehualu/2021.yaml",  # cross-year rules and the previous-year link
-        "content/hehualu/2023.yaml",  # the next-year link
+        "content/hehualu/2023.yaml",  # the next-year link (any report file can decide which year it is)
     }
     assert report.template == "report.html" and report.office == "hehualu" and report.year == 2022
     assert "content/hehualu/2023.yaml" not in by_url["hehualu/2022/report.csv"].inputs
@@ -92,3 +93,26 @@ def test_root_prefix_leads_back_to_the_top():
     assert root_of("index.html") == ""
     assert root_of("hehualu/index.html") == "../"
     assert root_of("hehualu/2023/index.html") == "../../"
+
+
+def test_an_office_page_is_made_from_every_file_its_offices_pages_are_made_from(tmp_path):
+    """The build takes an unchanged office page for an unchanged office: it must name all their files."""
+    plan, _ = plan_site(make_site(tmp_path))
+    for office in plan.offices:
+        pages = plan.office_pages(office)
+        office_page = next(p for p in pages if p.kind == "office")
+        assert all(set(p.inputs) <= set(office_page.inputs) for p in pages)
+        assert {p.kind for p in pages} == {"office", "report", "report_json", "report_csv"}
+
+
+def test_year_pages_split_the_offices_of_a_year(tmp_path, monkeypatch):
+    import generator.plan
+
+    monkeypatch.setattr(generator.plan, "YEAR_PAGE_ROWS", 1)
+    plan, _ = plan_site(make_site(tmp_path))
+    assert plan.year_offices[2023] == ("hehualu", "quzhengfu")
+    assert plan.year_pages(2023) == 2 and plan.year_pages(2021) == 1
+    assert [plan.year_page_offices(2023, n) for n in (1, 2)] == [("hehualu",), ("quzhengfu",)]
+    urls = {p.url: p for p in plan.pages if p.year == 2023 and p.kind == "year"}
+    assert set(urls) == {"years/2023/index.html", "years/2023/page-2/index.html"}
+    assert urls["years/2023/page-2/index.html"].number == 2

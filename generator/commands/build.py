@@ -1,4 +1,4 @@
-"""`gongkai build [SITE] [--out DIR] [--strict] [--jobs N]`: build the static site.
+"""`gongkai build [SITE] [--out DIR] [--strict] [--jobs N]`: build the static site, or update it.
 
 Exit status: 0 when the site was built, even if some reports could not be read (they are left out
 and their errors printed); 1 when nothing was changed: a template or site.yaml error, an output
@@ -8,6 +8,7 @@ folder that may not be replaced, no report that could be published, or any error
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathlib import Path
 from ..build import build_site, sort_findings
 from ..files import display_path
 from ..findings import GongkaiError
+from ..source import LIBYAML
 
 BAR_WIDTH = 30
 
@@ -23,7 +25,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("site", nargs="?", default=".", help="站点目录（默认：当前目录）")
     parser.add_argument("--out", "-o", metavar="DIR", help="输出目录（默认：站点目录下的 public）")
     parser.add_argument("--strict", action="store_true", help="有任何错误（包括勾稽关系错误）即构建失败，输出目录不变")
-    parser.add_argument("--jobs", "-j", type=_jobs, default=1, metavar="N", help="并行进程数（默认：1）")
+    parser.add_argument(
+        "--jobs", "-j", type=_jobs, default=os.cpu_count() or 1, metavar="N", help="并行进程数（默认：CPU 核数）"
+    )
 
 
 def _jobs(text: str) -> int:
@@ -34,6 +38,8 @@ def _jobs(text: str) -> int:
 
 def run(args) -> int:
     started = time.perf_counter()
+    if not LIBYAML:
+        print("注意：PyYAML 未使用 libyaml，读取报告会慢数倍；可安装 libyaml 后重装 PyYAML 加速", file=sys.stderr)
     progress = _progress_bar if sys.stderr.isatty() else None
     try:
         result = build_site(
@@ -54,8 +60,8 @@ def run(args) -> int:
         print(finding, file=sys.stderr)
     skipped = f"，{result.skipped} 份因错误未发布" if result.skipped else ""
     print(
-        f"已生成 {result.files} 个文件到 {display_path(result.output)}：{result.reports} 份报告{skipped}；"
-        f"{result.errors} 个错误，{result.warnings} 个警告；用时 {result.seconds:.1f} 秒"
+        f"已生成 {result.files} 个文件到 {display_path(result.output)}（其中本次写入 {result.rendered} 个，其余未变）："
+        f"{result.reports} 份报告{skipped}；{result.errors} 个错误，{result.warnings} 个警告；用时 {result.seconds:.1f} 秒"
     )
     return 0
 

@@ -1,0 +1,168 @@
+"""What the last build left in an output folder: each page's key, each office's summaries, each file's digest.
+
+The build manifest lives in the site's cache folder (`.gongkai-cache/builds/`, safe to delete: the
+next build then makes everything again). It describes one output folder, and only as that folder
+was when the manifest was written: it names the folder and the identity (device, inode, time) of
+the folder's marker file, which every full build writes anew.
+
+File digests are reused from the manifest when a file's size, modification and change times and
+inode are as recorded, the way git's index does, so that a build of an unchanged 20,000-report
+site does not read 270 MB to find that nothing changed. A file changed within a second before the
+last build started is hashed again: its times may not tell a later change (coarse file-system clocks).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+
+from .files import atomic_write
+from .findings import Finding
+from .pages import ReportSummary
+
+MANIFEST_DIR = "builds"
+FORMAT = 1  # of the manifest file; another value is not read
+RACY_NS = 1_000_000_000
+MISSING = b"missing"
+
+FileStat = tuple[int, int, int, int, bytes]  # size, mtime_ns, ctime_ns, inode, digest
+
+
+def digest(*parts: bytes) -> bytes:
+    hasher = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        hasher.update(part)
+    return hasher.digest()
+
+
+@dataclass(frozen=True)
+class OfficeRecord:
+    """What building an office's pages leaves for the index pages, and for the next build."""
+
+    summaries: tuple[ReportSummary, ...]
+    findings: tuple[Finding, ...]
+    written: tuple[str, ...]  # urls of the office's pages in the output
+    reports: int  # report files read
+    digest: bytes  # of all that index pages show of the office (see build.office_digest)
+
+
+@dataclass(frozen=True)
+class Manifest:
+    output: str  # the output folder, resolved
+    marker: tuple[int, int, int]  # device, inode and mtime of the output's marker file
+    started_ns: int  # wall-clock time the build started
+    files: dict[str, FileStat]  # site files by path (relative to the site, or absolute)
+    pages: dict[str, bytes]  # url -> key of every page the plan had (written, or left out: an unreadable report's)
+    offices: dict[str, OfficeRecord]
+    site_pages: tuple[str, ...]  # urls of the pages made once per site that were written
+    format: int = FORMAT
+
+    def written(self) -> set[str]:
+        """Every file in the output that the build wrote (the marker aside)."""
+        return {url for record in self.offices.values() for url in record.written} | set(self.site_pages)
+
+
+class FileKeys:
+    """Digests of site files' contents (and paths), reusing the last build's for files unchanged since."""
+
+    def __init__(self, root: Path, previous: Manifest | None):
+        self.root = root
+        self.previous = previous.files if previous else {}
+        self.trusted_before = previous.started_ns - RACY_NS if previous else 0
+        self.files: dict[str, FileStat] = {}
+        self.hashed = 0  # files read to hash them
+
+    def __call__(self, path: str) -> bytes:
+        record = self.files.get(path)
+        if record is None:
+            record = self.files[path] = self._stat(path)
+        return record[4]
+
+    def read(self, path: str) -> bytes | None:
+        """A file's contents (None when it cannot be read), noting its digest on the way."""
+        stat, data = self._read(path)
+        self.files[path] = (*stat, MISSING if data is None else digest(path.encode(), b"\0", data))
+        return data
+
+    def learn(self, files: dict[str, FileStat]) -> None:
+        """Digests taken by a worker process as it read the files."""
+        self.files.update(files)
+
+    def _stat(self, path: str) -> FileStat:
+        try:
+            stat = os.stat(os.path.join(self.root, path))
+        except OSError:
+            return (-1, 0, 0, 0, MISSING)
+        known = self.previous.get(path)
+        now = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+        if known is not None and known[:4] == now and max(now[1], now[2]) < self.trusted_before:
+            return known
+        self.read(path)
+        return self.files[path]
+
+    def _read(self, path: str) -> tuple[tuple[int, int, int, int], bytes | None]:
+        file = os.path.join(self.root, path)
+        try:
+            with open(file, "rb") as handle:
+                stat = os.fstat(handle.fileno())  # taken before reading: a later change shows in the times
+                data = handle.read()
+        except OSError:
+            return (-1, 0, 0, 0), None
+        self.hashed += 1
+        return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino), data
+
+
+def _path(cache: Path, output: Path) -> Path:
+    return cache / MANIFEST_DIR / f"{digest(str(output).encode()).hex()}.pickle"
+
+
+_kept: dict[Path, tuple[tuple[int, int, int], Manifest]] = {}  # the last manifest written by this process, by file
+
+
+def marker_identity(output: Path, marker: str) -> tuple[int, int, int] | None:
+    try:
+        stat = os.stat(output / marker)
+    except OSError:
+        return None
+    return (stat.st_dev, stat.st_ino, stat.st_mtime_ns)
+
+
+def load(cache: Path, output: Path, marker: str) -> Manifest | None:
+    """The manifest of the output folder as it is now, or None (no build made it, or it changed since)."""
+    file = _path(cache, output)
+    try:
+        stat = os.stat(file)
+    except OSError:
+        return None
+    identity = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    kept = _kept.get(file)
+    if kept is not None and kept[0] == identity:
+        manifest = kept[1]  # a long-running process (serve) keeps its last manifest instead of reading it again
+    else:
+        try:
+            manifest = pickle.loads(file.read_bytes())
+        except Exception:  # damaged, or written by another version: build everything
+            return None
+    if not isinstance(manifest, Manifest) or manifest.format != FORMAT or manifest.output != str(output):
+        return None
+    if marker_identity(output, marker) != manifest.marker:
+        return None
+    return manifest
+
+
+def forget(cache: Path, output: Path) -> None:
+    """Remove the manifest: from now until a new one is written, the output is not known to be any build."""
+    file = _path(cache, output)
+    _kept.pop(file, None)
+    file.unlink(missing_ok=True)
+
+
+def save(cache: Path, manifest: Manifest) -> None:
+    file = _path(cache, Path(manifest.output))
+    atomic_write(file, pickle.dumps(manifest, protocol=pickle.HIGHEST_PROTOCOL))
+    stat = os.stat(file)
+    _kept.clear()  # one site's state at a time
+    _kept[file] = ((stat.st_ino, stat.st_size, stat.st_mtime_ns), manifest)

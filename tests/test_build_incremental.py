@@ -1,0 +1,273 @@
+"""Incremental builds: a rebuild makes only what changed, and its output is byte for byte a fresh build's.
+
+The site is generated with bench/make_site.py (offices under counties, four years, long narratives,
+a few reports with broken sums). Each change is made to a built site; the rebuild is then compared
+with a fresh build of the changed site into another folder (no manifest there: every page is made).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator import build as build_module
+from generator import manifest, plan
+from generator.build import build_site
+from generator.findings import GongkaiError
+from tests.helpers import report_yaml, write_office, write_report
+from tests.test_build import leftovers, snapshot
+
+ROOT = Path(__file__).resolve().parent.parent
+_spec = importlib.util.spec_from_file_location("make_site", ROOT / "bench" / "make_site.py")
+make_site_module = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(make_site_module)
+
+OFFICES = 30  # x 2021-2024: 120 reports
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> Path:
+    site = tmp_path_factory.mktemp("generated") / "site"
+    make_site_module.make_site(site, OFFICES, 2021, 2024)
+    return site
+
+
+@pytest.fixture
+def site(generated, tmp_path) -> Path:
+    copy = tmp_path / "site"
+    shutil.copytree(generated, copy)
+    return copy
+
+
+def inodes(folder: Path) -> dict[str, int]:
+    """Each file's inode: a file the build replaced has a new one, a file it kept the old one."""
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*") if p.is_file()}
+
+
+def fresh_build(site: Path, tmp_path: Path) -> dict[str, bytes]:
+    out = tmp_path / "fresh"
+    shutil.rmtree(out, ignore_errors=True)
+    result = build_site(site, out)
+    assert result.rendered == result.files  # no manifest for this folder: every page made
+    return snapshot(out)
+
+
+def edit_overview(site: Path, office: str, year: int, words: str) -> None:
+    report = site / "content" / office / f"{year}.yaml"
+    text = report.read_text(encoding="utf-8")
+    report.write_text(re.sub(r"^(overview: \|-\n  )", rf"\g<1>{words}", text, count=1, flags=re.M), encoding="utf-8")
+
+
+def some_office(site: Path, index: int = 7) -> str:
+    return sorted(p.name for p in (site / "content").iterdir() if p.is_dir())[index]
+
+
+def test_a_warm_build_makes_nothing_and_changes_no_file(site):
+    cold = build_site(site)
+    out = site / "public"
+    before, files = inodes(out), snapshot(out)
+    warm = build_site(site)
+    assert cold.rendered == cold.files == len(files) - 1  # the marker aside
+    assert warm.rendered == 0 and warm.files == cold.files
+    assert warm.findings == cold.findings and (warm.reports, warm.skipped) == (cold.reports, cold.skipped)
+    assert inodes(out) == before and snapshot(out) == files
+
+
+def test_editing_a_narrative_remakes_that_office_and_no_index_page(site, tmp_path):
+    build_site(site)
+    out = site / "public"
+    before = inodes(out)
+    office = some_office(site)
+    edit_overview(site, office, 2022, "（修订）")
+    result = build_site(site)
+    after = inodes(out)
+    replaced = {url for url in after if before.get(url) != after[url]} - {plan.MARKER}  # rewritten: see below
+    # the report and its downloads, the next year's downloads (cross-year checks), the office's report
+    # pages (their previous/next links) and its office page
+    assert f"{office}/2022/index.html" in replaced
+    assert "（修订）" in (out / office / "2022/index.html").read_text("utf-8")
+    downloads = {f"{office}/{y}/{name}" for y in (2022, 2023) for name in ("report.json", "report.csv")}
+    report_pages = {f"{office}/{y}/index.html" for y in range(2021, 2025)}
+    assert replaced <= downloads | report_pages | {f"{office}/index.html"}
+    assert result.rendered == len(replaced)  # every page made is moved in; the others are not touched
+    assert snapshot(out) == fresh_build(site, tmp_path)
+    # The marker file is new after every build that changed the output, so that a manifest of another
+    # cache (a copied site) no longer matches the folder.
+    assert before[plan.MARKER] != after[plan.MARKER]
+
+
+def edit_numbers(site: Path) -> None:
+    """A headline figure (and the totals that keep the rules) and a publication date change."""
+    office = some_office(site, 3)
+    report = site / "content" / office / "2024.yaml"
+    text = report.read_text(encoding="utf-8")
+    text = re.sub(r"^published: .*$", "published: 2025-03-01", text, count=1, flags=re.M)
+    text = re.sub(r"^  licensing: \d+", "  licensing: 4321", text, count=1, flags=re.M)
+    report.write_text(text, encoding="utf-8")
+
+
+def edit_layout(site: Path) -> None:
+    (site / "layouts").mkdir(exist_ok=True)
+    base = (ROOT / "layouts" / "base.html").read_text(encoding="utf-8")
+    (site / "layouts" / "base.html").write_text(base.replace("</footer>", "<p>版式已改</p>\n</footer>"), "utf-8")
+
+
+def edit_static_file(site: Path) -> None:
+    (site / "layouts" / "static").mkdir(parents=True, exist_ok=True)
+    (site / "layouts" / "static" / "extra.css").write_text("main { color: #111; }\n", encoding="utf-8")
+
+
+def edit_site_yaml(site: Path) -> None:
+    (site / "site.yaml").write_text(
+        "name: 改名后的站点\nbase_url: https://www.example.gov.cn/xxgk/\n", encoding="utf-8"
+    )
+
+
+def delete_report(site: Path) -> None:
+    (site / "content" / some_office(site, 5) / "2022.yaml").unlink()
+
+
+def delete_office(site: Path) -> None:
+    shutil.rmtree(site / "content" / some_office(site, 9))
+
+
+def add_office(site: Path) -> None:
+    parent = some_office(site, 0)
+    write_office(site, "zz-new-office", "新设机关", f"parent: {parent}\nkind: 部门\n")
+    for year in (2023, 2024):
+        write_report(site, "zz-new-office", year, report_yaml(year))
+
+
+def break_a_report(site: Path) -> None:
+    report = site / "content" / some_office(site, 11) / "2023.yaml"
+    report.write_text(report.read_text("utf-8").replace("carried_over: [", "carried_over: [x, "), "utf-8")
+
+
+def rename_office(site: Path) -> None:
+    office_file = site / "content" / some_office(site, 0) / "office.yaml"  # a county: its children name it
+    office_file.write_text(office_file.read_text("utf-8").replace("name: ", "name: 新"), "utf-8")
+
+
+CHANGES = {
+    "numbers": edit_numbers,
+    "layout": edit_layout,
+    "static file": edit_static_file,
+    "site.yaml": edit_site_yaml,
+    "deleted report": delete_report,
+    "deleted office": delete_office,
+    "added office": add_office,
+    "unreadable report": break_a_report,
+    "renamed office": rename_office,
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_after_any_change_a_rebuild_equals_a_fresh_build(site, tmp_path, change):
+    build_site(site)
+    CHANGES[change](site)
+    result = build_site(site)
+    assert 0 < result.rendered
+    assert snapshot(site / "public") == fresh_build(site, tmp_path)
+    assert build_site(site).rendered == 0  # and the next build has nothing left to do
+
+
+def test_a_chain_of_changes_keeps_equal_to_fresh_builds(site, tmp_path):
+    build_site(site)
+    for change in ("added office", "numbers", "deleted report", "renamed office"):
+        CHANGES[change](site)
+        build_site(site)
+    edit_overview(site, some_office(site, 2), 2023, "再改")
+    build_site(site)
+    assert snapshot(site / "public") == fresh_build(site, tmp_path)
+
+
+def test_previous_and_next_links_follow_the_readable_reports(site, tmp_path):
+    build_site(site)
+    office = some_office(site, 4)
+    for year in (2022, 2021):  # 2023's previous report is 2022, then 2021, then none
+        report = site / "content" / office / f"{year}.yaml"
+        report.write_text(report.read_text("utf-8").replace("carried_over: [", "carried_over: [x, "), "utf-8")
+        build_site(site)
+        assert snapshot(site / "public") == fresh_build(site, tmp_path)
+    assert 'rel="prev"' not in (site / "public" / office / "2023/index.html").read_text("utf-8")
+
+
+def test_worker_processes_and_one_process_build_the_same_bytes(site, tmp_path, monkeypatch):
+    monkeypatch.setattr(build_module, "POOL_MIN_REPORTS", 0)
+    one = build_site(site, tmp_path / "one", jobs=1)
+    two = build_site(site, tmp_path / "two", jobs=2)
+    assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
+    assert one.findings == two.findings and one.rendered == two.rendered
+    edit_overview(site, some_office(site), 2024, "并行")
+    add_office(site)
+    build_site(site, tmp_path / "two", jobs=2)  # incremental, in worker processes
+    assert snapshot(tmp_path / "two") == fresh_build(site, tmp_path)
+
+
+def test_a_failed_rebuild_leaves_the_output_and_the_next_build_recovers(site, tmp_path):
+    build_site(site)
+    out = site / "public"
+    before = snapshot(out)
+    edit_overview(site, some_office(site), 2023, "失败前")
+    (site / "layouts").mkdir()
+    (site / "layouts" / "report.html").write_text(
+        "{% extends 'base.html' %}{% block main %}{{ nosuch.x }}{% endblock %}"
+    )
+    with pytest.raises(GongkaiError):
+        build_site(site)
+    assert snapshot(out) == before and leftovers(out) == []
+    shutil.rmtree(site / "layouts")
+    build_site(site)
+    assert snapshot(out) == fresh_build(site, tmp_path)
+
+
+def test_a_rebuild_stopped_while_moving_pages_in_is_redone_whole(site, tmp_path, monkeypatch):
+    build_site(site)
+    edit_layout(site)  # every page changes
+    moved = []
+    real_replace = os.replace
+
+    def replace(source, target):
+        moved.append(target)
+        if len(moved) == 20:
+            raise KeyboardInterrupt  # Ctrl+C half-way through moving pages in
+        return real_replace(source, target)
+
+    monkeypatch.setattr(build_module.os, "replace", replace)
+    with pytest.raises(KeyboardInterrupt):
+        build_site(site)
+    monkeypatch.undo()
+    assert leftovers(site / "public") == []
+    assert manifest.load(site / ".gongkai-cache", (site / "public").resolve(), plan.MARKER) is None
+    result = build_site(site)  # no manifest: the whole site again, swapped in
+    assert result.rendered == result.files
+    assert snapshot(site / "public") == fresh_build(site, tmp_path)
+
+
+@pytest.mark.parametrize("how", ["output deleted", "cache deleted", "output made by another build"])
+def test_an_output_the_manifest_does_not_describe_is_made_whole(site, tmp_path, how):
+    build_site(site)
+    out = site / "public"
+    if how == "output deleted":
+        shutil.rmtree(out)
+    elif how == "cache deleted":
+        shutil.rmtree(site / ".gongkai-cache")
+    else:
+        other = tmp_path / "other"
+        shutil.copytree(site, other)
+        edit_overview(other, some_office(other), 2021, "别处")
+        build_site(other, out)  # writes its own marker into the same folder
+    result = build_site(site)
+    assert result.rendered == result.files
+    assert snapshot(out) == fresh_build(site, tmp_path)
+
+
+def test_the_manifest_is_kept_in_the_cache_folder_and_nothing_extra_in_the_output(site):
+    build_site(site)
+    assert list((site / ".gongkai-cache" / manifest.MANIFEST_DIR).glob("*.pickle"))
+    assert [p.name for p in (site / "public").iterdir() if p.name.startswith(".")] == [plan.MARKER]
