@@ -295,19 +295,22 @@ def _site_page_key(
     records: dict[str, OfficeRecord],
     counts: dict[int, int],
 ) -> bytes:
-    """An index page's key: the summaries of the offices it lists (each office's digest), and what it counts."""
-    if page.kind == "year":
-        offices = site_plan.year_page_offices(page.year, page.number)
-        facts = f"{counts.get(page.year, 0)} {site_plan.year_pages(page.year)}"
-    elif page.kind == "year_csv":
-        offices, facts = site_plan.year_offices.get(page.year, ()), ""
+    """An index page's key: the summaries it lists (a digest per office, or per office and year), and
+    what it counts."""
+    facts = f"{site_plan.years}"
+    if page.kind in ("year", "year_csv"):
+        if page.kind == "year":
+            offices = site_plan.year_page_offices(page.year, page.number)
+            facts += f" {counts.get(page.year, 0)} {site_plan.year_pages(page.year)}"
+        else:
+            offices = site_plan.year_offices.get(page.year, ())
+        summaries = [records[slug].year_digest(page.year) for slug in offices]
     elif page.kind in ("accessibility", "not_found", "robots"):
-        offices, facts = (), ""
+        summaries = []
     else:  # home, feed, data files, sitemap: every office
-        offices, facts = site_plan.offices, " ".join(p.url for p in site_plan.site_pages())
-    facts += f" {site_plan.years}"
-    settings = files(plan.SITE_FILE)
-    return digest(base, page.url.encode(), settings, facts.encode(), *(records[slug].digest for slug in offices))
+        facts += " ".join(p.url for p in site_plan.site_pages())
+        summaries = [records[slug].digest for slug in site_plan.offices]
+    return digest(base, page.url.encode(), files(plan.SITE_FILE), facts.encode(), *summaries)
 
 
 # --- one office --------------------------------------------------------------------------------------
@@ -325,7 +328,10 @@ def build_office(job: OfficeJob, site: Site, renderer: Renderer, folder: Path) -
     years = tuple(sorted(published))
     summaries = tuple(pages.summarize(report, more, office) for report, more in published.values())
     written = tuple(p.url for p in job.pages if p.kind not in plan.REPORT_KINDS or p.year in published)
-    record = OfficeRecord(summaries, findings, written, len(read), office_digest(office, summaries, written))
+    year_digests = tuple((s.year, digest(repr(s).encode())) for s in summaries)
+    record = OfficeRecord(
+        summaries, findings, written, len(read), office_digest(office, summaries, written), year_digests
+    )
     made = []
     try:
         for page in job.pages:

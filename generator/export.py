@@ -218,10 +218,14 @@ def reports_csv(summaries: list[ReportSummary], headlines: tuple[tuple[str, Labe
     """Every published report in a line, sorted by office then year."""
     rows = []
     for s in sorted(summaries, key=lambda s: (s.office, s.year)):
-        figures = [s.headline(hid) for hid, _ in headlines]
+        values = dict(s.headlines)
+        figures = [values.get(hid) for hid, _ in headlines]
         published = s.published.isoformat() if s.published else ""
         rows.append(
-            (s.office, s.office_name, s.year, s.format_id, published, *["" if v is None else show(v) for v in figures])
+            (s.office, s.office_name, s.year, s.format_id, published)
+            + tuple(
+                v if type(v) is int else "" if v is None else show(v) for v in figures
+            )  # an int as show() spells it
             + (s.errors, s.warnings, s.url)
         )
     return _csv((name for name, *_ in summary_fields(headlines)), rows)

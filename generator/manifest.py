@@ -47,6 +47,10 @@ class OfficeRecord:
     written: tuple[str, ...]  # urls of the office's pages in the output
     reports: int  # report files read
     digest: bytes  # of all that index pages show of the office (see build.office_digest)
+    year_digests: tuple[tuple[int, bytes], ...] = ()  # (year, digest of that year's summary): for year pages
+
+    def year_digest(self, year: int) -> bytes:
+        return next((found for y, found in self.year_digests if y == year), MISSING)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from itertools import groupby
 from urllib.parse import urlsplit
@@ -296,6 +296,7 @@ class OfficeNode:
     url: str
     reports: tuple[ReportSummary, ...]  # newest first
     children: tuple[OfficeNode, ...]
+    hidden: int = 0  # offices under this one not shown (their office page lists them)
 
 
 def office_tree(offices: list[Office], summaries: list[ReportSummary]) -> tuple[OfficeNode, ...]:
@@ -320,21 +321,40 @@ def office_tree(offices: list[Office], summaries: list[ReportSummary]) -> tuple[
     return tuple(roots)
 
 
+HOME_LATEST = 100  # a latest year with more reports lists the most recently published ones (its year page has all)
+HOME_OFFICES = 300  # a site with more offices lists the top-level ones (each office page lists its offices)
+
+
 def home_context(
     settings: Settings, offices: list[Office], summaries: list[ReportSummary], years: tuple[int, ...]
 ) -> dict:
-    counts = {year: sum(1 for s in summaries if s.year == year) for year in years}
-    latest = next((year for year in years if counts[year]), None)
+    """The home page. On a site of thousands of offices it stays a page to read, not a 4 MB list: the
+    latest reports published, and the top of the tree of offices."""
+    counts: dict[int, int] = {}
+    for s in summaries:
+        counts[s.year] = counts.get(s.year, 0) + 1
+    latest = next((year for year in years if counts.get(year)), None)
     latest_rows = sorted((s for s in summaries if s.year == latest), key=lambda s: s.office)
+    if len(latest_rows) > HOME_LATEST:
+        recent = sorted(latest_rows, key=lambda s: (s.published or date.min, s.office), reverse=True)
+        latest_rows = recent[:HOME_LATEST]
+    tree = office_tree(offices, summaries)
+    if len(offices) > HOME_OFFICES:
+        tree = tuple(replace(node, children=(), hidden=_descendants(node)) for node in tree)
     return {
         **common(settings, plan.HOME, settings.name, []),
         "latest": latest,
         "latest_rows": latest_rows,
-        "years": [(year, plan.year_url(year), counts[year]) for year in years],
-        "tree": office_tree(offices, summaries),
+        "latest_count": counts.get(latest, 0),
+        "years": [(year, plan.year_url(year), counts.get(year, 0)) for year in years],
+        "tree": tree,
         "office_count": len(offices),
         "report_count": len(summaries),
     }
+
+
+def _descendants(node: OfficeNode) -> int:
+    return sum(1 + _descendants(child) for child in node.children)
 
 
 def accessibility_context(settings: Settings) -> dict:

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from generator import plan
+from generator import pages, plan
 from generator.build import build_site
 from generator.pages import ReportSummary, year_context
 from generator.render import Renderer
@@ -97,3 +97,27 @@ def test_a_full_year_page_stays_under_300_kb():
     html = Renderer().render("year.html", context)
     assert len(html.encode("utf-8")) < 300_000
     assert html.count("<tr>") == plan.YEAR_PAGE_ROWS + 1
+
+
+def test_the_home_page_of_a_big_site_lists_recent_reports_and_the_top_offices(tmp_path, monkeypatch):
+    monkeypatch.setattr(pages, "HOME_LATEST", 3)
+    monkeypatch.setattr(pages, "HOME_OFFICES", 5)
+    site = write_site(tmp_path / "site")
+    write_office(site, "county", "某某县人民政府")
+    for n, slug in enumerate(OFFICES[:8]):
+        write_office(site, slug, f"机关{n}", "parent: county\n" if n < 6 else "")
+        text = report_yaml(2023).replace("format:", f"published: 2024-01-{10 + n}\nformat:")
+        write_report(site, slug, 2023, text)
+    build_site(site)
+    home = parse_html((site / "public/index.html").read_text("utf-8"))
+    latest = home.find("section", id="latest")
+    assert [a.text for a in latest.find("ul").iter("a")] == [f"机关{n}2023年度报告" for n in (7, 6, 5)]
+    assert "共 8 份，以下是最近发布的 3 份" in latest.text
+    tree = home.find("ul", class_="office-tree")
+    assert [a.text for a in tree.iter("a") if a.attrs.get("class") == "office-link"] == [
+        "某某县人民政府",
+        "机关6",
+        "机关7",
+    ]
+    assert "下属机关 6 个" in tree.text
+    assert check_site_links(site / "public") > 0
