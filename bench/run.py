@@ -1,0 +1,163 @@
+"""Build speed and memory of `gongkai build` on a generated site: cold, warm, and after editing one report.
+
+    python bench/run.py                                 # 5,000 offices x 2021-2024 = 20,000 reports
+    python bench/run.py --offices 500                   # 2,000 reports, quicker
+    python bench/run.py --site /tmp/big --keep          # generate once into /tmp/big, keep site and output
+
+Each build is `python -m generator build` run in the site's folder, as a user runs it:
+
+- cold: no cache folder, no output folder;
+- warm: the same command again, nothing changed;
+- edit: one report's overview and publication date changed (so its page, its office's page, its year's
+  page and the site's data files change), then the command again.
+
+For each it prints the wall time, the files it wrote, pages per second (HTML pages of the site over
+the wall time), and the peak memory: of the largest process (the build or one of its workers) and of all its
+processes together, sampled every 20 ms (shared pages of the worker processes are counted in each).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "bench"))
+
+from make_site import make_site  # noqa: E402
+
+
+@dataclass
+class Run:
+    name: str
+    seconds: float
+    files: int  # in the output
+    written: int  # by this build
+    pages: int  # HTML pages in the output
+    largest_mib: float
+    total_mib: float
+    output: str
+
+
+def tree_rss_kib(pid: int) -> int:
+    """Resident memory of a process and all its descendants, in KiB (0 once it has ended)."""
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            match = re.search(r"^VmRSS:\s+(\d+)", status, re.M)
+            total += int(match.group(1)) if match else 0
+            for task in os.listdir(f"/proc/{current}/task"):
+                stack += [int(child) for child in Path(f"/proc/{current}/task/{task}/children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def build(name: str, site: Path, out: Path, jobs: int | None) -> Run:
+    command = [sys.executable, "-m", "generator", "build", ".", "--out", str(out)]
+    if jobs:
+        command += ["--jobs", str(jobs)]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=site, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, tree_rss_kib(process.pid))
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    output = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"{name} build failed ({process.returncode}):\n{output}")
+    summary = output.strip().splitlines()[-1]
+    files, written = re.search(r"已生成 (\d+) 个文件.*?其中本次写入 (\d+) 个", summary).groups()
+    pages = sum(1 for _ in out.rglob("*.html"))
+    largest = usage.ru_maxrss / 1024  # KiB on Linux: the largest process of the tree
+    return Run(name, seconds, int(files), int(written), pages, largest, max(peak / 1024, largest), summary)
+
+
+def edit_one_report(site: Path) -> Path:
+    """Change the overview and the publication date of the latest report of an office in the middle."""
+    reports = sorted(site.glob("content/*/[0-9][0-9][0-9][0-9].yaml"))
+    report = max((r for r in reports if r.parent == reports[len(reports) // 2].parent), key=lambda r: r.stem)
+    text = report.read_text(encoding="utf-8")
+    changed = re.sub(r"^(overview: \|-\n  )", r"\g<1>（已修订）", text, count=1, flags=re.M)
+    changed = re.sub(r"^published: (\d{4})-01-(\d\d)$", r"published: \1-02-\2", changed, count=1, flags=re.M)
+    assert changed != text, f"nothing to edit in {report}"
+    report.write_text(changed, encoding="utf-8")
+    return report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--offices", type=int, default=5000)
+    parser.add_argument("--years", default="2021-2024", help="first-last, e.g. 2021-2024")
+    parser.add_argument("--jobs", type=int, help="passed to gongkai build (default: its own, every core)")
+    parser.add_argument("--site", type=Path, help="generate the site here (or use the one already there)")
+    parser.add_argument("--keep", action="store_true", help="keep the generated site and its output")
+    args = parser.parse_args()
+
+    temp = Path(tempfile.mkdtemp(prefix="gongkai-bench-"))
+    site = args.site or temp / "site"
+    out = temp / "public" if args.site is None else site.parent / f"{site.name}-public"
+    try:
+        if not (site / "site.yaml").exists():
+            first, _, last = args.years.partition("-")
+            started = time.perf_counter()
+            count = make_site(site, args.offices, int(first), int(last or first))
+            print(f"generated {count} reports of {args.offices} offices in {time.perf_counter() - started:.0f} s")
+        reports = sum(1 for _ in site.glob("content/*/[0-9][0-9][0-9][0-9].yaml"))
+        shutil.rmtree(site / ".gongkai-cache", ignore_errors=True)
+        shutil.rmtree(out, ignore_errors=True)
+        print(
+            f"site: {site} ({reports} reports); output: {out}; {os.cpu_count()} cores; Python {sys.version.split()[0]}"
+        )
+
+        runs = [build("cold", site, out, args.jobs), build("warm", site, out, args.jobs)]
+        edited = edit_one_report(site)
+        runs.append(build("edit one", site, out, args.jobs))
+        print(f"edited: {edited.relative_to(site)}\n")
+
+        print(
+            "| build    | wall time | files written | pages/s | peak RSS, largest process | peak RSS, all processes |"
+        )
+        print("|----------|----------:|--------------:|--------:|-------------------------:|------------------------:|")
+        for run in runs:
+            rate = run.pages / run.seconds
+            print(
+                f"| {run.name:8} | {run.seconds:7.2f} s | {run.written:13,} | {rate:7,.0f} "
+                f"| {run.largest_mib:20.0f} MiB | {run.total_mib:19.0f} MiB |"
+            )
+        print(f"\n{runs[0].files:,} files, {runs[0].pages:,} pages; last summary: {runs[-1].output}")
+    finally:
+        if not args.keep:
+            if args.site is None:
+                shutil.rmtree(temp, ignore_errors=True)
+            else:
+                shutil.rmtree(out, ignore_errors=True)
+                shutil.rmtree(temp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
