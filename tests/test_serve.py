@@ -25,6 +25,7 @@ import generator.serve as serve
 from generator.build import build_site
 from generator.serve import Preview
 from generator.site import check_site
+from tests.helpers import report_yaml, write_office, write_report
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = "hehualu/2023/"
@@ -177,6 +178,29 @@ def test_an_edit_shows_on_the_served_page_and_the_output_equals_a_full_build(exa
     fresh = build_site(example_site, tmp_path / "fresh")
     assert fresh.files > 0
     assert served == tree(tmp_path / "fresh")
+
+
+def test_an_edit_rewrites_only_the_files_made_from_the_edited_report(example_site):
+    write_office(example_site, "qiaotou", "桥头镇人民政府")
+    write_report(example_site, "qiaotou", 2023, report_yaml(2023))
+
+    def identities(folder: Path) -> dict[str, tuple[int, int]]:
+        pages = [p for p in tree(folder) if not p.startswith(".")]  # the output's marker is the build's business
+        return {p: ((folder / p).stat().st_ino, (folder / p).stat().st_mtime_ns) for p in pages}
+
+    with running(example_site) as preview:
+        before = identities(preview.out)
+        outcome = rebuilt(preview, lambda: edit(example_site / REPORT_FILE, "加强组织领导", "组织领导已加强"))
+        after = identities(preview.out)
+    rewritten = {p for p in after if before.get(p) != after[p]}
+    assert {"hehualu/2023/index.html", "hehualu/2023/report.json"} <= rewritten
+    # Only the edited office's pages and the pages listing its reports may change; the other office's
+    # pages, the static files and the pages made from site.yaml alone are left as they were.
+    listing = ("index.html", "feed.xml", "data/reports.csv", "data/datapackage.json")
+    assert all(p.startswith(("hehualu/", "years/2023/")) or p in listing for p in rewritten), rewritten
+    assert not any(p.startswith(("qiaotou/", "static/")) for p in rewritten)
+    assert outcome.result.rendered == len(rewritten)
+    assert set(after) == set(before)
 
 
 def test_broken_content_shows_an_error_page_until_it_is_fixed(example_site):

@@ -106,6 +106,6 @@ class _Printer:
         skipped = f"，{result.skipped} 份因错误未发布（浏览器中显示错误）" if result.skipped else ""
         verb = "已重新构建" if outcome.changed else "已构建"
         _say(
-            f"{verb}：{result.reports} 份报告{skipped}；{result.errors} 个错误，{result.warnings} 个警告；"
-            f"用时 {outcome.seconds:.2f} 秒"
+            f"{verb}：写入 {result.rendered} 个文件，其余未变；{result.reports} 份报告{skipped}；"
+            f"{result.errors} 个错误，{result.warnings} 个警告；用时 {outcome.seconds:.2f} 秒"
         )
