@@ -62,6 +62,8 @@ class Manifest:
     pages: dict[str, bytes]  # url -> key of every page the plan had (written, or left out: an unreadable report's)
     offices: dict[str, OfficeRecord]
     site_pages: tuple[str, ...]  # urls of the pages made once per site that were written
+    listing: tuple = ()  # what site.load_site read, by stat (see build._load_site)
+    site: tuple = ()  # and what it returned: (Site, findings)
     format: int = FORMAT
 
     def written(self) -> set[str]:

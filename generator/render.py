@@ -43,11 +43,15 @@ NARRATIVE_TOP_HEADING = 3  # narratives sit under the page's h1 and their sectio
 class Renderer:
     """Templates from the site's layouts/ folder, falling back to Gongkai's default layouts."""
 
-    def __init__(self, site_layouts: Path | None = None):
+    def __init__(self, site_layouts: Path | None = None, cache: Path | None = None):
+        """`cache`: a folder to keep compiled templates in, for the next process that renders them."""
         folders = [folder for folder in (site_layouts, DEFAULT_LAYOUTS) if folder is not None and folder.is_dir()]
         self.folders = tuple(folders)
+        if cache is not None:
+            cache.mkdir(parents=True, exist_ok=True)
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader([str(f) for f in folders]),
+            bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache)) if cache is not None else None,
             autoescape=jinja2.select_autoescape(["html", "xml"]),
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,

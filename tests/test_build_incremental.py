@@ -37,6 +37,15 @@ def generated(tmp_path_factory) -> Path:
     return site
 
 
+@pytest.fixture(autouse=True)
+def trust_recent_stats(monkeypatch):
+    """A file changed less than a second before a build is read again by the next one, as its times
+    may not show a later change (coarse file-system clocks). Every file here is that recent: to test
+    what the next build takes from the manifest, trust their stats (each edit below changes a size
+    or adds a file, which the stats show whatever the clock)."""
+    monkeypatch.setattr(manifest, "RACY_NS", 0)
+
+
 @pytest.fixture
 def site(generated, tmp_path) -> Path:
     copy = tmp_path / "site"
@@ -67,10 +76,12 @@ def some_office(site: Path, index: int = 7) -> str:
     return sorted(p.name for p in (site / "content").iterdir() if p.is_dir())[index]
 
 
-def test_a_warm_build_makes_nothing_and_changes_no_file(site):
+def test_a_warm_build_makes_nothing_and_changes_no_file(site, monkeypatch):
     cold = build_site(site)
     out = site / "public"
     before, files = inodes(out), snapshot(out)
+    monkeypatch.setattr(build_module, "load_site", lambda root: pytest.fail("offices read again"))
+    monkeypatch.setattr(manifest.FileKeys, "read", lambda self, path: pytest.fail(f"{path} read again"))
     warm = build_site(site)
     assert cold.rendered == cold.files == len(files) - 1  # the marker aside
     assert warm.rendered == 0 and warm.files == cold.files
@@ -153,7 +164,12 @@ def rename_office(site: Path) -> None:
     office_file.write_text(office_file.read_text("utf-8").replace("name: ", "name: 新"), "utf-8")
 
 
+def stray_file(site: Path) -> None:
+    (site / "content" / some_office(site, 6) / "notes.txt").write_text("草稿", encoding="utf-8")
+
+
 CHANGES = {
+    "stray file": stray_file,
     "numbers": edit_numbers,
     "layout": edit_layout,
     "static file": edit_static_file,
@@ -171,8 +187,10 @@ def test_after_any_change_a_rebuild_equals_a_fresh_build(site, tmp_path, change)
     build_site(site)
     CHANGES[change](site)
     result = build_site(site)
-    assert 0 < result.rendered
-    assert snapshot(site / "public") == fresh_build(site, tmp_path)
+    assert 0 < result.rendered or change == "stray file"
+    fresh = build_site(site, tmp_path / "fresh")
+    assert result.findings == fresh.findings
+    assert snapshot(site / "public") == snapshot(tmp_path / "fresh")
     assert build_site(site).rendered == 0  # and the next build has nothing left to do
 
 
