@@ -45,7 +45,7 @@ from pathlib import Path
 
 from . import __version__, export, manifest, pages, plan
 from .cache import CACHE_DIR, ParseCache
-from .files import atomic_write, display_path
+from .files import display_path
 from .findings import Finding, GongkaiError, Position, error
 from .manifest import FileKeys, Manifest, OfficeRecord, digest
 from .render import STATIC, Renderer
@@ -473,6 +473,18 @@ def _listing(root: Path) -> tuple:
     return tuple(listing)
 
 
+_last_plan: list = []  # [site, static files, plan, findings] of the last build in this process
+
+
+def _plan_site(site: Site, static_files: dict[str, str]) -> tuple[plan.Plan, list[Finding]]:
+    """plan.plan_site, or the plan made for the same Site object (kept by a long-running process: serve)."""
+    if _last_plan and _last_plan[0] is site and _last_plan[1] == static_files:
+        return _last_plan[2], list(_last_plan[3])
+    site_plan, findings = plan.plan_site(site, static_files)
+    _last_plan[:] = [site, static_files, site_plan, tuple(findings)]
+    return site_plan, findings
+
+
 def _site_path(root: Path, file: Path) -> str:
     """A file as a page input: relative to the site when inside it, else absolute."""
     try:
@@ -513,7 +525,7 @@ def build_site(
         renderer = Renderer(root / "layouts", cache_folder / TEMPLATES_DIR)
         renderer.check_templates()
         static_files = renderer.static_files()
-        site_plan, more = plan.plan_site(site, {name: _site_path(root, path) for name, path in static_files.items()})
+        site_plan, more = _plan_site(site, {name: _site_path(root, path) for name, path in static_files.items()})
         findings += more
         files = FileKeys(root, previous)
         base = digest(_code_key(), _layouts_key(renderer), display_path(root / "content").encode())
@@ -541,7 +553,8 @@ def build_site(
                 move_in(staging, target, built.made)
                 remove_stale(target, stale, built.written)
                 if changed:  # a new marker file: a manifest of another cache no longer matches this folder
-                    atomic_write(target / plan.MARKER, MARKER_TEXT)
+                    write_file(staging, plan.MARKER, MARKER_TEXT)
+                    os.replace(staging / plan.MARKER, target / plan.MARKER)
                 shutil.rmtree(staging, ignore_errors=True)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .files import atomic_write
@@ -125,7 +125,10 @@ def _path(cache: Path, output: Path) -> Path:
     return cache / MANIFEST_DIR / f"{digest(str(output).encode()).hex()}.pickle"
 
 
-_kept: dict[Path, tuple[tuple[int, int, int], Manifest]] = {}  # the last manifest written by this process, by file
+# A long-running process (serve) keeps the last manifest it wrote or read, and the last site it
+# loaded, instead of reading them again.
+_kept: dict[Path, tuple[tuple[int, int, int], Manifest]] = {}
+_kept_site: dict[Path, tuple[tuple, tuple]] = {}
 
 
 def marker_identity(output: Path, marker: str) -> tuple[int, int, int] | None:
@@ -146,17 +149,36 @@ def load(cache: Path, output: Path, marker: str) -> Manifest | None:
     identity = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
     kept = _kept.get(file)
     if kept is not None and kept[0] == identity:
-        manifest = kept[1]  # a long-running process (serve) keeps its last manifest instead of reading it again
+        manifest = kept[1]
     else:
         try:
             manifest = pickle.loads(file.read_bytes())
         except Exception:  # damaged, or written by another version: build everything
             return None
-    if not isinstance(manifest, Manifest) or manifest.format != FORMAT or manifest.output != str(output):
-        return None
+        if not isinstance(manifest, Manifest) or manifest.format != FORMAT or manifest.output != str(output):
+            return None
+        _kept.clear()
+        _kept[file] = (identity, manifest)
     if marker_identity(output, marker) != manifest.marker:
         return None
-    return manifest
+    return replace(manifest, site=_site(file, manifest.listing))
+
+
+def _site(file: Path, listing: tuple) -> tuple:
+    """The Site the manifest's listing describes, kept in a file of its own: it changes far less often."""
+    kept = _kept_site.get(file)
+    if kept is None:
+        try:
+            kept = pickle.loads(_site_path(file).read_bytes())
+        except Exception:
+            return ()
+        _kept_site.clear()
+        _kept_site[file] = kept
+    return kept[1] if kept[0] == listing else ()
+
+
+def _site_path(file: Path) -> Path:
+    return file.with_name(file.stem + ".site.pickle")
 
 
 def forget(cache: Path, output: Path) -> None:
@@ -168,6 +190,13 @@ def forget(cache: Path, output: Path) -> None:
 
 def save(cache: Path, manifest: Manifest) -> None:
     file = _path(cache, Path(manifest.output))
+    if manifest.site and _kept_site.get(file, ((),))[0] != manifest.listing:
+        atomic_write(
+            _site_path(file), pickle.dumps((manifest.listing, manifest.site), protocol=pickle.HIGHEST_PROTOCOL)
+        )
+        _kept_site.clear()
+        _kept_site[file] = (manifest.listing, manifest.site)
+    manifest = replace(manifest, site=())
     atomic_write(file, pickle.dumps(manifest, protocol=pickle.HIGHEST_PROTOCOL))
     stat = os.stat(file)
     _kept.clear()  # one site's state at a time

@@ -110,6 +110,7 @@ def test_editing_a_narrative_remakes_that_office_and_no_index_page(site, tmp_pat
     # The marker file is new after every build that changed the output, so that a manifest of another
     # cache (a copied site) no longer matches the folder.
     assert before[plan.MARKER] != after[plan.MARKER]
+    assert (out / plan.MARKER).stat().st_mode == (tmp_path / "fresh" / plan.MARKER).stat().st_mode
 
 
 def edit_numbers(site: Path) -> None:

@@ -8,6 +8,8 @@ folder that may not be replaced, no report that could be published, or any error
 from __future__ import annotations
 
 import argparse
+import atexit
+import gc
 import os
 import sys
 import time
@@ -38,6 +40,9 @@ def _jobs(text: str) -> int:
 
 def run(args) -> int:
     started = time.perf_counter()
+    # The build keeps its state for a next build in the same process (serve). On the way out Python
+    # would scan those objects once more for cycles (0.4 s at 20,000 reports): freeze them instead.
+    atexit.register(gc.freeze)
     if not LIBYAML:
         print("注意：PyYAML 未使用 libyaml，读取报告会慢数倍；可安装 libyaml 后重装 PyYAML 加速", file=sys.stderr)
     progress = _progress_bar if sys.stderr.isatty() else None
