@@ -16,10 +16,10 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .files import atomic_write
 from .findings import Finding
 from .pages import ReportSummary
 
@@ -191,13 +191,24 @@ def forget(cache: Path, output: Path) -> None:
 def save(cache: Path, manifest: Manifest) -> None:
     file = _path(cache, Path(manifest.output))
     if manifest.site and _kept_site.get(file, ((),))[0] != manifest.listing:
-        atomic_write(
-            _site_path(file), pickle.dumps((manifest.listing, manifest.site), protocol=pickle.HIGHEST_PROTOCOL)
-        )
+        _write(_site_path(file), (manifest.listing, manifest.site))
         _kept_site.clear()
         _kept_site[file] = (manifest.listing, manifest.site)
     manifest = replace(manifest, site=())
-    atomic_write(file, pickle.dumps(manifest, protocol=pickle.HIGHEST_PROTOCOL))
+    _write(file, manifest)
     stat = os.stat(file)
     _kept.clear()  # one site's state at a time
     _kept[file] = ((stat.st_ino, stat.st_size, stat.st_mtime_ns), manifest)
+
+
+def _write(file: Path, value) -> None:
+    """Pickle into a new file renamed into place (streamed: the pickle is never whole in memory)."""
+    file.parent.mkdir(parents=True, exist_ok=True)
+    handle = tempfile.NamedTemporaryFile(dir=file.parent, prefix=f".{file.name}.", delete=False)
+    try:
+        with handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(handle.name, file)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
