@@ -254,7 +254,20 @@ def office_context(
         "office_contact": contact_lines(office.contact),
         "rows": rows,
         "headlines": used_headlines(rows),
+        "formats": formats_used(rows),
     }
+
+
+def formats_used(summaries: list[ReportSummary]) -> list[tuple[str, str]]:
+    """(format title, years covered) of each format these reports use, newest first; for the comparability note."""
+    used = {s.format_id for s in summaries}
+    result = []
+    for fmt in all_formats().values():
+        if fmt.id in used:
+            years = [s.year for s in summaries if s.format_id == fmt.id]
+            span = f"{min(years)}年度" if min(years) == max(years) else f"{min(years)}—{max(years)}年度"
+            result.append((span, fmt.title.zh))
+    return result
 
 
 def year_context(

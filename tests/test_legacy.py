@@ -82,3 +82,21 @@ def test_scaffold_round_trip(tmp_path):
     again, findings = read(tmp_path / "again", text)
     assert findings == []
     assert (again.texts, again.free_tables, again.headline) == (report.texts, report.free_tables, report.headline)
+
+
+def test_office_page_notes_formats_across_the_boundary(cli, example_site):
+    """The example office has reports in all three formats: its page says the comparison is not like for like."""
+    out = example_site / "public"
+    assert cli("build", example_site, "--out", out).code == 0
+    page = (out / "hehualu" / "index.html").read_text(encoding="utf-8")
+    assert "跨年度比较说明" in page
+    for title in ("国办公开办函〔2021〕30号", "国办公开办函〔2019〕60号", "无全国统一格式（2008—2018年度）"):
+        assert title in page
+    assert "2020年度：国办公开办函〔2019〕60号" in page
+
+
+def test_office_page_of_one_format_has_no_note(cli, empty_site):
+    cli("new", "a", "2023", "--name", "甲", cwd=empty_site)
+    cli("new", "a", "2024", cwd=empty_site)
+    assert cli("build", cwd=empty_site).code == 0
+    assert "跨年度比较说明" not in (empty_site / "public" / "a" / "index.html").read_text(encoding="utf-8")
