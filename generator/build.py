@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import glob
 import importlib.metadata
 import multiprocessing
 import os
@@ -150,11 +151,27 @@ def check_output(site_root: Path, out: Path) -> None:
 
 
 def _temp_folder(out: Path) -> Path:
-    """A new folder beside the output (same file system, so the swap is a rename), with normal permissions."""
+    """A new folder beside the output (same file system, so the swap is a rename), with normal permissions.
+    Folders left there by builds that were killed (their process is gone) are removed first."""
     out.parent.mkdir(parents=True, exist_ok=True)
+    for left in out.parent.glob(f".{glob.escape(out.name)}.*-*-*"):
+        kind, _, rest = left.name[len(out.name) + 2 :].partition("-")
+        pid = rest.partition("-")[0]
+        if kind in ("building", "old") and pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(left, ignore_errors=True)
     temp = out.parent / f".{out.name}.building-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     temp.mkdir()
     return temp
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists, but is another user's
+        return True
+    return True
 
 
 def swap_in(temp: Path, out: Path) -> None:
@@ -462,7 +479,7 @@ def _listing(root: Path) -> tuple:
         return (path, found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino)
 
     content = os.path.join(root, "content")
-    listing = [display_path(root / "content"), stat(os.path.join(root, plan.SITE_FILE)), stat(content)]
+    listing = [(str(root), display_path(root / "content")), stat(os.path.join(root, plan.SITE_FILE)), stat(content)]
     try:
         folders = sorted(entry.name for entry in os.scandir(content) if not entry.name.startswith("."))
     except OSError:

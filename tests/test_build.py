@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -142,6 +143,16 @@ def test_files_that_no_longer_match_content_disappear(two_offices):
     assert not (out / "years" / "2022").exists()
     assert (out / "hehualu" / "2023" / "index.html").exists()
     assert "2022" not in (out / "hehualu" / "index.html").read_text("utf-8")
+
+
+def test_folders_left_by_a_killed_build_are_removed_by_the_next(two_offices):
+    out = two_offices / "public"
+    dead = two_offices / f".public.building-{2**22 + 12345}-0badc0de"  # beyond the largest pid
+    (dead / "hehualu").mkdir(parents=True)
+    alive = two_offices / f".public.building-{os.getpid()}-feedbeef"  # a build still running
+    alive.mkdir()
+    build_site(two_offices)
+    assert not dead.exists() and alive.exists() and (out / "index.html").exists()
 
 
 @pytest.mark.parametrize("where", ["home_like", "file"])
