@@ -3,7 +3,8 @@
 The build manifest lives in the site's cache folder (`.gongkai-cache/builds/`, safe to delete: the
 next build then makes everything again). It describes one output folder, and only as that folder
 was when the manifest was written: it names the folder and the identity (device, inode, time) of
-the folder's marker file, which every full build writes anew.
+the folder's marker file, which every build that changes the folder writes anew. Beside it, in a
+file of its own, is the Site the last build loaded, with the stats of what it was loaded from.
 
 File digests are reused from the manifest when a file's size, modification and change times and
 inode are as recorded, the way git's index does, so that a build of an unchanged 20,000-report
