@@ -164,3 +164,10 @@ def test_broken_office_yaml_does_not_stop_the_others(cli, empty_site):
     assert result.code == 1
     assert any(line.startswith("content/a/office.yaml:2:1: error: YAML 语法错误") for line in result.lines)
     assert result.lines[-1].startswith("检查了 1 个机关的 1 份报告")
+
+
+def test_shipped_schema_is_current(cli):
+    """content/report.schema.json, which the example's files reference, is what `gongkai schema` writes now."""
+    from tests.conftest import ROOT
+
+    assert (ROOT / "content" / "report.schema.json").read_text(encoding="utf-8") == cli("schema").out
