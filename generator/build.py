@@ -51,6 +51,7 @@ from .findings import Finding, GongkaiError, Position, error
 from .manifest import FileKeys, Manifest, OfficeRecord, digest
 from .render import STATIC, Renderer
 from .report import Report, read_report
+from .schema import schema_text
 from .site import Office, Site, load_site, read_reports
 
 MARKER_TEXT = (
@@ -323,7 +324,7 @@ def _site_page_key(
         else:
             offices = site_plan.year_offices.get(page.year, ())
         summaries = [records[slug].year_digest(page.year) for slug in offices]
-    elif page.kind in ("accessibility", "not_found", "robots"):
+    elif page.kind in ("accessibility", "not_found", "robots", "schema"):
         summaries = []
     else:  # home, feed, data files, sitemap: every office
         facts += " ".join(p.url for p in site_plan.site_pages())
@@ -715,6 +716,8 @@ def _site_page(
         return export.reports_csv(rows, pages.used_headlines(rows))
     if page.kind == "datapackage":
         return export.datapackage(settings, pages.used_headlines(summaries))
+    if page.kind == "schema":
+        return schema_text()
     if page.kind == "year":
         listed = set(site_plan.year_page_offices(page.year, page.number))
         rows = [s for s in summaries if s.year == page.year and s.office in listed]

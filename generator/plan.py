@@ -23,6 +23,7 @@ FEED = "feed.xml"
 ACCESSIBILITY = "accessibility/index.html"
 REPORTS_CSV = "data/reports.csv"
 DATAPACKAGE = "data/datapackage.json"
+SCHEMA = "data/report.schema.json"  # the JSON Schema of report files, for anyone publishing data like ours
 STATIC_DIR = "static"
 YEAR_PAGE_ROWS = 500  # reports listed on one year page (a page of 500 rows is about 250 KB)
 MARKER = ".gongkai-output"  # marks a folder made by `gongkai build`, which a build may replace
@@ -196,6 +197,7 @@ def plan_site(site: Site, static_files: dict[str, str] | None = None) -> tuple[P
         Page(FEED, "feed", everything),
         Page(REPORTS_CSV, "reports_csv", everything),
         Page(DATAPACKAGE, "datapackage", everything),
+        Page(SCHEMA, "schema", ()),
     ]
     if site.settings.base_url:
         pages.append(Page(SITEMAP, SITEMAP_KIND, everything))

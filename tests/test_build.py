@@ -50,6 +50,7 @@ def test_build_writes_every_page_of_the_plan(two_offices):
         "accessibility/index.html",
         "data/reports.csv",
         "data/datapackage.json",
+        "data/report.schema.json",
         "static/style.css",
         "static/sort.js",
         "years/2022/index.html",

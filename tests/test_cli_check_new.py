@@ -171,3 +171,10 @@ def test_shipped_schema_is_current(cli):
     from tests.conftest import ROOT
 
     assert (ROOT / "content" / "report.schema.json").read_text(encoding="utf-8") == cli("schema").out
+
+
+def test_schema_is_shipped_in_the_site(cli, example_site):
+    out = example_site / "public"
+    assert cli("build", example_site, "--out", out).code == 0
+    assert (out / "data" / "report.schema.json").read_text(encoding="utf-8") == cli("schema").out
+    assert 'href="data/report.schema.json"' in (out / "index.html").read_text(encoding="utf-8")

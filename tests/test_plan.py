@@ -33,6 +33,7 @@ def test_urls_of_every_page(tmp_path):
         "accessibility/index.html": "accessibility",
         "data/reports.csv": "reports_csv",
         "data/datapackage.json": "datapackage",
+        "data/report.schema.json": "schema",
         "static/style.css": "static",
         "hehualu/index.html": "office",
         "quzhengfu/index.html": "office",
