@@ -18,6 +18,7 @@ from ..format import all_formats
 from .document import Cell, Document, Line
 from .labels import normalise
 from .narrative import heading_of, labelled_date, parse_date, read_title
+from .text import by_bom
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"}
 SKIP = {"script", "style", "noscript", "template", "head", "select", "button", "iframe", "object", "svg", "textarea"}
@@ -173,13 +174,8 @@ class TreeBuilder(HTMLParser):
 
 def decode(data: bytes, path: str) -> tuple[str, list[Finding]]:
     """A page's text: by its BOM, else its <meta charset> (GB2312 and GBK read as GB18030), else UTF-8."""
-    for bom, encoding in (
-        (codecs.BOM_UTF8, "utf-8"),
-        (codecs.BOM_UTF16_LE, "utf-16-le"),
-        (codecs.BOM_UTF16_BE, "utf-16-be"),
-    ):
-        if data.startswith(bom):
-            return data[len(bom) :].decode(encoding, errors="replace"), []
+    if marked := by_bom(data):
+        return marked[0].decode(marked[1], errors="replace"), []
     declared = CHARSET.search(data[:4096])
     encoding = declared.group(1).decode("ascii").lower() if declared else "utf-8"
     if encoding in GB:

@@ -17,18 +17,24 @@ SPACES = " \u3000\xa0"
 CELL_GAP = re.compile(r"[ \u3000\xa0]{2,}")  # a run of spaces between cells (PDF text)
 
 
+BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+
+
+def by_bom(data: bytes) -> tuple[bytes, str] | None:
+    """The bytes after a Unicode byte-order mark and the encoding it names, or None without one."""
+    for bom, encoding in BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :], encoding
+    return None
+
+
 def decode(data: bytes, path: str) -> tuple[str, list[Finding]]:
     """UTF-8 or UTF-16 (with their BOMs), else GB18030 as Chinese Windows tools save text."""
-    for bom, encoding in (
-        (codecs.BOM_UTF8, "utf-8"),
-        (codecs.BOM_UTF16_LE, "utf-16-le"),
-        (codecs.BOM_UTF16_BE, "utf-16-be"),
-    ):
-        if data.startswith(bom):
-            try:
-                return data[len(bom) :].decode(encoding), []
-            except UnicodeDecodeError:
-                break
+    if marked := by_bom(data):
+        try:
+            return marked[0].decode(marked[1]), []
+        except UnicodeDecodeError:
+            pass
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError:
