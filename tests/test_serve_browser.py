@@ -4,13 +4,11 @@ broken file and comes back after the fix. Needs Debian's chromium; skipped witho
 from __future__ import annotations
 
 import os
-import threading
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from generator.serve import Preview
+from tests.test_serve import running
 
 pytestmark = pytest.mark.browser
 
@@ -33,20 +31,6 @@ def browser():
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
         yield browser
         browser.close()
-
-
-@contextmanager
-def running(site: Path, **options):
-    preview = Preview(site, port=0, **options)
-    preview.start()
-    thread = threading.Thread(target=preview.run, daemon=True)
-    thread.start()
-    try:
-        yield preview
-    finally:
-        preview.stop()
-        thread.join(timeout=10)
-        assert not thread.is_alive()
 
 
 def test_the_open_page_follows_saves_errors_and_fixes(example_site, browser):
