@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from itertools import repeat
 from pathlib import Path
 
 import yaml
 
-from . import source
+from . import simpleyaml, source
 from .findings import Finding, GongkaiError, Position, error, warning
 from .format import Format, Table, all_formats, format_for_year, get_format
 
@@ -54,7 +56,7 @@ class Report:
     computed: frozenset[str] = frozenset()  # cells left out of the file and computed (omitted totals)
     free_tables: tuple[FreeTable, ...] = ()  # free-form reports only
     headline: dict[str, Number] = field(default_factory=dict, hash=False)  # supplied headline figures
-    positions: dict[str, Position] = field(default_factory=dict, hash=False, compare=False)
+    positions: dict[str, tuple[int, int]] = field(default_factory=dict, hash=False, compare=False)  # (line, column)
 
     @property
     def format(self) -> Format:
@@ -67,7 +69,7 @@ class Report:
         """Where a cell, section or key is written; falls back to the enclosing item, then the file."""
         while key:
             if key in self.positions:
-                return self.positions[key]
+                return Position(self.path, *self.positions[key])
             key = key.rpartition(".")[0]
         return Position(self.path, 1, 1)
 
@@ -89,7 +91,28 @@ def format_keys(fmt: Format) -> dict[str, str]:
 
 
 def read_report(file: Path, path: str, office: str, data: bytes | None = None) -> tuple[Report | None, list[Finding]]:
-    """Read one report file. Returns the report (None when unusable) and every problem found."""
+    """Read one report file. Returns the report (None when unusable) and every problem found.
+
+    A file in the plain shape report files usually have, with nothing to report, is read by the quick
+    path (simpleyaml.py); any other by composing its YAML, which explains every problem."""
+    try:
+        data = file.read_bytes() if data is None else data
+    except OSError as exc:
+        return None, [error(Position(path), f"无法读取文件：{exc.strerror}")]
+    quick = read_plain_report(data, path, office, _year_in_name(file))
+    if quick is not None:
+        return quick, []
+    return read_composed_report(file, path, office, data)
+
+
+def _year_in_name(file: Path) -> int | None:
+    return int(file.stem) if re.fullmatch(r"\d{4}", file.stem) else None
+
+
+def read_composed_report(
+    file: Path, path: str, office: str, data: bytes | None = None
+) -> tuple[Report | None, list[Finding]]:
+    """read_report the full way: the YAML composed into nodes, every problem found and positioned."""
     try:
         root, findings = source.load_file(file, path, data)
     except GongkaiError as exc:
@@ -100,7 +123,7 @@ def read_report(file: Path, path: str, office: str, data: bytes | None = None) -
     if not top.ok:
         return None, findings
 
-    year_in_name = int(file.stem) if re.fullmatch(r"\d{4}", file.stem) else None
+    year_in_name = _year_in_name(file)
     year = None
     year_node = top.require("year", "报告年度", f"请加一行 year: {year_in_name or 2023}")
     if year_node is not None:
@@ -135,7 +158,7 @@ def read_report(file: Path, path: str, office: str, data: bytes | None = None) -
     if fmt.supplied_headlines and (node := top.get(HEADLINE_KEY)) is not None:
         headline = _read_headline(fmt, node, path, findings)
     omitted: set[str] = set()
-    positions: dict[str, Position] = {key: top.key_position(key) for key in top.items}
+    positions = {key: _line_column(top.key_position(key)) for key in top.items}
     for section in fmt.sections:
         node = top.get(section.id)
         if node is None:
@@ -182,6 +205,182 @@ def read_report(file: Path, path: str, office: str, data: bytes | None = None) -
     return (report if usable else None), findings
 
 
+# --- the quick path: a plain file with nothing to report -------------------------------------------
+
+_COUNT = re.compile(r"0|[1-9]\d*")
+_SIGNED_COUNT = re.compile(r"0|-?[1-9]\d*")
+_AMOUNT = re.compile(r"(?:0|[1-9]\d*)\.\d{1,4}")
+_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})|(\d{4})年(\d{1,2})月(\d{1,2})日")
+_TEXT_SURPRISES = (source.BOOL_TAG, source.NULL_TAG, source.TIMESTAMP_TAG)  # read_text warns of these
+
+
+class _NotPlain(Exception):
+    """The file needs the full reader: it has something to report, or a shape the quick path leaves to it."""
+
+
+def read_plain_report(data: bytes, path: str, office: str, year_in_name: int | None) -> Report | None:
+    """The report of a file in the plain shape (simpleyaml.py) that read_composed_report would read
+    without a single finding, equal to what that returns; None for any other file."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        top = simpleyaml.parse(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        return None
+    if top is None:
+        return None
+    try:
+        return _plain_report(top, path, office, year_in_name)
+    except _NotPlain:
+        return None
+
+
+def _plain_report(top: simpleyaml.Mapping, path: str, office: str, year_in_name: int | None) -> Report:
+    year_text = _plain_scalar(top, "year")
+    if not re.fullmatch(r"(19|20)\d\d", year_text) or (year_in_name is not None and int(year_text) != year_in_name):
+        raise _NotPlain
+    fmt = get_format(_plain_scalar(top, "format"))
+    if fmt is None or fmt.supplied_headlines or any(key not in format_keys(fmt) for key in top):
+        raise _NotPlain
+    published = _plain_date(_plain_scalar(top, "published")) if "published" in top else None
+    office_name = _plain_text(top["office_name"][2]) or None if "office_name" in top else None
+    source_url = _plain_text(top["source_url"][2]) or None if "source_url" in top else None
+    texts: dict[str, str] = {}
+    values: dict[str, Number] = {}
+    omitted: set[str] = set()
+    positions = {key: (line, column) for key, (line, column, _) in top.items()}
+    for section in fmt.sections:
+        entry = top.get(section.id)
+        if entry is None:
+            if not section.optional:
+                raise _NotPlain
+        elif section.kind == "narrative":
+            texts[section.id] = _plain_text(entry[2])
+            if PLACEHOLDER in texts[section.id]:
+                raise _NotPlain
+        elif section.kind == "table":
+            _plain_table(fmt.tables[section.id], entry[2], texts, values, omitted, positions)
+        else:
+            raise _NotPlain
+    computed = _fill_omitted(fmt, values, omitted)
+    return Report(
+        office=office,
+        year=int(year_text),
+        format_id=fmt.id,
+        path=path,
+        published=published,
+        office_name=office_name,
+        source_url=source_url,
+        texts=texts,
+        values=values,
+        computed=frozenset(computed),
+        positions=positions,
+    )
+
+
+def _plain_scalar(mapping: simpleyaml.Mapping, key: str) -> str:
+    entry = mapping.get(key)
+    if entry is None or entry[2].kind not in (simpleyaml.PLAIN, simpleyaml.QUOTED):
+        raise _NotPlain
+    return entry[2].value.strip()
+
+
+def _plain_date(text: str) -> date:
+    match = _DATE.fullmatch(text)
+    if match is None:
+        raise _NotPlain
+    try:
+        return date(*(int(part) for part in match.groups() if part is not None))
+    except ValueError:
+        raise _NotPlain from None
+
+
+def _plain_text(item: simpleyaml.Item) -> str:
+    """A text as read_text reads it, when it would say nothing about it."""
+    if item.kind in (simpleyaml.BLOCK, simpleyaml.QUOTED):
+        return item.value
+    if item.kind == simpleyaml.EMPTY:
+        return ""
+    if item.kind != simpleyaml.PLAIN:
+        raise _NotPlain
+    if (tag := item.tag()) in _TEXT_SURPRISES:
+        if tag == source.NULL_TAG and item.value == "~":
+            return ""
+        raise _NotPlain
+    return item.value
+
+
+def _plain_table(
+    table: Table,
+    item: simpleyaml.Item,
+    texts: dict[str, str],
+    values: dict[str, Number],
+    omitted: set[str],
+    positions: dict[str, tuple[int, int]],
+) -> None:
+    if item.kind != simpleyaml.MAPPING:
+        raise _NotPlain
+    rows: simpleyaml.Mapping = item.value
+    if INTRO_KEY in rows:
+        texts[f"{table.id}.{INTRO_KEY}"] = _plain_text(rows[INTRO_KEY][2])
+    layout = _table_layout(table)
+    if len(rows) - (INTRO_KEY in rows) != len(layout):
+        raise _NotPlain  # a row missing, or one the table does not have
+    for row_id, row_key, keys, types, may_omit in layout:
+        entry = rows.get(row_id)
+        if entry is None:
+            raise _NotPlain
+        line, column, cell = entry
+        positions[row_key] = (line, column)
+        if cell.kind == simpleyaml.LIST:
+            texts_, columns = cell.value
+        elif cell.kind == simpleyaml.PLAIN and len(keys) == 1:
+            texts_, columns = (cell.value,), (cell.column,)
+        else:
+            raise _NotPlain
+        if len(texts_) != len(keys):
+            if not (may_omit and len(texts_) == len(keys) - 1):
+                raise _NotPlain
+            omitted.add(keys[-1])
+        if types == "count" and _COUNTS.fullmatch(" ".join(texts_)):  # the usual row: counts only
+            values.update(zip(keys, map(int, texts_)))
+        else:
+            values.update(zip(keys, map(_plain_number, texts_, types)))
+        positions.update(zip(keys, zip(repeat(line), columns)))
+
+
+_COUNTS = re.compile(r"(?:0|[1-9]\d*)(?: (?:0|[1-9]\d*))*")
+
+
+@functools.cache
+def _table_layout(table: Table) -> tuple[tuple[str, str, tuple[str, ...], str | tuple[str, ...], bool], ...]:
+    """Each row of a table: id, key, its cells' keys, their value types ("count" when all are), and
+    whether the last value may be left out."""
+    layout = []
+    for block, row in table.row_entries():
+        columns = block.leaf_columns
+        keys = tuple(cell_key(table.id, row.id, column.id) for column in columns)
+        types = tuple(column.type for column in columns)
+        layout.append(
+            (row.id, f"{table.id}.{row.id}", keys, "count" if set(types) == {"count"} else types, columns[-1].may_omit)
+        )
+    return tuple(layout)
+
+
+def _plain_number(text: str, value_type: str) -> Number:
+    """A cell as read_number reads it, when it would say nothing about it."""
+    if value_type == "count" and _COUNT.fullmatch(text):
+        return int(text)
+    if value_type == "signed_count" and _SIGNED_COUNT.fullmatch(text):
+        return int(text)
+    if value_type == "amount":
+        if _COUNT.fullmatch(text):
+            return int(text)
+        if _AMOUNT.fullmatch(text):
+            return Decimal(text)
+    raise _NotPlain
+
+
 def _all_section_keys() -> dict[str, str]:
     return {s.id: s.heading for fmt in all_formats().values() for s in fmt.sections}
 
@@ -223,7 +422,7 @@ def _read_table(table: Table, node, path, findings, texts, values, omitted, posi
                 )
             )
             continue
-        positions[row_key] = reader.key_position(row.id)
+        positions[row_key] = _line_column(reader.key_position(row.id))
         columns = block.leaf_columns
         what = f"“{row.label.zh}”"
         if isinstance(row_node, yaml.SequenceNode):
@@ -250,12 +449,16 @@ def _read_table(table: Table, node, path, findings, texts, values, omitted, posi
             continue
         for column, cell in zip(columns, cells):
             key = cell_key(table.id, row.id, column.id)
-            positions[key] = source.position(path, cell)
+            positions[key] = _line_column(source.position(path, cell))
             value = source.read_number(cell, path, findings, column.type, f"{what}的“{column.label.zh}”")
             if value is not None:
                 values[key] = value
         if len(cells) < len(columns):
             omitted.add(cell_key(table.id, row.id, columns[-1].id))
+
+
+def _line_column(position: Position) -> tuple[int, int]:
+    return position.line, position.column
 
 
 def _fill_omitted(fmt: Format, values: dict[str, Number], omitted: set[str]) -> set[str]:

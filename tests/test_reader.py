@@ -51,7 +51,7 @@ def test_values_and_positions_are_kept(site):
     assert findings == []
     assert report.value("applications", "new_received", "natural_person") == 3
     assert report.value("proactive", "administrative_fees", "fees") == Decimal("9116.36")
-    position = report.positions["applications.new_received.natural_person"]
+    position = report.position_of("applications.new_received.natural_person")
     assert (position.line, position.column) == (line_of(text, "new_received:"), col_of(text, "new_received:", "3"))
 
 

@@ -1,0 +1,209 @@
+"""A reader for the plain subset of YAML that report files are written in, about ten times quicker than
+composing them with libyaml.
+
+Report files, as `gongkai new` and `gongkai import` write them and as clerks edit them, use a small
+part of YAML: a mapping of keys, some holding a mapping of keys in turn; values that are flow lists of
+numbers, single-line plain or quoted scalars, or literal block scalars (`|-`); comment lines and
+trailing comments. This module reads exactly that and gives up (returns None) on anything else, so
+that the caller reads the file the full way (source.py), which also explains every mistake. It never
+has to be right about a construct it does not know: it only has to be right about the ones it
+accepts, and tests/test_simpleyaml.py checks that it reads those exactly as libyaml does.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import accumulate
+
+import yaml.resolver
+
+# Characters the subset leaves to the full reader: controls (a tab only inside a block scalar's
+# text), YAML's other line breaks, byte order marks, and what libyaml rejects outright.
+_UNUSUAL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]")
+_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?: +|$)")
+_BLOCK_HEADER = re.compile(r"\|([-+]?)(?: +#.*| *)$")
+_FLOW_LIST = re.compile(r"\[([^\[\]{}#\"']*)\](?: +#.*| *)$")
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+_NUMBERS = re.compile(r" *-?\d+(?:\.\d+)? *(?:, *-?\d+(?:\.\d+)? *)*")
+_QUOTED = re.compile(r"(?:\"([^\"\\]*)\"|'([^']*)')(?: +#.*| *)$")
+_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_RESOLVER = yaml.resolver.Resolver()
+_SCALAR_NODE = yaml.ScalarNode
+
+PLAIN, QUOTED, BLOCK, LIST, MAPPING, EMPTY = "plain", "quoted", "block", "list", "mapping", "empty"
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """A value and where it starts (line and column from 1). `value` is the scalar's text; for a list,
+    its numbers' texts and their columns; for a mapping, a dict of key -> (key line, key column, Item)."""
+
+    kind: str
+    value: object
+    line: int
+    column: int
+
+    def tag(self) -> str:
+        """The YAML tag a plain scalar resolves to (str, int, bool, null, timestamp ...)."""
+        return _RESOLVER.resolve(_SCALAR_NODE, self.value, (True, False))
+
+
+Mapping = dict[str, tuple[int, int, Item]]
+
+
+def parse(text: str) -> Mapping | None:
+    """The top-level mapping of a document in the subset, or None when it is not one."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+    if _UNUSUAL.search(text) or "\r" in text:
+        return None
+    lines = text.split("\n")
+    try:
+        found = _mapping(lines, 0, 0, True)
+    except _Unsupported:
+        return None
+    if found is None:
+        return None
+    mapping, end = found
+    return mapping if end == len(lines) else None
+
+
+class _Unsupported(Exception):
+    """Raised deep inside the parse when the text leaves the subset."""
+
+
+def _mapping(lines: list[str], start: int, indent: int, top: bool) -> tuple[Mapping, int] | None:
+    """The keys at exactly `indent` from line index `start`, and the index where the mapping ends."""
+    items: Mapping = {}
+    count = len(lines)
+    index = start
+    while index < count:
+        line = lines[index]
+        if "\t" in line:
+            raise _Unsupported
+        stripped = line.lstrip(" ")
+        if not stripped or stripped[0] == "#":
+            index += 1
+            continue
+        lead = len(line) - len(stripped)
+        if lead < indent:
+            break
+        match = _KEY.match(stripped)
+        if lead > indent or match is None:
+            raise _Unsupported
+        key = match.group(1)
+        if key in items:
+            raise _Unsupported  # the full reader names both places
+        number = index + 1
+        rest = stripped[match.end() :]
+        column = lead + match.end() + 1
+        index += 1
+        if not rest or rest[0] == "#":  # a nested mapping, or an empty value
+            following = _next_content(lines, index)
+            if following is not None and _indent(lines[following]) > indent:
+                if not top:
+                    raise _Unsupported
+                nested = _mapping(lines, following, _indent(lines[following]), False)
+                if nested is None:
+                    raise _Unsupported
+                value, index = nested
+                items[key] = (number, lead + 1, Item(MAPPING, value, number, lead + 1))
+            else:
+                items[key] = (number, lead + 1, Item(EMPTY, "", number, column))
+            continue
+        if rest[0] == "|":
+            header = _BLOCK_HEADER.match(rest)
+            if header is None or header.group(1) == "+":
+                raise _Unsupported
+            text, index = _block(lines, index, indent, header.group(1))
+            items[key] = (number, lead + 1, Item(BLOCK, text, number, column))
+        else:
+            items[key] = (number, lead + 1, _scalar_or_list(rest, number, column))
+    return items, index
+
+
+def _next_content(lines: list[str], index: int) -> int | None:
+    while index < len(lines):
+        stripped = lines[index].lstrip(" ")
+        if stripped and stripped[0] != "#":
+            return index
+        index += 1
+    return None
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _block(lines: list[str], index: int, parent: int, chomping: str) -> tuple[str, int]:
+    """A literal block scalar's text (clip or strip chomping), and the index of the line after it."""
+    count = len(lines)
+    first = index
+    while first < count and lines[first] == "":
+        first += 1
+    if first < count and not lines[first].strip(" "):
+        raise _Unsupported  # leading lines of spaces change how YAML finds the indentation
+    if first == count or _indent(lines[first]) <= parent:
+        return "", first  # an empty scalar (its blank lines are chomped)
+    indent = _indent(lines[first])
+    if lines[first][indent] == "\t":
+        raise _Unsupported  # libyaml takes it for indentation
+    content: list[str] = [""] * (first - index)
+    index = first
+    while index < count:
+        line = lines[index]
+        if line[:indent].strip(" "):  # less indented text: the scalar ended
+            if "\t" in line[:indent]:
+                raise _Unsupported
+            break
+        if len(line) <= indent and not line.strip(" "):
+            content.append("")
+        else:
+            content.append(line[indent:])
+        index += 1
+    last = len(content)
+    while last and content[last - 1] == "":
+        last -= 1
+    text = "\n".join(content[:last])
+    if chomping == "" and last:
+        ended = first + last - 1 < count - 1  # a line break follows the last line of text
+        text += "\n" if ended else ""
+    return text, index
+
+
+def _scalar_or_list(rest: str, line: int, column: int) -> Item:
+    """A value on the key's line: a flow list of numbers, a quoted or a plain scalar."""
+    first = rest[0]
+    if first == "[":
+        match = _FLOW_LIST.match(rest)
+        if match is None:
+            raise _Unsupported
+        inner = match.group(1)
+        tokens = inner.split(", ")
+        if not _NUMBERS.fullmatch(inner):
+            raise _Unsupported
+        bare = inner.replace(", ", "")
+        if " " in bare or "," in bare:  # spaced otherwise than "1, 2, 3": find each number's column
+            columns, offset, tokens = [], column + 1, []
+            for part in inner.split(","):
+                token = part.strip(" ")
+                tokens.append(token)
+                columns.append(offset + len(part) - len(part.lstrip(" ")))
+                offset += len(part) + 1
+        else:
+            columns = accumulate(map((2).__add__, map(len, tokens[:-1])), initial=column + 1)
+        return Item(LIST, (tuple(tokens), tuple(columns)), line, column)
+    if first in "\"'":
+        match = _QUOTED.match(rest)
+        if match is None:
+            raise _Unsupported
+        value = match.group(1) if match.group(1) is not None else match.group(2)
+        return Item(QUOTED, value, line, column)
+    comment = rest.find(" #")
+    value = (rest if comment < 0 else rest[:comment]).rstrip(" ")
+    if first in _INDICATORS and not _NUMBER.fullmatch(value):
+        raise _Unsupported
+    if ": " in value or value.endswith(":"):
+        raise _Unsupported
+    return Item(PLAIN, value, line, column)

@@ -1,0 +1,188 @@
+"""The quick path of reading reports (simpleyaml.py, report.read_plain_report) against the full one.
+
+Whatever the text, the quick path either declines it or returns exactly the report the full reader
+returns, which must then have nothing to report. The texts are report files as `gongkai new` and
+`gongkai import` write them, with clerks' edits and mistakes made to them at random.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator import simpleyaml
+from generator.format import get_format
+from generator.report import Report, read_composed_report, read_plain_report, read_report
+from generator.scaffold import report_text
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "content"
+FIELDS = ("office", "year", "format_id", "path", "published", "office_name", "source_url", "computed")
+
+
+def same_report(quick: Report, full: Report) -> None:
+    for name in FIELDS:
+        assert getattr(quick, name) == getattr(full, name), name
+    assert quick.texts == full.texts
+    assert quick.values == full.values
+    assert {k: type(v) for k, v in quick.values.items()} == {k: type(v) for k, v in full.values.items()}
+    assert quick.positions == full.positions
+
+
+def both_ways(text: str | bytes, year: int = 2023) -> Report | None:
+    """The quick reading of a text, after checking it against the full reading."""
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
+    file = Path(f"content/test/{year}.yaml")
+    quick = read_plain_report(data, str(file), "test", year)
+    if quick is not None:
+        full, findings = read_composed_report(file, str(file), "test", data)
+        assert findings == []
+        same_report(quick, full)
+    return quick
+
+
+values_2021 = st.fixed_dictionaries(
+    {
+        "applications.new_received.natural_person": st.integers(0, 10**6),
+        "applications.granted.total": st.integers(0, 99),
+        "proactive.regulations.in_force": st.integers(0, 500),
+        "proactive.administrative_fees.fees": st.one_of(
+            st.integers(0, 10**5), st.decimals(0, 10**5, places=2).map(lambda d: d.normalize() if d else d)
+        ),
+    }
+)
+narratives = st.lists(
+    st.sampled_from(list("本机关公开申请。，、：；（）《》“”0123456789abc #:-*|>'\"[]{}&!%@`\t\n") + ["\n\n", "  ", "\n  "]),
+    max_size=60,
+).map("".join)
+
+
+def scaffold(values: dict, texts: dict, year: int = 2023, format_id: str = "2021") -> str:
+    return report_text(
+        get_format(format_id), "测试街道办事处", year, values=values, texts=texts, published=date(year + 1, 1, 20)
+    )
+
+
+TOKENS = [
+    "0", "1", "007", "-1", "-0", "+1", "1.5", "1.50", "1.23456", "1e3", "1_000", "0x1F", "十", "１２", "", "~", "null",
+    "no", "yes", "on", "true", "2023-01-01", '"3"', "'3'", "[1, 2]", "[1,2]", "[ 1 ,2 ]", "[]", "{a: 1}", "|-", "|", "|+",
+    ">", "|2-", "# c", " # c", "a: b", "a:", "&x 1", "*x", "!!str 1", "%", "@", "`", "- 1", "? a", "\t", ":", "，", "【待填写】",
+]  # fmt: skip
+CHARACTERS = ["\t", ":", "#", "'", '"', "[", "]", "{", "-", "|", ">", " ", "\r", "\u2028", "\x85", "\ufeff", "\x00", "０"]
+
+
+@st.composite
+def edited(draw) -> str:
+    """A report file with a few edits of the kind clerks make, or mistakes."""
+    text = scaffold(draw(values_2021), {"overview": draw(narratives), "problems": draw(narratives), "other": "无"})
+    lines = text.split("\n")
+    for _ in range(draw(st.integers(1, 3))):
+        index = draw(st.integers(0, len(lines) - 1))
+        line = lines[index]
+        action = draw(st.sampled_from(["token", "char", "indent", "delete", "duplicate", "insert", "trail", "blank"]))
+        if action == "token" and ": " in line:
+            head, _, rest = line.partition(": ")
+            if rest.startswith("["):
+                cells = rest[1 : rest.index("]")].split(", ")
+                cells[draw(st.integers(0, len(cells) - 1))] = draw(st.sampled_from(TOKENS))
+                rest = "[" + ", ".join(cells) + rest[rest.index("]") :]
+            else:
+                rest = draw(st.sampled_from(TOKENS))
+            lines[index] = f"{head}: {rest}"
+        elif action == "char":
+            at = draw(st.integers(0, len(line)))
+            lines[index] = line[:at] + draw(st.sampled_from(CHARACTERS)) + line[at:]
+        elif action == "indent":
+            lines[index] = " " * draw(st.integers(0, 4)) + line.lstrip(" ")
+        elif action == "delete":
+            del lines[index]
+        elif action == "duplicate":
+            lines.insert(index, line)
+        elif action == "insert":
+            lines.insert(index, draw(st.sampled_from(["#", "  #", "x: 1", "  intro: 说明", "---", "...", "  ", "   "])))
+        elif action == "trail":
+            lines[index] = line + draw(st.sampled_from([" ", "  # 注", "#", " #", "\t"]))
+        else:
+            lines[index] = ""
+    joined = "\n".join(lines)
+    return draw(st.sampled_from([joined, joined.rstrip("\n"), joined.replace("\n", "\r\n"), "\ufeff" + joined]))
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(edited())
+def test_quick_path_declines_or_agrees(text):
+    both_ways(text)
+
+
+@settings(max_examples=150, deadline=None)
+@given(values_2021, narratives, narratives)
+def test_unedited_files_take_the_quick_path(values, overview, problems):
+    text = scaffold(values, {"overview": overview or "无", "problems": problems or "无", "other": "无"})
+    full, findings = read_composed_report(Path("content/test/2023.yaml"), "x", "test", text.encode())
+    if findings:  # a narrative that reads as a YAML surprise, e.g. "no"
+        return
+    assert both_ways(text) is not None
+
+
+@pytest.mark.parametrize("format_id, year", [("2021", 2023), ("2019", 2020)])
+def test_scaffold_of_each_table_format_takes_the_quick_path(format_id, year):
+    values = {"proactive.regulations.in_force": 3} if format_id == "2021" else {}
+    report = both_ways(scaffold(values, {s.id: "无" for s in get_format(format_id).sections}, year, format_id), year)
+    assert report is not None and report.format_id == format_id
+
+
+def test_example_reports_take_the_quick_path_where_they_can():
+    files = sorted(EXAMPLE.glob("*/[0-9][0-9][0-9][0-9].yaml"))
+    quick = {file.name: both_ways(file.read_bytes(), int(file.stem)) is not None for file in files}
+    assert quick["2023.yaml"] and quick["2020.yaml"]  # the 2021 and 2019 formats
+    assert not quick["2015.yaml"]  # free-form reports (captioned tables) are read the full way
+
+
+def test_the_quick_path_keeps_amounts_counts_and_signed_changes():
+    text = scaffold(
+        {"proactive.administrative_fees.fees": Decimal("9116.36"), "applications.new_received.business": 12},
+        {"overview": "无", "problems": "无", "other": "无"},
+    )
+    report = both_ways(text)
+    assert report.value("proactive", "administrative_fees", "fees") == Decimal("9116.36")
+    assert report.value("applications", "new_received", "business") == 12
+    changes = scaffold({}, {s.id: "无" for s in get_format("2019").sections}, 2020, "2019")
+    changes = changes.replace("licensing: [0, 0, 0]", "licensing: [3, -2, 7]", 1)
+    changes = changes.replace("central_procurement: [0, 0]", "central_procurement: [2, 35.5]", 1)
+    assert "[3, -2, 7]" in changes and "[2, 35.5]" in changes
+    report = both_ways(changes, 2020)
+    assert report.value("proactive", "licensing", "change") == -2
+    assert report.value("proactive", "central_procurement", "procurement_amount") == Decimal("35.5")
+
+
+def test_a_file_with_something_to_say_goes_the_full_way(tmp_path):
+    text = scaffold({}, {"overview": "无", "problems": "无", "other": "无"}).replace("year: 2023", "year: 2022")
+    file = tmp_path / "2023.yaml"
+    file.write_text(text, encoding="utf-8")
+    assert read_plain_report(text.encode(), "x", "test", 2023) is None
+    report, findings = read_report(file, "x", "test")
+    assert report is None and "与文件名 2023.yaml 不一致" in findings[0].message
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("a: |-\n  one\n\n  two\n\nb: x\n", {"a": "one\n\ntwo", "b": "x"}),
+        ("a: |\n  one\n\n\nb: x\n", {"a": "one\n", "b": "x"}),
+        ("a: |\n  one", {"a": "one"}),
+        ("a: |-\nb: x\n", {"a": "", "b": "x"}),
+        ("a: 'it' # c\nb: \"x\"\n", {"a": "it", "b": "x"}),
+    ],
+)
+def test_block_and_quoted_scalars(text, expected):
+    parsed = simpleyaml.parse(text)
+    assert {key: item.value for key, (_, _, item) in parsed.items()} == expected
+
+
+@pytest.mark.parametrize("text", ["a: >\n  x\n", "a: |+\n  x\n", "a: [1,\n  2]\n", "- a\n", "a: {b: 1}\n", "a:\n\tb: 1\n"])
+def test_other_yaml_is_left_to_the_full_reader(text):
+    assert simpleyaml.parse(text) is None
