@@ -6,9 +6,11 @@ about particular rows or columns.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
+from operator import itemgetter
 
 from .findings import Finding
 from .format import Format, Rule, Term, format_for_year, get_format
@@ -127,15 +129,17 @@ def _equations(format_id: str, rule_index: int) -> tuple[tuple[str, tuple[Cell, 
 
 def _check_equation(index: int, rule: Rule, fmt: Format, report: Report, previous: Report | None) -> list[Finding]:
     reports = {"this": report, "previous": previous}
+    if rule.across_years and previous is None:
+        return []
     findings = []
-    for member, left, right in _equations(fmt.id, index):
-        cells = left + right
-        if any(reports[c.report] is None or c.key not in reports[c.report].values for c in cells):
-            continue  # no previous report, or a cell this report's (or last year's) format lacks
+    for member, left, right, sides in _compiled(fmt.id, index):
+        try:
+            if sides(report.values, previous.values if previous else None):
+                continue
+        except KeyError:
+            continue  # a cell this report's (or last year's) format lacks
         left_values = [reports[c.report].values[c.key] for c in left]
         right_values = [reports[c.report].values[c.key] for c in right]
-        if sum(v * c.sign for c, v in zip(left, left_values)) == sum(v * c.sign for c, v in zip(right, right_values)):
-            continue
         detail = (
             f"{_member_label(fmt, rule, member)}：{_side_text(left, left_values)} ≠ {_side_text(right, right_values)}"
         )
@@ -144,6 +148,40 @@ def _check_equation(index: int, rule: Rule, fmt: Format, report: Report, previou
         message = f"{rule.message.zh}（{detail}）"
         findings.append(Finding(report.position_of(left[0].key), rule.severity, message, rule.id))
     return findings
+
+
+Sides = Callable[[dict[str, Number], dict[str, Number] | None], bool]
+
+
+@cache
+def _compiled(format_id: str, rule_index: int) -> tuple[tuple[str, tuple[Cell, ...], tuple[Cell, ...], Sides], ...]:
+    """Each equation of a rule with a function telling whether its sides are equal. The function reads
+    every cell with one itemgetter per report and sign (a KeyError when a cell is missing): checking
+    every rule of a report then costs some 40 calls instead of some 1,000 steps."""
+    compiled = []
+    for member, left, right in _equations(format_id, rule_index):
+        getters = []
+        for report in ("this", "previous"):
+            for sign in (1, -1):
+                # moving the right side over: left - right == 0
+                keys = [c.key for c in left if (c.report, c.sign) == (report, sign)]
+                keys += [c.key for c in right if (c.report, -c.sign) == (report, sign)]
+                if keys:
+                    getters.append((report == "this", sign, itemgetter(*keys), len(keys) == 1))
+        compiled.append((member, left, right, _sides(tuple(getters))))
+    return tuple(compiled)
+
+
+def _sides(getters: tuple) -> Sides:
+    def equal(this: dict[str, Number], previous: dict[str, Number] | None) -> bool:
+        total = 0
+        for own, sign, get, single in getters:
+            found = get(this if own else previous)
+            value = found if single else sum(found)
+            total += value if sign > 0 else -value
+        return total == 0
+
+    return equal
 
 
 def _check_format_years(rule: Rule, fmt: Format, report: Report) -> list[Finding]:
