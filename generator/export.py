@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import chain, repeat
 
 from . import plan
 from .findings import Finding
@@ -128,21 +129,41 @@ def report_csv(report: Report, office: Office) -> bytes:
     A free-form report has no cells of the national form: its rows are the headline figures it supplies.
     """
     fmt = report.format
-    start = _csv_text([office.slug, report.office_name or office.name, report.year]) + ","
-    values = report.values
-    lines = [_csv_text(field for field, *_ in REPORT_CSV_FIELDS)]
-    for key, labels in _csv_cells(fmt.id):
-        value = values.get(key)
-        if type(value) is not int:  # a count needs no quotes
-            value = _csv_value(value)
-        lines.append(f"{start}{labels},{value}")
+    header, keys, labels = _csv_lines(fmt.id)
+    start = (_csv_text([office.slug, report.office_name or office.name, report.year]) + ",").encode("utf-8")
+    cells = map(_CSV_VALUES.__getitem__, map(report.values.get, keys))
+    lines = [header, b"".join(chain.from_iterable(zip(repeat(start), labels, cells, repeat(CRLF))))]
     if fmt.supplied_headlines:
         for headline in fmt.headlines:
             value = report.headline.get(headline.id)
-            labels = _csv_text([HEADLINE_TABLE, headline.id, headline.label.zh, "", ""])
-            lines.append(f"{start}{labels},{_csv_value(value)}")
-    lines.append("")
-    return CSV_LINE_END.join(lines).encode(CSV_ENCODING)
+            fields = _csv_text([HEADLINE_TABLE, headline.id, headline.label.zh, "", ""])
+            lines.append(start + f"{fields},{_csv_value(value)}".encode() + CRLF)
+    return b"".join(lines)
+
+
+CRLF = CSV_LINE_END.encode()
+
+
+@functools.cache
+def _csv_lines(format_id: str) -> tuple[bytes, tuple[str, ...], tuple[bytes, ...]]:
+    """report.csv's header line (after the byte-order mark), and for each cell its key and the fields of
+    its line that every report shares, encoded: a report's file is these joined with its own values."""
+    header = _csv_text(field for field, *_ in REPORT_CSV_FIELDS) + CSV_LINE_END
+    cells = _csv_cells(format_id)
+    return header.encode(CSV_ENCODING), tuple(k for k, _ in cells), tuple(f"{t},".encode() for _, t in cells)
+
+
+class _CsvValues(dict):
+    """A cell's value as report.csv spells it, encoded: counts from a cache (they repeat), the rest made."""
+
+    def __missing__(self, value: Number | None) -> bytes:
+        text = _csv_value(value).encode("utf-8")
+        if type(value) is int:
+            self[value] = text
+        return text
+
+
+_CSV_VALUES = _CsvValues()
 
 
 def _csv_value(value: Number | None) -> str:
@@ -171,13 +192,13 @@ def report_json(report: Report, findings: list[Finding], office: Office) -> byte
             {"caption": t.caption, "header": [list(r) for r in t.header], "rows": [list(r) for r in t.rows]}
             for t in report.free_tables
         ]
-    fragments, keys = _json_tables(fmt.id)
-    tables = [fragments[0]]
-    for key, fragment in zip(keys, fragments[1:]):
-        number = _number(report.values.get(key))
-        tables.append("null" if number is None else repr(number))  # as json.dumps spells an int or a float
-        tables.append(fragment)
-    return _json_text(data).replace(json.dumps(TABLES_SLOT), "".join(tables), 1).encode("utf-8")
+    fragments, keys, amounts = _json_tables(fmt.id)
+    numbers = list(map(report.values.get, keys))
+    for index in amounts:
+        numbers[index] = _number(numbers[index])
+    spelled = json.dumps(numbers)[1:-1].split(", ") if numbers else []  # each as json.dumps spells it
+    tables = "".join(chain.from_iterable(zip(fragments, spelled))) + fragments[-1]
+    return _json_text(data).replace(json.dumps(TABLES_SLOT), tables, 1).encode("utf-8")
 
 
 # report.json's table values are filled into their format's JSON text, made once: encoding them with
@@ -186,9 +207,10 @@ TABLES_SLOT = "\0tables\0"
 
 
 @functools.cache
-def _json_tables(format_id: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The JSON text of a report's `tables`, indented as report.json nests it, cut at each value; and
-    the cell key of each cut."""
+def _json_tables(format_id: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...]]:
+    """The JSON text of a report's `tables`, indented as report.json nests it, cut at each value; the
+    cell key of each cut; and which of them are amounts (Decimal in a report, a float in JSON)."""
+    fmt = get_format(format_id)
     tables: dict[str, dict[str, dict[str, str]]] = {}
     keys = []
     for index, cell in enumerate(_cell_labels(format_id)):
@@ -196,7 +218,13 @@ def _json_tables(format_id: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         keys.append(cell_key(cell.table, cell.row, cell.column))
     text = json.dumps(tables, ensure_ascii=False, indent=2, sort_keys=True).replace("\n", "\n  ")
     pieces = re.split(r'"\\u0000(\d+)\\u0000"', text)
-    return tuple(pieces[0::2]), tuple(keys[int(index)] for index in pieces[1::2])
+    ordered = tuple(keys[int(index)] for index in pieces[1::2])
+    amounts = tuple(
+        index
+        for index, key in enumerate(ordered)
+        if (column := fmt.column_of(*key.split("."))) is not None and column.type == "amount"
+    )
+    return tuple(pieces[0::2]), ordered, amounts
 
 
 def summary_fields(headlines: tuple[tuple[str, Label], ...]) -> list[tuple[str, str, str, str]]:

@@ -11,6 +11,7 @@ import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 from datetime import date
+from itertools import chain
 from pathlib import Path
 
 import jinja2
@@ -189,22 +190,26 @@ class TableSkeleton:
     keys: tuple[str, ...]
 
     def fill(self, report: Report) -> str:
-        values, computed = report.values, report.computed
-        out = []
-        for fragment, key in zip(self.fragments, self.keys):
-            value = values.get(key)
-            end = (value, key in computed)
-            if (text := _cell_ends.get(end)) is None:
-                text = value_cell_end(None if value is None else show(value), end[1])
-                if value is None or type(value) is int:  # counts repeat; amounts hardly
-                    _cell_ends[end] = text
-            out.append(fragment)
-            out.append(text)
-        out.append(self.fragments[-1])
-        return "".join(out)
+        ends = list(map(_CELL_ENDS.__getitem__, map(report.values.get, self.keys)))
+        if report.computed:
+            for index, key in enumerate(self.keys):
+                if key in report.computed:
+                    value = report.values.get(key)
+                    ends[index] = value_cell_end(None if value is None else show(value), True)
+        return "".join(chain.from_iterable(zip(self.fragments, ends))) + self.fragments[-1]
 
 
-_cell_ends: dict[tuple[int | None, bool], str] = {}
+class _CellEnds(dict):
+    """The end of a value cell's markup, by value (not computed): counts from a cache (they repeat)."""
+
+    def __missing__(self, value) -> str:
+        text = value_cell_end(None if value is None else show(value), False)
+        if value is None or type(value) is int:
+            self[value] = text
+        return text
+
+
+_CELL_ENDS = _CellEnds()
 
 
 def zh_date(day: date) -> str:

@@ -220,15 +220,25 @@ def headline_value(report: Report, headline_id: str) -> Number | None:
     fmt = get_format(report.format_id)
     if fmt.supplied_headlines:
         return report.headline.get(headline_id)
-    for headline in fmt.headlines:
-        if headline.id != headline_id:
-            continue
-        total: Number = 0
-        for table, row, column in headline.terms:
-            for leaf in _leaves(fmt, table, row, "row"):
-                value = report.value(table, leaf, column)
-                if value is None:
-                    return None
-                total += value
-        return total
-    return None
+    keys = _headline_keys(fmt.id).get(headline_id)
+    if keys is None:
+        return None
+    values = report.values
+    try:
+        return sum(values[key] for key in keys)
+    except KeyError:
+        return None
+
+
+@cache
+def _headline_keys(format_id: str) -> dict[str, tuple[str, ...]]:
+    """The cells each headline figure of a format adds up."""
+    fmt = get_format(format_id)
+    return {
+        headline.id: tuple(
+            cell_key(table, leaf, column)
+            for table, row, column in headline.terms
+            for leaf in _leaves(fmt, table, row, "row")
+        )
+        for headline in fmt.headlines
+    }
