@@ -19,7 +19,10 @@ VERBS = {
 }
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(verb_used: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser. Given the verb used, only that verb's module is imported (the
+    others' arguments are left out): `gongkai build` does not load the importer's Word and HTML
+    libraries, nor the preview server's."""
     top = argparse.ArgumentParser(
         prog="gongkai",
         description="Gongkai（公开）：政府信息公开工作年度报告静态网站生成器",
@@ -27,10 +30,11 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--version", action="version", version=f"gongkai {__version__}")
     verbs = top.add_subparsers(dest="verb", metavar="<命令>")
     for verb, help_text in VERBS.items():
-        module = _module(verb)
         sub = verbs.add_parser(verb, help=help_text, description=help_text)
-        module.add_arguments(sub)
-        sub.set_defaults(run=module.run)
+        if verb_used in (None, verb):
+            module = _module(verb)
+            module.add_arguments(sub)
+            sub.set_defaults(run=module.run)
     return top
 
 
@@ -40,7 +44,9 @@ def _module(verb: str):
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    verb = next((word for word in argv if not word.startswith("-")), None)
+    args = parser(verb if verb in VERBS else None).parse_args(argv)
     if not getattr(args, "run", None):
         parser().print_help()
         return 2

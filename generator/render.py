@@ -24,7 +24,7 @@ from .findings import Finding, GongkaiError, Position
 from .format import Table
 from .report import Report
 from .rules import show
-from .tables import Cell, TableView, table_view, value_cells
+from .tables import Cell, TableView, table_view, table_width, value_cells
 
 DEFAULT_LAYOUTS = Path(__file__).parent / "layouts"
 STATIC = "static"
@@ -55,6 +55,7 @@ class Renderer:
             bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache)) if cache is not None else None,
             autoescape=jinja2.select_autoescape(["html", "xml"]),
             undefined=jinja2.StrictUndefined,
+            auto_reload=False,  # a Renderer lives for one build: its templates do not change meanwhile
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
@@ -62,7 +63,7 @@ class Renderer:
         self.env.filters["figure"] = figure_html
         self.env.filters["value_cell"] = value_cell_html
         self.env.filters["zh_date"] = zh_date
-        self._skeletons: dict[tuple[str, str], TableSkeleton | None] = {}
+        self._skeletons: dict[tuple[str, str], tuple[TableSkeleton | None, int]] = {}  # and the table's width
 
     def check_templates(self) -> None:
         """Compile every template now, so that a syntax error stops the build before anything is written."""
@@ -92,9 +93,9 @@ class Renderer:
         """A report's statistical table, its markup made from the table's skeleton when the layouts allow."""
         key = (report.format_id, table.id)
         if key not in self._skeletons:
-            self._skeletons[key] = self._skeleton(table)
-        skeleton = self._skeletons[key]
-        return table_view(table, report, Markup(skeleton.fill(report)) if skeleton else "")
+            self._skeletons[key] = (self._skeleton(table), table_width(table))
+        skeleton, width = self._skeletons[key]
+        return table_view(table, report, Markup(skeleton.fill(report)) if skeleton else "", width)
 
     def _skeleton(self, table: Table) -> TableSkeleton | None:
         """The table's markup cut at its value cells, or None when the layouts' table.html does not print

@@ -240,26 +240,26 @@ def _plain_report(top: simpleyaml.Mapping, path: str, office: str, year_in_name:
     if not re.fullmatch(r"(19|20)\d\d", year_text) or (year_in_name is not None and int(year_text) != year_in_name):
         raise _NotPlain
     fmt = get_format(_plain_scalar(top, "format"))
-    if fmt is None or fmt.supplied_headlines or any(key not in format_keys(fmt) for key in top):
+    if fmt is None or fmt.supplied_headlines or not _format_key_set(fmt.id).issuperset(top):
         raise _NotPlain
     published = _plain_date(_plain_scalar(top, "published")) if "published" in top else None
-    office_name = _plain_text(top["office_name"][2]) or None if "office_name" in top else None
-    source_url = _plain_text(top["source_url"][2]) or None if "source_url" in top else None
+    office_name = _plain_text(top["office_name"]) or None if "office_name" in top else None
+    source_url = _plain_text(top["source_url"]) or None if "source_url" in top else None
     texts: dict[str, str] = {}
     values: dict[str, Number] = {}
     omitted: set[str] = set()
-    positions = {key: (line, column) for key, (line, column, _) in top.items()}
+    positions = {key: (item.line, item.key_column) for key, item in top.items()}
     for section in fmt.sections:
-        entry = top.get(section.id)
-        if entry is None:
+        item = top.get(section.id)
+        if item is None:
             if not section.optional:
                 raise _NotPlain
         elif section.kind == "narrative":
-            texts[section.id] = _plain_text(entry[2])
+            texts[section.id] = _plain_text(item)
             if PLACEHOLDER in texts[section.id]:
                 raise _NotPlain
         elif section.kind == "table":
-            _plain_table(fmt.tables[section.id], entry[2], texts, values, omitted, positions)
+            _plain_table(fmt.id, section.id, item, texts, values, omitted, positions)
         else:
             raise _NotPlain
     computed = _fill_omitted(fmt, values, omitted)
@@ -278,11 +278,16 @@ def _plain_report(top: simpleyaml.Mapping, path: str, office: str, year_in_name:
     )
 
 
+@functools.cache
+def _format_key_set(format_id: str) -> frozenset[str]:
+    return frozenset(format_keys(get_format(format_id)))
+
+
 def _plain_scalar(mapping: simpleyaml.Mapping, key: str) -> str:
-    entry = mapping.get(key)
-    if entry is None or entry[2].kind not in (simpleyaml.PLAIN, simpleyaml.QUOTED):
+    item = mapping.get(key)
+    if item is None or item.kind not in (simpleyaml.PLAIN, simpleyaml.QUOTED):
         raise _NotPlain
-    return entry[2].value.strip()
+    return item.value.strip()
 
 
 def _plain_date(text: str) -> date:
@@ -311,7 +316,8 @@ def _plain_text(item: simpleyaml.Item) -> str:
 
 
 def _plain_table(
-    table: Table,
+    format_id: str,
+    table_id: str,
     item: simpleyaml.Item,
     texts: dict[str, str],
     values: dict[str, Number],
@@ -322,16 +328,16 @@ def _plain_table(
         raise _NotPlain
     rows: simpleyaml.Mapping = item.value
     if INTRO_KEY in rows:
-        texts[f"{table.id}.{INTRO_KEY}"] = _plain_text(rows[INTRO_KEY][2])
-    layout = _table_layout(table)
+        texts[f"{table_id}.{INTRO_KEY}"] = _plain_text(rows[INTRO_KEY])
+    layout = _table_layout(format_id, table_id)
     if len(rows) - (INTRO_KEY in rows) != len(layout):
         raise _NotPlain  # a row missing, or one the table does not have
     for row_id, row_key, keys, types, may_omit in layout:
-        entry = rows.get(row_id)
-        if entry is None:
+        cell = rows.get(row_id)
+        if cell is None:
             raise _NotPlain
-        line, column, cell = entry
-        positions[row_key] = (line, column)
+        line = cell.line
+        positions[row_key] = (line, cell.key_column)
         if cell.kind == simpleyaml.LIST:
             texts_, columns = cell.value
         elif cell.kind == simpleyaml.PLAIN and len(keys) == 1:
@@ -353,9 +359,10 @@ _COUNTS = re.compile(r"(?:0|[1-9]\d*)(?: (?:0|[1-9]\d*))*")
 
 
 @functools.cache
-def _table_layout(table: Table) -> tuple[tuple[str, str, tuple[str, ...], str | tuple[str, ...], bool], ...]:
+def _table_layout(format_id: str, table_id: str) -> tuple[tuple[str, str, tuple[str, ...], str | tuple, bool], ...]:
     """Each row of a table: id, key, its cells' keys, their value types ("count" when all are), and
     whether the last value may be left out."""
+    table = get_format(format_id).tables[table_id]
     layout = []
     for block, row in table.row_entries():
         columns = block.leaf_columns

@@ -13,19 +13,20 @@ accepts, and tests/test_simpleyaml.py checks that it reads those exactly as liby
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from itertools import accumulate
+from typing import NamedTuple
 
 import yaml.resolver
 
 # Characters the subset leaves to the full reader: controls (a tab only inside a block scalar's
 # text), YAML's other line breaks, byte order marks, and what libyaml rejects outright.
 _UNUSUAL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]")
-_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?: +|$)")
+# A line outside block scalars: indentation, then a comment, a key (and what follows it), or nothing.
+_LINE = re.compile(r"( *)(?:(#)|([A-Za-z_][A-Za-z0-9_]*):(?: +(.*)|$)|$)")
 _BLOCK_HEADER = re.compile(r"\|([-+]?)(?: +#.*| *)$")
-_FLOW_LIST = re.compile(r"\[([^\[\]{}#\"']*)\](?: +#.*| *)$")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
-_NUMBERS = re.compile(r" *-?\d+(?:\.\d+)? *(?:, *-?\d+(?:\.\d+)? *)*")
+_NUMBER_LIST = re.compile(r"\[(-?\d+(?:\.\d+)?(?:, -?\d+(?:\.\d+)?)*)\](?: +#.*| *)$")  # "[1, 2, 3]"
+_SPACED_LIST = re.compile(r"\[( *-?\d+(?:\.\d+)? *(?:, *-?\d+(?:\.\d+)? *)*)\](?: +#.*| *)$")  # "[ 1 ,2 ]"
 _QUOTED = re.compile(r"(?:\"([^\"\\]*)\"|'([^']*)')(?: +#.*| *)$")
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _RESOLVER = yaml.resolver.Resolver()
@@ -34,22 +35,23 @@ _SCALAR_NODE = yaml.ScalarNode
 PLAIN, QUOTED, BLOCK, LIST, MAPPING, EMPTY = "plain", "quoted", "block", "list", "mapping", "empty"
 
 
-@dataclass(frozen=True, slots=True)
-class Item:
-    """A value and where it starts (line and column from 1). `value` is the scalar's text; for a list,
-    its numbers' texts and their columns; for a mapping, a dict of key -> (key line, key column, Item)."""
+class Item(NamedTuple):
+    """A key's value: `value` is a scalar's text; for a list, its numbers' texts and their columns; for
+    a mapping, a dict of key -> Item. The key and (but for a mapping) the value start on `line`, at
+    `key_column` and `column` (counted from 1)."""
 
     kind: str
     value: object
     line: int
     column: int
+    key_column: int
 
     def tag(self) -> str:
         """The YAML tag a plain scalar resolves to (str, int, bool, null, timestamp ...)."""
         return _RESOLVER.resolve(_SCALAR_NODE, self.value, (True, False))
 
 
-Mapping = dict[str, tuple[int, int, Item]]
+Mapping = dict[str, Item]
 
 
 def parse(text: str) -> Mapping | None:
@@ -60,12 +62,9 @@ def parse(text: str) -> Mapping | None:
         return None
     lines = text.split("\n")
     try:
-        found = _mapping(lines, 0, 0, True)
+        mapping, end = _mapping(lines, 0, 0, True)
     except _Unsupported:
         return None
-    if found is None:
-        return None
-    mapping, end = found
     return mapping if end == len(lines) else None
 
 
@@ -73,53 +72,51 @@ class _Unsupported(Exception):
     """Raised deep inside the parse when the text leaves the subset."""
 
 
-def _mapping(lines: list[str], start: int, indent: int, top: bool) -> tuple[Mapping, int] | None:
+def _mapping(lines: list[str], start: int, indent: int, top: bool) -> tuple[Mapping, int]:
     """The keys at exactly `indent` from line index `start`, and the index where the mapping ends."""
     items: Mapping = {}
     count = len(lines)
     index = start
+    match_line = _LINE.match
     while index < count:
         line = lines[index]
-        if "\t" in line:
+        found = match_line(line)
+        if found is None or "\t" in line:
             raise _Unsupported
-        stripped = line.lstrip(" ")
-        if not stripped or stripped[0] == "#":
+        key = found.group(3)
+        if key is None:  # a blank or comment line
             index += 1
             continue
-        lead = len(line) - len(stripped)
-        if lead < indent:
-            break
-        match = _KEY.match(stripped)
-        if lead > indent or match is None:
+        lead = found.end(1)
+        if lead != indent:
+            if lead < indent:
+                break
             raise _Unsupported
-        key = match.group(1)
         if key in items:
             raise _Unsupported  # the full reader names both places
-        number = index + 1
-        rest = stripped[match.end() :]
-        column = lead + match.end() + 1
         index += 1
+        number = index  # the key's line, counted from 1
+        rest = found.group(4)
+        column = found.start(4) + 1
         if not rest or rest[0] == "#":  # a nested mapping, or an empty value
             following = _next_content(lines, index)
-            if following is not None and _indent(lines[following]) > indent:
-                if not top:
-                    raise _Unsupported
-                nested = _mapping(lines, following, _indent(lines[following]), False)
-                if nested is None:
-                    raise _Unsupported
-                value, index = nested
-                items[key] = (number, lead + 1, Item(MAPPING, value, number, lead + 1))
+            deeper = following is not None and _indent(lines[following]) > indent
+            if deeper and not top:
+                raise _Unsupported
+            if deeper:
+                value, index = _mapping(lines, following, _indent(lines[following]), False)
+                items[key] = Item(MAPPING, value, number, lead + 1, lead + 1)
             else:
-                items[key] = (number, lead + 1, Item(EMPTY, "", number, column))
-            continue
-        if rest[0] == "|":
+                items[key] = Item(EMPTY, "", number, lead + 1, lead + 1)
+        elif rest[0] == "|":
             header = _BLOCK_HEADER.match(rest)
             if header is None or header.group(1) == "+":
                 raise _Unsupported
-            text, index = _block(lines, index, indent, header.group(1))
-            items[key] = (number, lead + 1, Item(BLOCK, text, number, column))
+            text, after = _block(lines, index, indent, header.group(1))
+            items[key] = Item(BLOCK, text, number, column, lead + 1)
+            index = after
         else:
-            items[key] = (number, lead + 1, _scalar_or_list(rest, number, column))
+            items[key] = _scalar_or_list(rest, number, column, lead + 1)
     return items, index
 
 
@@ -172,38 +169,34 @@ def _block(lines: list[str], index: int, parent: int, chomping: str) -> tuple[st
     return text, index
 
 
-def _scalar_or_list(rest: str, line: int, column: int) -> Item:
+def _scalar_or_list(rest: str, line: int, column: int, key_column: int) -> Item:
     """A value on the key's line: a flow list of numbers, a quoted or a plain scalar."""
     first = rest[0]
     if first == "[":
-        match = _FLOW_LIST.match(rest)
+        match = _NUMBER_LIST.match(rest)
+        if match is not None:  # spaced as "1, 2, 3": each number's column follows from the lengths
+            tokens = match.group(1).split(", ")
+            columns = tuple(accumulate(map((2).__add__, map(len, tokens[:-1])), initial=column + 1))
+            return Item(LIST, (tokens, columns), line, column, key_column)
+        match = _SPACED_LIST.match(rest)
         if match is None:
             raise _Unsupported
-        inner = match.group(1)
-        tokens = inner.split(", ")
-        if not _NUMBERS.fullmatch(inner):
-            raise _Unsupported
-        bare = inner.replace(", ", "")
-        if " " in bare or "," in bare:  # spaced otherwise than "1, 2, 3": find each number's column
-            columns, offset, tokens = [], column + 1, []
-            for part in inner.split(","):
-                token = part.strip(" ")
-                tokens.append(token)
-                columns.append(offset + len(part) - len(part.lstrip(" ")))
-                offset += len(part) + 1
-        else:
-            columns = accumulate(map((2).__add__, map(len, tokens[:-1])), initial=column + 1)
-        return Item(LIST, (tuple(tokens), tuple(columns)), line, column)
+        tokens, columns, offset = [], [], column + 1
+        for part in match.group(1).split(","):
+            tokens.append(part.strip(" "))
+            columns.append(offset + len(part) - len(part.lstrip(" ")))
+            offset += len(part) + 1
+        return Item(LIST, (tokens, tuple(columns)), line, column, key_column)
     if first in "\"'":
         match = _QUOTED.match(rest)
         if match is None:
             raise _Unsupported
         value = match.group(1) if match.group(1) is not None else match.group(2)
-        return Item(QUOTED, value, line, column)
+        return Item(QUOTED, value, line, column, key_column)
     comment = rest.find(" #")
     value = (rest if comment < 0 else rest[:comment]).rstrip(" ")
     if first in _INDICATORS and not _NUMBER.fullmatch(value):
         raise _Unsupported
     if ": " in value or value.endswith(":"):
         raise _Unsupported
-    return Item(PLAIN, value, line, column)
+    return Item(PLAIN, value, line, column, key_column)

@@ -75,12 +75,13 @@ def column_text(column: Column) -> str:
     return column.label.zh
 
 
-def table_view(table: Table, report: Report | None, html: Markup | str = "") -> TableView:
-    """The whole table of a report, block after block, all blocks as wide as the widest.
+def table_view(table: Table, report: Report | None, html: Markup | str = "", width: int = 0) -> TableView:
+    """The whole table of a report, block after block, all blocks as wide as the widest (`width`, when
+    the caller knows it already).
 
     Without a report every value cell is missing: the shape of the table alone.
     """
-    width = table_width(table)
+    width = width or table_width(table)
     return TableView(
         f"table-{table.id}", table.section.heading, width, partial(_parts, table, report, width), html=html
     )

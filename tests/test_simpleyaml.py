@@ -180,7 +180,7 @@ def test_a_file_with_something_to_say_goes_the_full_way(tmp_path):
 )
 def test_block_and_quoted_scalars(text, expected):
     parsed = simpleyaml.parse(text)
-    assert {key: item.value for key, (_, _, item) in parsed.items()} == expected
+    assert {key: item.value for key, item in parsed.items()} == expected
 
 
 @pytest.mark.parametrize("text", ["a: >\n  x\n", "a: |+\n  x\n", "a: [1,\n  2]\n", "- a\n", "a: {b: 1}\n", "a:\n\tb: 1\n"])
