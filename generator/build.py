@@ -52,7 +52,7 @@ from .manifest import FileKeys, Manifest, OfficeRecord, digest
 from .render import STATIC, Renderer
 from .report import Report, read_report
 from .schema import schema_text
-from .site import Office, Site, load_site, read_reports
+from .site import Office, Settings, Site, load_site, read_reports
 
 MARKER_TEXT = (
     "This folder is made by `gongkai build`, which updates it on every build: it deletes files no build made.\n"
@@ -392,14 +392,13 @@ def _office_job(job: OfficeJob) -> OfficeResult:
     return build_office(job, _worker["site"], _worker["renderer"], _worker["folder"])
 
 
-def _build_offices(
-    office_jobs: list[OfficeJob], site: Site, renderer: Renderer, folder: Path, jobs: int
-) -> Iterator[OfficeResult]:
-    """Each job's result, in order, built here or by a pool of worker processes."""
+@contextmanager
+def _workers(office_jobs: list[OfficeJob], site: Site, folder: Path, jobs: int) -> Iterator[ProcessPoolExecutor | None]:
+    """A pool of worker processes for a build with enough to do, or None: few reports are read here,
+    since starting worker processes would cost more."""
     reports = sum(len(job.office.report_files) for job in office_jobs)
     if jobs <= 1 or len(office_jobs) <= 1 or reports < POOL_MIN_REPORTS:
-        for job in office_jobs:
-            yield build_office(job, site, renderer, folder)
+        yield None
         return
     lean = Site(site.root, site.settings, {})  # jobs carry their offices
     gc.freeze()  # forked workers share this process's objects: a collection would touch, and so copy, them all
@@ -407,11 +406,26 @@ def _build_offices(
         max_workers=jobs, mp_context=_pool_context(), initializer=_start_worker, initargs=(lean, folder)
     )
     try:
-        chunk = max(1, min(50, len(office_jobs) // (jobs * 8)))
-        yield from pool.map(_office_job, office_jobs, chunksize=chunk)
+        yield pool
     finally:  # also when the build stops early: no worker may still write once the folder is removed
         pool.shutdown(wait=True, cancel_futures=True)
         gc.unfreeze()
+
+
+def _build_offices(
+    office_jobs: list[OfficeJob],
+    site: Site,
+    renderer: Renderer,
+    folder: Path,
+    pool: ProcessPoolExecutor | None,
+) -> Iterator[OfficeResult]:
+    """Each job's result, in order, built here or by the pool's worker processes."""
+    if pool is None:
+        for job in office_jobs:
+            yield build_office(job, site, renderer, folder)
+        return
+    chunk = max(1, min(50, len(office_jobs) // (pool._max_workers * 8)))
+    yield from pool.map(_office_job, office_jobs, chunksize=chunk)
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:
@@ -650,44 +664,59 @@ def _build_into(
     made: list[str] = []
     total = sum(len(site.offices[slug].report_files) for slug in site_plan.offices)
     done = 0
-    results = _build_offices(office_jobs, site, renderer, staging, jobs or os.cpu_count() or 1)
-    with closing(results):
-        for slug in site_plan.offices:
-            if slug in kept:
-                record = kept[slug]
+    with _workers(office_jobs, site, staging, jobs or os.cpu_count() or 1) as pool:
+        results = _build_offices(office_jobs, site, renderer, staging, pool)
+        with closing(results):
+            for slug in site_plan.offices:
+                if slug in kept:
+                    record = kept[slug]
+                else:
+                    result = next(results)
+                    if result.failure:
+                        raise GongkaiError(list(result.failure))
+                    record = result.record
+                    made += result.made
+                    files.learn(result.files)
+                records[slug] = record
+                done += record.reports
+                if progress and (slug not in kept or done == total):
+                    progress(done, total)
+
+        for page in site_plan.pages:
+            if page.office and page.url not in keys:
+                keys[page.url] = _page_key(base, page, files)
+
+        summaries = [s for record in records.values() for s in record.summaries]
+        by_year: dict[int, list[pages.ReportSummary]] = {}
+        for summary in summaries:
+            by_year.setdefault(summary.year, []).append(summary)
+        counts = {year: len(rows) for year, rows in by_year.items()}
+        written = {url for record in records.values() for url in record.written}
+        site_pages = site_plan.site_pages()
+        written |= {page.url for page in site_pages}
+        elsewhere = []  # year pages made by the worker processes meanwhile
+        for page in site_pages:
+            if page.kind == "static":
+                key = _page_key(b"", page, files)
             else:
-                result = next(results)
-                if result.failure:
-                    raise GongkaiError(list(result.failure))
-                record = result.record
-                made += result.made
-                files.learn(result.files)
-            records[slug] = record
-            done += record.reports
-            if progress and (slug not in kept or done == total):
-                progress(done, total)
-
-    for page in site_plan.pages:
-        if page.office and page.url not in keys:
-            keys[page.url] = _page_key(base, page, files)
-
-    summaries = [s for record in records.values() for s in record.summaries]
-    counts: dict[int, int] = {}
-    for summary in summaries:
-        counts[summary.year] = counts.get(summary.year, 0) + 1
-    written = {url for record in records.values() for url in record.written}
-    site_pages = site_plan.site_pages()
-    written |= {page.url for page in site_pages}
-    for page in site_pages:
-        if page.kind == "static":
-            key = _page_key(b"", page, files)
-        else:
-            key = _site_page_key(base, page, site_plan, files, records, counts)
-        keys[page.url] = key
-        if previous is not None and previous.pages.get(page.url) == key:
-            continue
-        write_file(staging, page.url, _site_page(page, site, site_plan, renderer, summaries, counts, written))
-        made.append(page.url)
+                key = _site_page_key(base, page, site_plan, files, records, counts)
+            keys[page.url] = key
+            if previous is not None and previous.pages.get(page.url) == key:
+                continue
+            made.append(page.url)
+            if page.kind == "year":
+                listed = set(site_plan.year_page_offices(page.year, page.number))
+                rows = [s for s in by_year.get(page.year, []) if s.office in listed]
+                job = (page, rows, site_plan.years, site_plan.year_pages(page.year), counts.get(page.year, 0))
+                if pool is not None:
+                    elsewhere.append(pool.submit(_year_page_job, job))
+                else:
+                    write_file(staging, page.url, _year_page(site.settings, renderer, *job))
+                continue
+            write_file(staging, page.url, _site_page(page, site, site_plan, renderer, summaries, by_year, written))
+        for future in elsewhere:
+            if failure := future.result():
+                raise GongkaiError(list(failure))
 
     findings = tuple(f for record in records.values() for f in record.findings)
     read = sum(record.reports for record in records.values())
@@ -702,30 +731,23 @@ def _site_page(
     site_plan: plan.Plan,
     renderer: Renderer,
     summaries: list[pages.ReportSummary],
-    counts: dict[int, int],
+    by_year: dict[int, list[pages.ReportSummary]],
     written: set[str],
 ) -> bytes | str:
-    """One page made once per site (home, years, feed, data files, static files) from the summaries."""
+    """One page made once per site (home, feed, data files, static files) from the summaries."""
     settings = site.settings
     if page.kind == "static":
         return Path(site.root, page.inputs[0]).read_bytes()
     if page.kind == "reports_csv":
         return export.reports_csv(summaries, pages.used_headlines(summaries))
     if page.kind == "year_csv":
-        rows = [s for s in summaries if s.year == page.year]
+        rows = by_year.get(page.year, [])
         return export.reports_csv(rows, pages.used_headlines(rows))
     if page.kind == "datapackage":
         return export.datapackage(settings, pages.used_headlines(summaries))
     if page.kind == "schema":
         return schema_text()
-    if page.kind == "year":
-        listed = set(site_plan.year_page_offices(page.year, page.number))
-        rows = [s for s in summaries if s.year == page.year and s.office in listed]
-        pages_count = site_plan.year_pages(page.year)
-        context = pages.year_context(
-            settings, page.year, rows, site_plan.years, page.number, pages_count, counts.get(page.year, 0)
-        )
-    elif page.kind == "home":
+    if page.kind == "home":
         offices = [site.offices[slug] for slug in site_plan.offices]
         context = pages.home_context(settings, offices, summaries, site_plan.years)
     elif page.kind == "accessibility":
@@ -741,3 +763,32 @@ def _site_page(
     else:
         raise ValueError(f"no way to make {page}")
     return renderer.render(page.template, context)
+
+
+# A year page to make: the page, the reports it lists, the site's years, the year's pages and reports.
+YearPageJob = tuple[plan.Page, list[pages.ReportSummary], tuple[int, ...], int, int]
+
+
+def _year_page(
+    settings: Settings,
+    renderer: Renderer,
+    page: plan.Page,
+    rows: list[pages.ReportSummary],
+    years: tuple[int, ...],
+    pages_count: int,
+    count: int,
+) -> str:
+    """A year page (or one page of a year) listing `rows`, the reports of its offices."""
+    context = pages.year_context(settings, page.year, rows, years, page.number, pages_count, count)
+    return renderer.render(page.template, context)
+
+
+def _year_page_job(job: YearPageJob) -> tuple[Finding, ...]:
+    """A year page made in a worker process, written into the staging folder; a template error's
+    findings are returned, not raised."""
+    try:
+        data = _year_page(_worker["site"].settings, _worker["renderer"], *job)
+    except GongkaiError as exc:
+        return tuple(exc.findings)
+    write_file(_worker["folder"], job[0].url, data)
+    return ()
