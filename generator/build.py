@@ -347,7 +347,7 @@ def build_office(job: OfficeJob, site: Site, renderer: Renderer, folder: Path) -
     years = tuple(sorted(published))
     summaries = tuple(pages.summarize(report, more, office) for report, more in published.values())
     written = tuple(p.url for p in job.pages if p.kind not in plan.REPORT_KINDS or p.year in published)
-    year_digests = tuple((s.year, digest(repr(s).encode())) for s in summaries)
+    year_digests = {s.year: digest(repr(s).encode()) for s in summaries}
     record = OfficeRecord(
         summaries, findings, written, len(read), office_digest(office, summaries, written), year_digests
     )

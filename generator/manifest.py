@@ -20,12 +20,13 @@ import pickle
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import NamedTuple
 
 from .findings import Finding
 from .pages import ReportSummary
 
 MANIFEST_DIR = "builds"
-FORMAT = 1  # of the manifest file; another value is not read
+FORMAT = 2  # of the manifest file; another value is not read
 RACY_NS = 1_000_000_000
 MISSING = b"missing"
 
@@ -39,19 +40,19 @@ def digest(*parts: bytes) -> bytes:
     return hasher.digest()
 
 
-@dataclass(frozen=True)
-class OfficeRecord:
-    """What building an office's pages leaves for the index pages, and for the next build."""
+class OfficeRecord(NamedTuple):
+    """What building an office's pages leaves for the index pages, and for the next build.
+    (A NamedTuple, as ReportSummary: the manifest keeps one per office.)"""
 
     summaries: tuple[ReportSummary, ...]
     findings: tuple[Finding, ...]
     written: tuple[str, ...]  # urls of the office's pages in the output
     reports: int  # report files read
     digest: bytes  # of all that index pages show of the office (see build.office_digest)
-    year_digests: tuple[tuple[int, bytes], ...] = ()  # (year, digest of that year's summary): for year pages
+    year_digests: dict[int, bytes] = {}  # year -> digest of its summary, for year pages (never mutated)
 
     def year_digest(self, year: int) -> bytes:
-        return next((found for y, found in self.year_digests if y == year), MISSING)
+        return self.year_digests.get(year, MISSING)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from itertools import groupby
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from markupsafe import Markup
@@ -26,9 +27,9 @@ from .site import CONTACT_KEYS, OFFICE_KINDS, Office, Settings
 from .tables import TableView, free_table_view, table_view
 
 
-@dataclass(frozen=True)
-class ReportSummary:
-    """One report in a line: what office, year and home pages, the feed and data/reports.csv show."""
+class ReportSummary(NamedTuple):
+    """One report in a line: what office, year and home pages, the feed and data/reports.csv show.
+    (A NamedTuple: the build manifest keeps one per report, and tuples pickle several times faster.)"""
 
     office: str
     office_name: str  # the office's name in that year

@@ -6,6 +6,7 @@ memory at once; cross-year rules only ever need an office's previous report.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -76,7 +77,7 @@ class Office:
     parent: str = ""
     kind: str = ""
     contact: dict[str, str] = field(default_factory=dict, hash=False)
-    report_files: tuple[tuple[int, Path], ...] = ()  # (year, file), sorted by year
+    report_files: tuple[tuple[int, str], ...] = ()  # (year, file), sorted by year (str: Paths pickle slowly)
 
 
 @dataclass(frozen=True)
@@ -173,17 +174,17 @@ def read_office(folder: Path) -> tuple[Office | None, list[Finding]]:
     if data.get("parent") and not SLUG.match(data["parent"]):
         findings.append(error(positions["parent"], f"上级机关“{data['parent']}”应为另一个机关的目录名（slug）"))
     reports = []
-    for entry in sorted(folder.iterdir()):
-        match = REPORT_FILE.match(entry.name)
+    for name in sorted(os.listdir(folder)):
+        match = REPORT_FILE.match(name)
         if match:
-            reports.append((int(match.group(1)), entry))
-        elif entry.name != "office.yaml" and not entry.name.startswith("."):
+            reports.append((int(match.group(1)), os.path.join(folder, name)))
+        elif name != "office.yaml" and not name.startswith("."):
             hint = (
                 "年度报告文件应命名为“年度.yaml”，如 2023.yaml"
-                if entry.suffix in (".yaml", ".yml")
+                if name.endswith((".yaml", ".yml"))
                 else "请移出 content 目录"
             )
-            findings.append(warning(Position(display_path(entry)), f"已忽略 {entry.name}：{hint}"))
+            findings.append(warning(Position(display_path(folder / name)), f"已忽略 {name}：{hint}"))
     if not data.get("name"):
         return None, findings  # reported as a missing key; without a name there is nothing to show
     office = Office(slug=slug, path=path, report_files=tuple(reports), **{"name": "", **data})
@@ -206,8 +207,10 @@ def load_site(root: Path) -> tuple[Site, list[Finding]]:
             )
         )
     else:
-        for folder in sorted(p for p in content.iterdir() if p.is_dir() and not p.name.startswith(".")):
-            office, more = read_office(folder)
+        with os.scandir(content) as entries:
+            names = sorted(e.name for e in entries if e.is_dir() and not e.name.startswith("."))
+        for name in names:
+            office, more = read_office(content / name)
             findings += more
             if office is not None:
                 offices[office.slug] = office
@@ -243,7 +246,8 @@ def read_reports(office: Office, cache: ParseCache | None = None) -> Iterator[tu
     """Each report of an office in year order, checked: reading findings and rule findings together."""
     cache = cache or ParseCache(None)
     previous: Report | None = None
-    for _, file in office.report_files:
+    for _, name in office.report_files:
+        file = Path(name)
         report, findings, _ = cache.read(file, display_path(file), office.slug)
         if report is not None:
             prior = previous if previous is not None and previous.year == report.year - 1 else None
