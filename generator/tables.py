@@ -8,6 +8,7 @@ with multi-level headers), so templates only loop over rows and cells and never 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -100,8 +101,19 @@ def value_cells(view: TableView) -> list[Cell]:
     return [cell for part in view.parts for line in part.head + part.body for cell in line if cell.kind == "value"]
 
 
+# Header cells' ids are short, as every value cell lists all its headers' ids (the `headers`
+# attribute is most of a report page's size): "t3" for the table of section 三, "t2b2" for its second
+# block, then "r5" / "c2" for a block's fifth row and second column heading (counted in tree order),
+# "h" for the row headers' corner. Section numbers are unique within a format, so ids are on a page.
+SECTION_NUMBERS = {n: str(i) for i, n in enumerate("一二三四五六七八九十", 1)}
+
+
 def _prefix(table: Table, block: Block) -> str:
-    return f"{table.id}-{block.id}" if block.id != table.id else table.id
+    number = SECTION_NUMBERS.get(table.section.number)
+    short = f"t{number}" if number else table.id
+    if len(table.blocks) == 1:
+        return short
+    return f"{short}b{table.blocks.index(block) + 1}"
 
 
 def _block_width(block: Block) -> int:
@@ -129,8 +141,10 @@ def _levels(nodes, children: str, prefix: str) -> list[list[_Heading]]:
     depth = _depth(nodes)
     levels: list[list[_Heading]] = [[] for _ in range(depth)]
 
+    count = itertools.count()
+
     def walk(node, level: int, path: tuple[str, ...]) -> None:
-        node_id = f"{prefix}-{node.id}"
+        node_id = f"{prefix}{next(count)}"
         kids = getattr(node, children)
         levels[level].append(_Heading(node, node_id, path + (node_id,), len(node.leaves), 1 if kids else depth - level))
         for kid in kids:
@@ -184,7 +198,7 @@ def _block_part(table: Table, block: Block, report: Report | None, width: int, l
 def _block_label(block: Block, prefix: str, width: int) -> tuple[list[tuple[Cell, ...]], tuple[str, ...]]:
     if block.label is None:
         return [], ()
-    cell = Cell(block.label.zh, header=True, id=f"{prefix}-block", scope="colgroup", colspan=width, kind="block")
+    cell = Cell(block.label.zh, header=True, id=prefix, scope="colgroup", colspan=width, kind="block")
     return [(cell,)], (cell.id,)
 
 
@@ -192,7 +206,7 @@ def _grid_part(table: Table, block: Block, report: Report | None, width: int, la
     prefix = _prefix(table, block)
     head, block_ids = _block_label(block, prefix, width) if labelled else ([], ())
     row_depth = _depth(block.rows)
-    column_levels = _levels(block.columns, "columns", f"{prefix}-c")
+    column_levels = _levels(block.columns, "columns", f"{prefix}c")
     extra = width - _block_width(block)  # narrower blocks stretch their last column
     last_leaf = block.leaf_columns[-1]
 
@@ -204,7 +218,7 @@ def _grid_part(table: Table, block: Block, report: Report | None, width: int, la
             corner = Cell(
                 label.zh if label else "",
                 header=block.row_header is not None,
-                id=f"{prefix}-rowhead" if block.row_header else "",
+                id=f"{prefix}h" if block.row_header else "",
                 scope="col" if block.row_header else "",
                 colspan=row_depth,
                 rowspan=len(column_levels),
@@ -231,10 +245,11 @@ def _grid_part(table: Table, block: Block, report: Report | None, width: int, la
 def _row_headers(block: Block, prefix: str, depth: int, outer: tuple[str, ...]):
     """For each leaf row: the header cells that open in its line, and the ids of all its row headers."""
     lines = []
+    count = itertools.count()
 
     def walk(rows: tuple[Row, ...], level: int, path: tuple[str, ...], opening: list[Cell]) -> None:
         for row in rows:
-            row_id = f"{prefix}-r-{row.id}"
+            row_id = f"{prefix}r{next(count)}"
             here = path + (row_id,)
             header = Cell(
                 row.label.zh,
@@ -260,7 +275,7 @@ def _one_line_part(table: Table, block: Block, report: Report | None, width: int
     """Rows side by side as column groups, each leaf row's columns under it, and one line of values."""
     prefix = _prefix(table, block)
     head, block_ids = _block_label(block, prefix, width) if labelled else ([], ())
-    row_levels = _levels(block.rows, "rows", f"{prefix}-r")
+    row_levels = _levels(block.rows, "rows", f"{prefix}r")
     column_depth = _depth(block.columns)
     for entries in row_levels:
         head.append(
@@ -280,8 +295,8 @@ def _one_line_part(table: Table, block: Block, report: Report | None, width: int
     row_paths = _paths(row_levels)
     column_rows: list[list[Cell]] = [[] for _ in range(column_depth)]
     values: list[Cell] = []
-    for row in block.leaf_rows:
-        levels = _levels(block.columns, "columns", f"{prefix}-r-{row.id}-c")
+    for index, row in enumerate(block.leaf_rows):
+        levels = _levels(block.columns, "columns", f"{prefix}l{index}c")
         for level, entries in enumerate(levels):
             column_rows[level] += [_column_cell(heading) for heading in entries]
         column_paths = _paths(levels)
