@@ -105,7 +105,8 @@ def main() -> None:
             latencies = []
             step = max(1, len(reports) // args.edits)
             for number, report in enumerate(reports[step // 2 :: step][: args.edits]):
-                latency = edit_latency(port, site, report, f"基准标记{number}号")
+                mark = f"基准标记{os.getpid()}-{number}号"  # new in every run, also on a kept --site
+                latency = edit_latency(port, site, report, mark)
                 latencies.append(latency)
                 print(f"edit {number + 1}: {report.relative_to(site)}  {latency * 1000:.0f} ms")
                 time.sleep(1.0)  # the server goes idle again between saves

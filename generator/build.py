@@ -33,15 +33,16 @@ import glob
 import importlib.metadata
 import multiprocessing
 import os
+import re
 import shutil
 import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__, export, manifest, pages, plan
@@ -58,6 +59,7 @@ MARKER_TEXT = (
     "This folder is made by `gongkai build`, which updates it on every build: it deletes files no build made.\n"
 )
 TEMPLATES_DIR = "templates"  # in the cache folder: compiled templates
+REPORT_PATH = re.compile(r"content/[a-z0-9-]+/\d{4}\.yaml")  # a report file, relative to the site
 POOL_MIN_REPORTS = 1000  # fewer reports to read are read here: starting worker processes would cost more
 
 Progress = Callable[[int, int], None]  # (reports done, reports in all)
@@ -72,6 +74,9 @@ class BuildResult:
     findings: tuple[Finding, ...]
     seconds: float
     rendered: int = 0  # files made and written by this build (the others were unchanged)
+    # With build_site(save_manifest=False): writes the build's manifest; the next build must not
+    # start before it has been called (without it, that build makes everything again).
+    save_manifest: Callable[[], None] | None = field(default=None, compare=False, repr=False)
 
     @property
     def errors(self) -> int:
@@ -292,12 +297,19 @@ def _page_key(base: bytes, page: plan.Page, files: FileKeys) -> bytes:
 
 
 def _unchanged(
-    office_pages: tuple[plan.Page, ...], base: bytes, files: FileKeys, previous: Manifest, keys: dict[str, bytes]
+    office_pages: tuple[plan.Page, ...],
+    base: bytes,
+    files: FileKeys,
+    previous: Manifest,
+    keys: dict[str, bytes],
+    same_plan: bool = False,
 ) -> bool:
     """Whether none of an office's pages changed, told by its office page alone: that page is made from
     every file any page of the office is made from (plan.py). If so, their keys are the last build's."""
     office_page = next(p for p in office_pages if p.kind == "office")
-    if previous.pages.get(office_page.url) != _page_key(base, office_page, files):
+    # The preview was told that none of its files changed, and its pages are made from the same files.
+    known = same_plan and previous.base == base and files.untouched(office_page.inputs)
+    if not known and previous.pages.get(office_page.url) != _page_key(base, office_page, files):
         return False
     old = [previous.pages.get(page.url) for page in office_pages]
     if None in old:
@@ -470,11 +482,25 @@ def _settings_problems(site: Site, findings: list[Finding]) -> list[Finding]:
     return problems
 
 
-def _load_site(root: Path, previous: Manifest | None) -> tuple[Site, list[Finding], tuple]:
+def _load_site(
+    root: Path, previous: Manifest | None, changed: frozenset[str] | None = None
+) -> tuple[Site, list[Finding], tuple]:
     """site.load_site, or what it returned to the last build if nothing it reads has changed since:
     site.yaml, the list of content/, each office folder's list and office.yaml (by their stat; a
     folder's times change when a file is added, removed or renamed in it). Reading 5,000 office
-    files costs more than a third of a second; their stats, a fortieth."""
+    files costs more than a third of a second; their stats, a fortieth. When the preview was told
+    which files changed and they are all report files that were there and still are, not even that."""
+    if (
+        previous is not None
+        and previous.site
+        and changed is not None
+        and all(
+            REPORT_PATH.fullmatch(path) and path in previous.files and os.path.isfile(os.path.join(root, path))
+            for path in changed
+        )
+    ):
+        site, findings = previous.site
+        return site, list(findings), previous.listing
     listing = _listing(root)
     if previous is not None and previous.listing == listing and previous.site:
         newest = max((max(mtime, ctime) for _, _, mtime, ctime, _ in filter(None, listing[1:])), default=0)
@@ -532,13 +558,22 @@ def build_site(
     strict: bool = False,
     jobs: int | None = None,
     progress: Progress | None = None,
+    report_pages_first: bool = False,
+    save_manifest: bool = True,
+    changed: Iterable[str] | None = None,
 ) -> BuildResult:
     """Build the site in `root` into `out` (default root/public), making only what changed since the
     last build into it. Raises GongkaiError when nothing was changed.
 
     Reports that cannot be read are left out (their findings say why); with `strict`, any error
     finding fails the build and leaves the output untouched. `jobs`: worker processes (default: one
-    per core; small builds run in this process).
+    per core; small builds run in this process). `report_pages_first` (the preview's): an update's
+    report and office pages are moved in as soon as they are made, before the index pages; should
+    an index page then fail, the output is left half-updated, but without a manifest, so that the
+    next build makes it whole. Without `save_manifest` the result's save_manifest() writes the
+    manifest, for the caller to call once the new pages are shown (a fifth of a second at 20,000
+    reports). `changed` (the preview's, from the system's notifications): every file or folder that
+    may have changed since the last build; no other file is even looked at.
     """
     started = time.perf_counter()
     started_ns = time.time_ns()
@@ -548,7 +583,8 @@ def build_site(
     cache_folder = root / CACHE_DIR
     with _few_collections():
         previous = manifest.load(cache_folder, target, plan.MARKER)
-        site, site_findings, listing = _load_site(root, previous)
+        hinted = None if changed is None else frozenset(_site_path(root, Path(p)) for p in changed)
+        site, site_findings, listing = _load_site(root, previous, hinted)
         findings = list(site_findings)
         if problems := _settings_problems(site, findings):
             raise GongkaiError(problems)
@@ -559,12 +595,21 @@ def build_site(
         static_files = renderer.static_files()
         site_plan, more = _plan_site(site, {name: _site_path(root, path) for name, path in static_files.items()})
         findings += more
-        files = FileKeys(root, previous)
+        files = FileKeys(root, previous, hinted)
         base = digest(_code_key(), _layouts_key(renderer), display_path(root / "content").encode())
 
         staging = _temp_folder(target)
+        moved: list[str] = []  # pages moved in before the index pages were made
+
+        def move_early(made: list[str], published: bool) -> None:
+            if previous is not None and made and published:
+                manifest.forget(cache_folder, target)
+                move_in(staging, target, made)
+                moved.extend(made)
+
+        early = move_early if report_pages_first and not strict else None
         try:
-            built = _build_into(site, site_plan, renderer, base, files, previous, staging, jobs, progress)
+            built = _build_into(site, site_plan, renderer, base, files, previous, staging, jobs, progress, early)
             findings = sort_findings([*findings, *built.findings])
             errors = [f for f in findings if f.severity == "error"]
             if strict and errors:
@@ -582,7 +627,7 @@ def build_site(
             else:
                 if noted:
                     manifest.forget(cache_folder, target)
-                move_in(staging, target, built.made)
+                move_in(staging, target, built.made[len(moved) :])
                 remove_stale(target, stale, built.written)
                 if changed:  # a new marker file: a manifest of another cache no longer matches this folder
                     write_file(staging, plan.MARKER, MARKER_TEXT)
@@ -592,23 +637,37 @@ def build_site(
             shutil.rmtree(staging, ignore_errors=True)
             raise
         identity = manifest.marker_identity(target, plan.MARKER)
+        new_manifest = Manifest(
+            str(target),
+            identity,
+            started_ns,
+            files.files,
+            built.keys,
+            built.records,
+            built.site_pages,
+            listing,
+            (site, tuple(site_findings)),
+            base,
+        )
+
+    def save() -> None:
         if noted and identity is not None:
-            manifest.save(
-                cache_folder,
-                Manifest(
-                    str(target),
-                    identity,
-                    started_ns,
-                    files.files,
-                    built.keys,
-                    built.records,
-                    built.site_pages,
-                    listing,
-                    (site, tuple(site_findings)),
-                ),
-            )
+            with _few_collections():
+                manifest.save(cache_folder, new_manifest)
+
+    if save_manifest:
+        save()
     seconds = time.perf_counter() - started
-    return BuildResult(out, len(built.written), built.reports, built.skipped, tuple(findings), seconds, len(built.made))
+    return BuildResult(
+        out,
+        len(built.written),
+        built.reports,
+        built.skipped,
+        tuple(findings),
+        seconds,
+        len(built.made),
+        None if save_manifest else save,
+    )
 
 
 @dataclass(frozen=True)
@@ -633,8 +692,11 @@ def _build_into(
     staging: Path,
     jobs: int | None,
     progress: Progress | None,
+    early: Callable[[list[str], bool], None] | None = None,
 ) -> _Built:
-    """Make every page whose key changed into `staging`: office by office, then the index pages."""
+    """Make every page whose key changed into `staging`: office by office, then the index pages.
+    `early` is given the pages made before the index pages, and whether any report is published."""
+    same_plan = previous is not None and bool(previous.site) and site is previous.site[0]  # the Site kept
     keys: dict[str, bytes] = {}
     kept: dict[str, OfficeRecord] = {}
     office_jobs: list[OfficeJob] = []
@@ -643,7 +705,7 @@ def _build_into(
         office_pages = site_plan.office_pages(slug)
         if previous is None:  # every page is to make; keys come after reading, from digests taken meanwhile
             todo = [page.url for page in office_pages]
-        elif _unchanged(office_pages, base, files, previous, keys):
+        elif _unchanged(office_pages, base, files, previous, keys, same_plan):
             todo = []
         else:
             todo = []
@@ -687,6 +749,8 @@ def _build_into(
                 keys[page.url] = _page_key(base, page, files)
 
         summaries = [s for record in records.values() for s in record.summaries]
+        if early is not None:
+            early(list(made), bool(summaries))
         by_year: dict[int, list[pages.ReportSummary]] = {}
         for summary in summaries:
             by_year.setdefault(summary.year, []).append(summary)

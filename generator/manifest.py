@@ -26,7 +26,7 @@ from .findings import Finding
 from .pages import ReportSummary
 
 MANIFEST_DIR = "builds"
-FORMAT = 2  # of the manifest file; another value is not read
+FORMAT = 3  # of the manifest file; another value is not read
 RACY_NS = 1_000_000_000
 MISSING = b"missing"
 
@@ -66,6 +66,7 @@ class Manifest:
     site_pages: tuple[str, ...]  # urls of the pages made once per site that were written
     listing: tuple = ()  # what site.load_site read, by stat (see build._load_site)
     site: tuple = ()  # and what it returned: (Site, findings)
+    base: bytes = b""  # the part of every page's key that is not its files' (code, layouts, content folder)
     format: int = FORMAT
 
     def written(self) -> set[str]:
@@ -74,14 +75,28 @@ class Manifest:
 
 
 class FileKeys:
-    """Digests of site files' contents (and paths), reusing the last build's for files unchanged since."""
+    """Digests of site files' contents (and paths), reusing the last build's for files unchanged since.
 
-    def __init__(self, root: Path, previous: Manifest | None):
+    `changed`, when given, names every file (site-relative) or folder that may have changed since
+    the last build, as the preview's watcher was told by the system: the others are taken as the
+    last build left them, without even a stat."""
+
+    def __init__(self, root: Path, previous: Manifest | None, changed: frozenset[str] | None = None):
         self.root = root
         self.previous = previous.files if previous else {}
         self.trusted_before = previous.started_ns - RACY_NS if previous else 0
-        self.files: dict[str, FileStat] = {}
         self.hashed = 0  # files read to hash them
+        self.changed = changed
+        self.changed_folders = tuple(f"{path}/" for path in changed or () if not path.endswith(".yaml"))
+        self.files: dict[str, FileStat] = {}
+        if changed is not None:
+            self.files = {path: record for path, record in self.previous.items() if self.untouched((path,))}
+
+    def untouched(self, paths) -> bool:
+        """Whether none of these files can have changed since the last build, as `changed` tells."""
+        if self.changed is None:
+            return False
+        return not any(path in self.changed or path.startswith(self.changed_folders) for path in paths)
 
     def __call__(self, path: str) -> bytes:
         record = self.files.get(path)

@@ -181,6 +181,8 @@ class Preview:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._building = False
         self._changed: set[str] = set()
+        self._changed_files: set[str] = set()  # the same, absolute, when the system notifies changes
+        self._look_at_all = True  # the next build looks at every file (the last one failed, or none ran yet)
         self._last_save = 0.0  # wall-clock time of the latest change seen (a file's mtime)
         self._settle_timer: asyncio.TimerHandle | None = None
         self._poll_timer: asyncio.TimerHandle | None = None
@@ -220,7 +222,11 @@ class Preview:
         self.port = self._sockets[0].getsockname()[1]
         try:
             self._watcher = self._make_watcher()  # before building: a save during the first build is seen
-            self._finish(self._build(()))
+            outcome = self._build(())
+            if outcome.result is not None and outcome.result.save_manifest is not None:
+                outcome.result.save_manifest()
+            self._look_at_all = outcome.result is None
+            self._finish(outcome)
         except BaseException:  # e.g. Ctrl+C during the first build: free the port
             self._close_sockets()
             raise
@@ -256,6 +262,9 @@ class Preview:
         self._loop = asyncio.get_running_loop()  # last: stop() uses the loop to reach _stopping
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gongkai-build")
         self._live = _live_reload_handler(self._watcher)
+        if isinstance(self._watcher, _NotifyWatcher):
+            loop = self._loop
+            self._watcher.on_notice = lambda: loop.call_soon_threadsafe(self._poll_now)
         server = httpserver.HTTPServer(self._application())
         server.add_sockets(self._sockets)
         if threading.current_thread() is threading.main_thread():
@@ -270,6 +279,8 @@ class Preview:
                 if timer is not None:
                     timer.cancel()
             server.stop()
+            if isinstance(self._watcher, _NotifyWatcher):
+                self._watcher.close()
             for page in list(self._live.waiters):
                 page.close()
             await asyncio.wait_for(server.close_all_connections(), timeout=5)
@@ -296,6 +307,10 @@ class Preview:
     # --- watching and rebuilding -------------------------------------------------------------------
 
     def _make_watcher(self):
+        try:
+            return _NotifyWatcher(self.root, self._on_change)
+        except Exception:  # no notifications here (e.g. the system's limit of watches): look for changes
+            pass
         watcher = get_watcher_class()()
         watcher.watch(str(self.root / WATCHED_FILE), self._on_change)
         for folder in WATCHED_FOLDERS:  # a pattern, not the folder: it also sees a folder made later
@@ -314,6 +329,13 @@ class Preview:
             spent = time.perf_counter() - started
             self._poll_timer = self._loop.call_later(max(self.poll, spent / POLL_SHARE), self._poll)
 
+    def _poll_now(self) -> None:
+        """A change was notified: look now rather than at the next poll."""
+        if not self._building:
+            self._look()
+            if self._changed and self._settle_timer is None:
+                self._settle()
+
     def _look(self) -> None:
         try:
             self._watcher.examine()  # calls _on_change for each watched path that changed
@@ -324,6 +346,7 @@ class Preview:
         if not isinstance(files, list):  # a folder or file changed or went away: the watcher knows which
             files = [self._watcher.filepath or str(self.root)]
         self._changed.update(display_path(Path(file)) for file in files)
+        self._changed_files.update(os.path.abspath(file) for file in files)
         self._last_save = max([self._last_save, *(_saved_at(file) for file in files)])
 
     def _settle(self) -> None:
@@ -345,27 +368,42 @@ class Preview:
         if self._building or not self._changed:
             return
         changed = tuple(sorted(self._changed))
+        # Notified changes are all the changes: the build looks at no other file. Looked-for ones
+        # (the polling watcher names one file or folder per look) are only a reason to build.
+        notified = isinstance(self._watcher, _NotifyWatcher) and not self._look_at_all
+        files = frozenset(self._changed_files) if notified else None
         self._changed.clear()
+        self._changed_files.clear()
         self._building = True
         self._idle.clear()
-        future = self._loop.run_in_executor(self._executor, self._build, changed)
+        future = self._loop.run_in_executor(self._executor, self._build, changed, files)
         future.add_done_callback(self._built)
 
     def _built(self, future: asyncio.Future) -> None:
         self._building = False
         self._idle.set()
+        outcome = None
         try:
-            self._finish(future.result())  # _build returns every failure as an Outcome
+            outcome = future.result()  # _build returns every failure as an Outcome
+            self._look_at_all = outcome.result is None  # its manifest does not know the files it was told of
+            self._finish(outcome)
         finally:  # the open pages reload even if reporting the build failed
             self._live.reload_waiters("*")
+            if outcome is not None and outcome.result is not None and outcome.result.save_manifest is not None:
+                # after the reload, not before: the build's manifest is written while the browser
+                # asks for the new page, and before any next build (the executor has one thread)
+                self._executor.submit(outcome.result.save_manifest)
+            if isinstance(self._watcher, _NotifyWatcher):
+                self._look()  # changes notified during the build
             if self._changed and self._settle_timer is None:
                 self._settle()
 
-    def _build(self, changed: tuple[str, ...]) -> Outcome:
-        """One build, whatever happens: its failures become the problems of the Outcome."""
+    def _build(self, changed: tuple[str, ...], files: frozenset[str] | None = None) -> Outcome:
+        """One build, whatever happens: its failures become the problems of the Outcome. `files`: all
+        the files that changed since the last build, when the system told (see build_site)."""
         started = time.perf_counter()
         try:
-            result = build_site(self.root, self.out)
+            result = build_site(self.root, self.out, report_pages_first=True, save_manifest=False, changed=files)
         except GongkaiError as exc:
             return Outcome(None, tuple(sort_findings(exc.findings)), changed, time.perf_counter() - started)
         except OSError as exc:  # e.g. a full disk, or a file removed while it was being read
@@ -397,6 +435,105 @@ class Preview:
             await asyncio.wait_for(self._idle.wait(), timeout=IDLE_WAIT)
         except TimeoutError:
             pass
+
+
+class _NotifyWatcher:
+    """Changes told by the operating system (watchfiles' binding of the Rust notify crate: inotify,
+    FSEvents, ReadDirectoryChangesW) rather than looked for: on a site of 25,000 files a look costs a
+    fifth of a second, and polling every second made a preview take a second to notice a save.
+
+    It has the polling watcher's shape for Preview: the notifications collected by its threads are
+    handed to the callback by examine(), on the server's loop; `on_notice` is called from a watching
+    thread to have the loop look at once. It watches site.yaml and the site folder itself (to see
+    content/ or layouts/ made or removed, when it watches them anew) and those two folders' trees.
+    """
+
+    filepath = None  # read by livereload's handler when it logs a reload
+    STEP_MS = 10  # a burst of events ends when none came for this long
+    GROUP_MS = 50  # or after this long
+    WAKE_MS = 200  # a watching thread checks whether it should stop, or watch another tree, this often
+
+    def __init__(self, root: Path, callback: Callable[[list[str]], None]):
+        from watchfiles._rust_notify import RustNotify  # documented as watchfiles' low-level API
+
+        self._notify = RustNotify
+        self.root = root.resolve()
+        self.callback = callback
+        self.on_notice: Callable[[], None] | None = None
+        self._lock = threading.Lock()
+        self._pending: set[str] = set()
+        self._stop = threading.Event()
+        self._top = RustNotify([str(self.root)], False, False, 300, False, False)
+        self._folders: tuple[str, ...] = ()
+        self._tree = None
+        self._watch_tree()
+        self._threads = [
+            threading.Thread(target=self._run, args=(lambda: self._top, True), daemon=True, name="gongkai-watch"),
+            threading.Thread(target=self._run, args=(lambda: self._tree, False), daemon=True, name="gongkai-watch"),
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def _watch_tree(self) -> None:
+        """Watch the trees of content/ and layouts/ that exist now (again, when that changed)."""
+        folders = tuple(str(self.root / name) for name in WATCHED_FOLDERS if (self.root / name).is_dir())
+        if folders == self._folders:
+            return
+        old, self._folders = self._tree, folders
+        self._tree = self._notify(list(folders), False, False, 300, True, False) if folders else None
+        if old is not None:
+            old.close()
+
+    def _run(self, notify: Callable[[], object], top: bool) -> None:
+        while not self._stop.is_set():
+            current = notify()
+            if current is None:
+                self._stop.wait(self.WAKE_MS / 1000)
+                continue
+            try:
+                changes = current.watch(self.GROUP_MS, self.STEP_MS, self.WAKE_MS, self._stop)
+            except RuntimeError:  # closed by _watch_tree meanwhile: watch the new tree
+                continue
+            if isinstance(changes, set):
+                self._notified({path for _, path in changes}, top)
+
+    def _notified(self, paths: set[str], top: bool) -> None:
+        if top:  # the site folder: only site.yaml and the watched folders themselves concern the preview
+            names = {WATCHED_FILE, *WATCHED_FOLDERS}
+            paths = {p for p in paths if os.path.dirname(p) == str(self.root) and os.path.basename(p) in names}
+            if any(os.path.basename(p) in WATCHED_FOLDERS for p in paths):
+                self._watch_tree()
+        else:
+            paths = {p for p in paths if not _hidden_or_editor_file(p, self.root)}
+        if not paths:
+            return
+        with self._lock:
+            self._pending |= paths
+        if self.on_notice is not None:
+            self.on_notice()
+
+    def examine(self) -> None:
+        with self._lock:
+            files, self._pending = sorted(self._pending), set()
+        if files:
+            self.callback(files)
+
+    def close(self) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=2)
+        for notify in (self._top, self._tree):
+            if notify is not None:
+                notify.close()
+
+
+def _hidden_or_editor_file(path: str, root: Path) -> bool:
+    """What the polling watcher never sees either: dot files and folders, and editors' own files."""
+    try:
+        parts = Path(path).relative_to(root).parts
+    except ValueError:
+        return True
+    return any(part.startswith(".") for part in parts) or _editor_file(path)
 
 
 def _saved_at(file: str) -> float:

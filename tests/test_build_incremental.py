@@ -195,6 +195,30 @@ def test_after_any_change_a_rebuild_equals_a_fresh_build(site, tmp_path, change)
     assert build_site(site).rendered == 0  # and the next build has nothing left to do
 
 
+def site_files(site: Path) -> dict[str, bytes]:
+    watched = [site / "site.yaml", *(site / "content").rglob("*"), *(site / "layouts").rglob("*")]
+    return {str(p): p.read_bytes() for p in watched if p.is_file()}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_told_which_files_changed_a_rebuild_equals_a_fresh_build(site, tmp_path, change):
+    """The preview tells the build the files the system notified (each file written, made or removed,
+    and removed folders); the build then looks at no other file, and must come to the same site."""
+    build_site(site)
+    before = site_files(site)
+    CHANGES[change](site)
+    after = site_files(site)
+    told = {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
+    told |= {str(Path(path).parent) for path in told if not Path(path).parent.exists()}
+    result = build_site(site, changed=told)
+    assert 0 < result.rendered or change == "stray file"
+    fresh = build_site(site, tmp_path / "fresh")
+    assert result.findings == fresh.findings
+    assert snapshot(site / "public") == snapshot(tmp_path / "fresh")
+    assert build_site(site).rendered == 0  # the manifest it left knows every file
+    assert build_site(site, changed=set()).rendered == 0
+
+
 def test_a_chain_of_changes_keeps_equal_to_fresh_builds(site, tmp_path):
     build_site(site)
     for change in ("added office", "numbers", "deleted report", "renamed office"):

@@ -180,6 +180,34 @@ def test_an_edit_shows_on_the_served_page_and_the_output_equals_a_full_build(exa
     assert served == tree(tmp_path / "fresh")
 
 
+def test_changes_are_notified_by_the_system_not_looked_for(example_site):
+    report = example_site / REPORT_FILE
+    with running(example_site, poll=3600) as preview:  # no look for changes would come during the test
+        assert isinstance(preview._watcher, serve._NotifyWatcher)
+        edit(report, "一、加强组织领导。", "一、组织领导已加强。")
+        wait_for(lambda: "组织领导已加强" in page(preview)[1], timeout=5)
+        (example_site / "content/hehualu/.2023.yaml.swp").write_text("x", encoding="utf-8")  # an editor's file
+        (example_site / "content/hehualu/2023.yaml~").write_text("x", encoding="utf-8")
+        builds = preview.builds
+        time.sleep(0.5)
+        assert preview.builds == builds
+        layouts = example_site / "layouts"
+        layouts.mkdir()  # a folder made while serving is watched too
+        (layouts / "robots.txt").write_text("User-agent: *\nDisallow: /草稿/\n", encoding="utf-8")
+        wait_for(lambda: "草稿" in fetch(preview, "/robots.txt")[2], timeout=5)
+
+
+def test_without_notifications_the_preview_looks_for_changes(example_site, monkeypatch):
+    def unavailable(*args):
+        raise OSError("inotify watch limit reached")
+
+    monkeypatch.setattr(serve._NotifyWatcher, "__init__", unavailable)
+    with running(example_site) as preview:
+        assert not isinstance(preview._watcher, serve._NotifyWatcher)
+        edit(example_site / REPORT_FILE, "一、加强组织领导。", "一、组织领导已加强。")
+        wait_for(lambda: "组织领导已加强" in page(preview)[1])
+
+
 def test_an_edit_rewrites_only_the_files_made_from_the_edited_report(example_site):
     write_office(example_site, "qiaotou", "桥头镇人民政府")
     write_report(example_site, "qiaotou", 2023, report_yaml(2023))
