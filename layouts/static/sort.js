@@ -110,6 +110,27 @@
       });
     }
     showIcons();
+
+    /* A browser scrolls a control focused with Tab into the table's scroll region only as far as the
+       control's own box, so that its focus ring is cut off at the region's edge: scroll a little more. */
+    var region = table.parentNode;
+    if (region && region.classList && region.classList.contains("table-scroll")) {
+      region.addEventListener("focusin", function (event) {
+        if (event.target === region) {
+          return;
+        }
+        var box = region.getBoundingClientRect();
+        var control = event.target.getBoundingClientRect();
+        var left = box.left + region.clientLeft;
+        var right = left + region.clientWidth;
+        var room = 8; /* the focus ring (3px, 2px off the control) and some air */
+        if (control.right + room > right) {
+          region.scrollLeft += control.right + room - right;
+        } else if (control.left - room < left) {
+          region.scrollLeft -= left - (control.left - room);
+        }
+      });
+    }
   }
 
   Array.prototype.slice.call(document.querySelectorAll("table[data-sortable]")).forEach(enhance);
