@@ -10,6 +10,7 @@ import csv
 import functools
 import io
 import json
+import operator
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -244,19 +245,22 @@ def summary_fields(headlines: tuple[tuple[str, Label], ...]) -> list[tuple[str, 
 
 def reports_csv(summaries: list[ReportSummary], headlines: tuple[tuple[str, Label], ...]) -> bytes:
     """Every published report in a line, sorted by office then year."""
+    columns = [hid for hid, _ in headlines]
+    places: dict[str, list[int | None]] = {}  # a format -> where each column's figure is in its summaries
     rows = []
-    for s in sorted(summaries, key=lambda s: (s.office, s.year)):
-        values = dict(s.headlines)
-        figures = [values.get(hid) for hid, _ in headlines]
+    for s in sorted(summaries, key=_OFFICE_YEAR):
+        if (where := places.get(s.format_id)) is None:
+            ids = [hid for hid, _ in s.headlines]
+            where = places[s.format_id] = [ids.index(hid) if hid in ids else None for hid in columns]
+        figures = [None if i is None else s.headlines[i][1] for i in where]  # csv writes None as ""
+        if Decimal in map(type, figures):
+            figures = [show(v) if isinstance(v, Decimal) else v for v in figures]
         published = s.published.isoformat() if s.published else ""
-        rows.append(
-            (s.office, s.office_name, s.year, s.format_id, published)
-            + tuple(
-                v if type(v) is int else "" if v is None else show(v) for v in figures
-            )  # an int as show() spells it
-            + (s.errors, s.warnings, s.url)
-        )
+        rows.append((s.office, s.office_name, s.year, s.format_id, published, *figures, s.errors, s.warnings, s.url))
     return _csv((name for name, *_ in summary_fields(headlines)), rows)
+
+
+_OFFICE_YEAR = operator.itemgetter(0, 2)  # a ReportSummary's office and year
 
 
 def datapackage(settings: Settings, headlines: tuple[tuple[str, Label], ...]) -> bytes:

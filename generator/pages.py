@@ -6,6 +6,8 @@ reports are read office by office, so a site of any size never holds its reports
 
 from __future__ import annotations
 
+import heapq
+import operator
 import re
 import uuid
 from collections.abc import Callable
@@ -388,6 +390,7 @@ def not_found_context(settings: Settings) -> dict:
 # --- feed and sitemap: the only files with absolute URLs, and only when site.yaml sets base_url -------
 
 FEED_ENTRIES = 100  # the most recent reports by publication date
+_PUBLISHED_OFFICE_YEAR = operator.itemgetter(4, 0, 2)  # a ReportSummary's published, office and year
 NO_DATE = "1970-01-01T00:00:00Z"  # a feed must say when it was updated; with no dated report, nothing was
 
 
@@ -414,7 +417,7 @@ class FeedEntry:
 
 def feed_context(settings: Settings, summaries: list[ReportSummary]) -> dict:
     """An Atom feed of reports by publication date; links are relative to the feed without base_url."""
-    dated = sorted((s for s in summaries if s.published), key=lambda s: (s.published, s.office, s.year), reverse=True)
+    dated = heapq.nlargest(FEED_ENTRIES, (s for s in summaries if s.published), key=_PUBLISHED_OFFICE_YEAR)
     base = base_url(settings)
     labels = dict(headline_columns())
     entries = [
