@@ -11,8 +11,9 @@ Each build is `python -m generator build` run in the site's folder, as a user ru
 - edit: one report's overview and publication date changed (so its page, its office's page, its year's
   page and the site's data files change), then the command again.
 
-For each it prints the wall time, the files it wrote, pages per second (HTML pages of the site over
-the wall time), and the peak memory: of the largest process (the build or one of its workers) and of all its
+For each it prints the wall time, the processor time (of the build and its worker processes: steadier
+than the wall time on a shared machine), the files it wrote, pages per second (HTML pages of the site
+over the wall time), and the peak memory: of the largest process (the build or one of its workers) and of all its
 processes together, sampled every 20 ms (shared pages of the worker processes are counted in each).
 """
 
@@ -46,6 +47,7 @@ class Run:
     largest_mib: float
     total_mib: float
     output: str
+    cpu: float = 0.0  # seconds of processor time, the build and its worker processes together
 
 
 def tree_rss_kib(pid: int) -> int:
@@ -94,7 +96,8 @@ def build(name: str, site: Path, out: Path, jobs: int | None) -> Run:
     files, written = re.search(r"已生成 (\d+) 个文件.*?其中本次写入 (\d+) 个", summary).groups()
     pages = sum(1 for _ in out.rglob("*.html"))
     largest = usage.ru_maxrss / 1024  # KiB on Linux: the largest process of the tree
-    return Run(name, seconds, int(files), int(written), pages, largest, max(peak / 1024, largest), summary)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(name, seconds, int(files), int(written), pages, largest, max(peak / 1024, largest), summary, cpu)
 
 
 def edit_one_report(site: Path) -> Path:
@@ -130,6 +133,8 @@ def main() -> None:
         reports = sum(1 for _ in site.glob("content/*/[0-9][0-9][0-9][0-9].yaml"))
         shutil.rmtree(site / ".gongkai-cache", ignore_errors=True)
         shutil.rmtree(out, ignore_errors=True)
+        os.sync()  # the deleted output's blocks are released before the cold build, not during it
+        time.sleep(3)
         print(
             f"site: {site} ({reports} reports); output: {out}; {os.cpu_count()} cores; Python {sys.version.split()[0]}"
         )
@@ -140,13 +145,17 @@ def main() -> None:
         print(f"edited: {edited.relative_to(site)}\n")
 
         print(
-            "| build    | wall time | files written | pages/s | peak RSS, largest process | peak RSS, all processes |"
+            "| build    | wall time | CPU time | files written | pages/s "
+            "| peak RSS, largest process | peak RSS, all processes |"
         )
-        print("|----------|----------:|--------------:|--------:|-------------------------:|------------------------:|")
+        print(
+            "|----------|----------:|---------:|--------------:|--------:"
+            "|-------------------------:|------------------------:|"
+        )
         for run in runs:
             rate = run.pages / run.seconds
             print(
-                f"| {run.name:8} | {run.seconds:7.2f} s | {run.written:13,} | {rate:7,.0f} "
+                f"| {run.name:8} | {run.seconds:7.2f} s | {run.cpu:6.1f} s | {run.written:13,} | {rate:7,.0f} "
                 f"| {run.largest_mib:20.0f} MiB | {run.total_mib:19.0f} MiB |"
             )
         print(f"\n{runs[0].files:,} files, {runs[0].pages:,} pages; last summary: {runs[-1].output}")
