@@ -56,7 +56,7 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
 
-from make_site import make_site  # noqa: E402
+from make_site import ensure_site  # noqa: E402
 
 from generator.format import Format, all_formats  # noqa: E402
 from generator.tables import Cell, table_view  # noqa: E402
@@ -577,11 +577,7 @@ def main() -> None:
     site = args.site or temp / "site"
     hugo_site, out = temp / "hugo-site", temp / "public"
     try:
-        if not (site / "site.yaml").exists():
-            first, _, last = args.years.partition("-")
-            started = time.perf_counter()
-            count = make_site(site, args.offices, int(first), int(last or first))
-            print(f"generated {count} reports of {args.offices} offices in {time.perf_counter() - started:.0f} s")
+        ensure_site(site, args.offices, args.years)
         started = time.perf_counter()
         reports = convert(site, hugo_site)
         print(f"converted {reports:,} reports of {site} in {time.perf_counter() - started:.1f} s: {hugo_site}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import random
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -144,6 +145,16 @@ def make_site(out: Path, office_count: int, first_year: int, last_year: int, see
             (folder / f"{year}.yaml").write_text(text, encoding="utf-8")
             written += 1
     return written
+
+
+def ensure_site(site: Path, offices: int, years: str) -> None:
+    """Generate a site of `offices` offices over `years` ("2021-2024") into `site`, unless one is there."""
+    if (site / "site.yaml").exists():
+        return
+    first, _, last = years.partition("-")
+    started = time.perf_counter()
+    count = make_site(site, offices, int(first), int(last or first))
+    print(f"generated {count} reports of {offices} offices in {time.perf_counter() - started:.0f} s")
 
 
 def main() -> None:

@@ -34,7 +34,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
 
-from make_site import make_site  # noqa: E402
+from make_site import ensure_site  # noqa: E402
 
 
 @dataclass
@@ -125,11 +125,7 @@ def main() -> None:
     site = args.site or temp / "site"
     out = temp / "public" if args.site is None else site.parent / f"{site.name}-public"
     try:
-        if not (site / "site.yaml").exists():
-            first, _, last = args.years.partition("-")
-            started = time.perf_counter()
-            count = make_site(site, args.offices, int(first), int(last or first))
-            print(f"generated {count} reports of {args.offices} offices in {time.perf_counter() - started:.0f} s")
+        ensure_site(site, args.offices, args.years)
         reports = sum(1 for _ in site.glob("content/*/[0-9][0-9][0-9][0-9].yaml"))
         shutil.rmtree(site / ".gongkai-cache", ignore_errors=True)
         shutil.rmtree(out, ignore_errors=True)
