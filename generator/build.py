@@ -430,13 +430,14 @@ def _build_offices(
     renderer: Renderer,
     folder: Path,
     pool: ProcessPoolExecutor | None,
+    jobs: int,
 ) -> Iterator[OfficeResult]:
-    """Each job's result, in order, built here or by the pool's worker processes."""
+    """Each job's result, in order, built here or by the pool's `jobs` worker processes."""
     if pool is None:
         for job in office_jobs:
             yield build_office(job, site, renderer, folder)
         return
-    chunk = max(1, min(50, len(office_jobs) // (pool._max_workers * 8)))
+    chunk = max(1, min(50, len(office_jobs) // (jobs * 8)))
     yield from pool.map(_office_job, office_jobs, chunksize=chunk)
 
 
@@ -726,8 +727,9 @@ def _build_into(
     made: list[str] = []
     total = sum(len(site.offices[slug].report_files) for slug in site_plan.offices)
     done = 0
-    with _workers(office_jobs, site, staging, jobs or os.cpu_count() or 1) as pool:
-        results = _build_offices(office_jobs, site, renderer, staging, pool)
+    workers = jobs or os.cpu_count() or 1
+    with _workers(office_jobs, site, staging, workers) as pool:
+        results = _build_offices(office_jobs, site, renderer, staging, pool, workers)
         with closing(results):
             for slug in site_plan.offices:
                 if slug in kept:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import attrgetter
 from typing import NamedTuple
 
 from .findings import Finding, Position, error
@@ -203,7 +204,7 @@ def plan_site(site: Site, static_files: dict[str, str] | None = None) -> tuple[P
         pages.append(Page(SITEMAP, SITEMAP_KIND, everything))
     pages += [Page(static_url(name), "static", (source,)) for name, source in sorted((static_files or {}).items())]
     plan = Plan(
-        pages=tuple(sorted(pages, key=lambda p: p.url)),
+        pages=tuple(sorted(pages, key=attrgetter("url"))),
         offices=tuple(o.slug for o in offices),
         years=tuple(sorted(by_year, reverse=True)),
         children={parent: tuple(sorted(kids)) for parent, kids in sorted(children.items())},

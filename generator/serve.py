@@ -306,11 +306,12 @@ class Preview:
 
     # --- watching and rebuilding -------------------------------------------------------------------
 
-    def _make_watcher(self):
-        try:
-            return _NotifyWatcher(self.root, self._on_change)
-        except Exception:  # no notifications here (e.g. the system's limit of watches): look for changes
-            pass
+    def _make_watcher(self, notified: bool = True):
+        if notified:
+            try:
+                return _NotifyWatcher(self.root, self._on_change)
+            except Exception:  # no notifications here (e.g. the system's limit of watches): look for changes
+                pass
         watcher = get_watcher_class()()
         watcher.watch(str(self.root / WATCHED_FILE), self._on_change)
         for folder in WATCHED_FOLDERS:  # a pattern, not the folder: it also sees a folder made later
@@ -337,6 +338,14 @@ class Preview:
                 self._settle()
 
     def _look(self) -> None:
+        if isinstance(self._watcher, _NotifyWatcher) and self._watcher.failed:
+            # The system stopped telling (its watch broke down): look for changes from now on, and
+            # have the next build look at every file, since a change may have gone untold.
+            self._watcher.close()
+            self._watcher = self._make_watcher(notified=False)
+            self._live.watcher = self._watcher
+            self._look_at_all = True
+            self._on_change([str(self.root / WATCHED_FILE)])
         try:
             self._watcher.examine()  # calls _on_change for each watched path that changed
         except OSError:  # a file went away while being looked at: look again next time
@@ -449,6 +458,7 @@ class _NotifyWatcher:
     """
 
     filepath = None  # read by livereload's handler when it logs a reload
+    failed = False  # a watching thread stopped on an error: the preview then looks for changes
     STEP_MS = 10  # a burst of events ends when none came for this long
     GROUP_MS = 50  # or after this long
     WAKE_MS = 200  # a watching thread checks whether it should stop, or watch another tree, this often
@@ -479,23 +489,25 @@ class _NotifyWatcher:
         folders = tuple(str(self.root / name) for name in WATCHED_FOLDERS if (self.root / name).is_dir())
         if folders == self._folders:
             return
-        old, self._folders = self._tree, folders
+        self._folders = folders
+        # The old watch is not closed here: its thread may be inside it. It ends when that thread, back
+        # within WAKE_MS, takes up the new one and drops the last reference to it.
         self._tree = self._notify(list(folders), False, False, 300, True, False) if folders else None
-        if old is not None:
-            old.close()
 
     def _run(self, notify: Callable[[], object], top: bool) -> None:
-        while not self._stop.is_set():
-            current = notify()
-            if current is None:
-                self._stop.wait(self.WAKE_MS / 1000)
-                continue
-            try:
+        try:
+            while not self._stop.is_set():
+                current = notify()
+                if current is None:
+                    self._stop.wait(self.WAKE_MS / 1000)
+                    continue
                 changes = current.watch(self.GROUP_MS, self.STEP_MS, self.WAKE_MS, self._stop)
-            except RuntimeError:  # closed by _watch_tree meanwhile: watch the new tree
-                continue
-            if isinstance(changes, set):
-                self._notified({path for _, path in changes}, top)
+                if isinstance(changes, set):
+                    self._notified({path for _, path in changes}, top)
+        except Exception:
+            self.failed = True
+            if self.on_notice is not None:
+                self.on_notice()
 
     def _notified(self, paths: set[str], top: bool) -> None:
         if top:  # the site folder: only site.yaml and the watched folders themselves concern the preview

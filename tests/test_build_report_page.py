@@ -183,8 +183,7 @@ def test_omitted_totals_are_computed_and_noted_for_screen_readers(tmp_path):
     total = [
         td
         for td in page.find("table", id="table-applications").iter("td")
-        if td.attrs.get("headers", "").split()[:1] == ["t3r0"]
-        and "computed" in td.attrs["class"]
+        if td.attrs.get("headers", "").split()[:1] == ["t3r0"] and "computed" in td.attrs["class"]
     ]
     assert len(total) == 1
     assert total[0].visible_text() == "2"

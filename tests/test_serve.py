@@ -208,6 +208,18 @@ def test_without_notifications_the_preview_looks_for_changes(example_site, monke
         wait_for(lambda: "组织领导已加强" in page(preview)[1])
 
 
+def test_when_notifications_break_down_the_preview_looks_for_changes(example_site):
+    with running(example_site) as preview:
+        watcher = preview._watcher
+        assert isinstance(watcher, serve._NotifyWatcher)
+        wait_for(lambda: watcher.on_notice is not None)  # the server's loop has started
+        watcher.failed = True  # as when a watching thread stops on an error
+        watcher.on_notice()
+        wait_for(lambda: not isinstance(preview._watcher, serve._NotifyWatcher))
+        edit(example_site / REPORT_FILE, "一、加强组织领导。", "一、组织领导已加强。")
+        wait_for(lambda: "组织领导已加强" in page(preview)[1])
+
+
 def test_an_edit_rewrites_only_the_files_made_from_the_edited_report(example_site):
     write_office(example_site, "qiaotou", "桥头镇人民政府")
     write_report(example_site, "qiaotou", 2023, report_yaml(2023))

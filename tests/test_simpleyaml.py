@@ -56,7 +56,9 @@ values_2021 = st.fixed_dictionaries(
     }
 )
 narratives = st.lists(
-    st.sampled_from(list("本机关公开申请。，、：；（）《》“”0123456789abc #:-*|>'\"[]{}&!%@`\t\n") + ["\n\n", "  ", "\n  "]),
+    st.sampled_from(
+        list("本机关公开申请。，、：；（）《》“”0123456789abc #:-*|>'\"[]{}&!%@`\t\n") + ["\n\n", "  ", "\n  "]
+    ),
     max_size=60,
 ).map("".join)
 
@@ -72,7 +74,26 @@ TOKENS = [
     "no", "yes", "on", "true", "2023-01-01", '"3"', "'3'", "[1, 2]", "[1,2]", "[ 1 ,2 ]", "[]", "{a: 1}", "|-", "|", "|+",
     ">", "|2-", "# c", " # c", "a: b", "a:", "&x 1", "*x", "!!str 1", "%", "@", "`", "- 1", "? a", "\t", ":", "，", "【待填写】",
 ]  # fmt: skip
-CHARACTERS = ["\t", ":", "#", "'", '"', "[", "]", "{", "-", "|", ">", " ", "\r", "\u2028", "\x85", "\ufeff", "\x00", "０"]
+CHARACTERS = [
+    "\t",
+    ":",
+    "#",
+    "'",
+    '"',
+    "[",
+    "]",
+    "{",
+    "-",
+    "|",
+    ">",
+    " ",
+    "\r",
+    "\u2028",
+    "\x85",
+    "\ufeff",
+    "\x00",
+    "０",
+]
 
 
 @st.composite
@@ -183,6 +204,8 @@ def test_block_and_quoted_scalars(text, expected):
     assert {key: item.value for key, item in parsed.items()} == expected
 
 
-@pytest.mark.parametrize("text", ["a: >\n  x\n", "a: |+\n  x\n", "a: [1,\n  2]\n", "- a\n", "a: {b: 1}\n", "a:\n\tb: 1\n"])
+@pytest.mark.parametrize(
+    "text", ["a: >\n  x\n", "a: |+\n  x\n", "a: [1,\n  2]\n", "- a\n", "a: {b: 1}\n", "a:\n\tb: 1\n"]
+)
 def test_other_yaml_is_left_to_the_full_reader(text):
     assert simpleyaml.parse(text) is None
