@@ -33,7 +33,6 @@ import glob
 import importlib.metadata
 import multiprocessing
 import os
-import re
 import shutil
 import sys
 import threading
@@ -53,13 +52,12 @@ from .manifest import FileKeys, Manifest, OfficeRecord, digest
 from .render import STATIC, Renderer
 from .report import Report, read_report
 from .schema import schema_text
-from .site import Office, Settings, Site, load_site, read_reports
+from .site import Office, Settings, Site, is_report_path, load_site, read_reports
 
 MARKER_TEXT = (
     "This folder is made by `gongkai build`, which updates it on every build: it deletes files no build made.\n"
 )
 TEMPLATES_DIR = "templates"  # in the cache folder: compiled templates
-REPORT_PATH = re.compile(r"content/[a-z0-9-]+/\d{4}\.yaml")  # a report file, relative to the site
 POOL_MIN_REPORTS = 1000  # fewer reports to read are read here: starting worker processes would cost more
 
 Progress = Callable[[int, int], None]  # (reports done, reports in all)
@@ -496,7 +494,7 @@ def _load_site(
         and previous.site
         and changed is not None
         and all(
-            REPORT_PATH.fullmatch(path) and path in previous.files and os.path.isfile(os.path.join(root, path))
+            is_report_path(path) and path in previous.files and os.path.isfile(os.path.join(root, path))
             for path in changed
         )
     ):
@@ -620,8 +618,8 @@ def build_site(
                 problem = "没有一份报告可以发布：输出目录未改动"
                 raise GongkaiError(errors + [error(Position(display_path(out)), problem)])
             stale = previous.written() - built.written if previous else set()
-            changed = bool(previous is None or built.made or stale)  # the output
-            noted = changed or files.hashed  # the manifest: files read again may have new times
+            output_changed = bool(previous is None or built.made or stale)
+            noted = output_changed or files.hashed  # the manifest: files read again may have new times
             if previous is None:
                 write_file(staging, plan.MARKER, MARKER_TEXT)
                 swap_in(staging, target)
@@ -630,7 +628,7 @@ def build_site(
                     manifest.forget(cache_folder, target)
                 move_in(staging, target, built.made[len(moved) :])
                 remove_stale(target, stale, built.written)
-                if changed:  # a new marker file: a manifest of another cache no longer matches this folder
+                if output_changed:  # a new marker file: a manifest of another cache no longer matches this folder
                     write_file(staging, plan.MARKER, MARKER_TEXT)
                     os.replace(staging / plan.MARKER, target / plan.MARKER)
                 shutil.rmtree(staging, ignore_errors=True)

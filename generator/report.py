@@ -96,9 +96,9 @@ def read_report(file: Path, path: str, office: str, data: bytes | None = None) -
     A file in the plain shape report files usually have, with nothing to report, is read by the quick
     path (simpleyaml.py); any other by composing its YAML, which explains every problem."""
     try:
-        data = file.read_bytes() if data is None else data
-    except OSError as exc:
-        return None, [error(Position(path), f"无法读取文件：{exc.strerror}")]
+        data = source.read_bytes(file, path) if data is None else data
+    except GongkaiError as exc:
+        return None, exc.findings
     quick = read_plain_report(data, path, office, _year_in_name(file))
     if quick is not None:
         return quick, []

@@ -1,5 +1,5 @@
-"""A reader for the plain subset of YAML that report files are written in, about ten times quicker than
-composing them with libyaml.
+"""A reader for the plain subset of YAML that report files are written in, about four times quicker
+than composing them with libyaml.
 
 Report files, as `gongkai new` and `gongkai import` write them and as clerks edit them, use a small
 part of YAML: a mapping of keys, some holding a mapping of keys in turn; values that are flow lists of

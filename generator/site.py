@@ -22,6 +22,13 @@ from .rules import check_report
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REPORT_FILE = re.compile(r"^(\d{4})\.yaml$")
 
+
+def is_report_path(path: str) -> bool:
+    """Whether a path relative to the site names a report file: content/<office>/<year>.yaml."""
+    parts = path.split("/")
+    return len(parts) == 3 and parts[0] == "content" and bool(SLUG.match(parts[1]) and REPORT_FILE.match(parts[2]))
+
+
 # site.yaml: key -> (zh description, required, sub-keys for a mapping or None for text)
 CONTACT_KEYS = {"address": "地址", "phone": "电话", "email": "电子邮箱", "website": "网址"}
 SITE_KEYS: dict[str, tuple[str, bool, dict | None]] = {

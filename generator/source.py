@@ -104,12 +104,17 @@ def _yaml_problem(exc: yaml.MarkedYAMLError) -> str:
     return problem or str(exc)
 
 
-def load_file(file: Path, path: str, data: bytes | None = None) -> tuple[yaml.Node | None, list[Finding]]:
-    """Read and compose one YAML file (or its bytes, already read); findings carry `path` as the name users see."""
+def read_bytes(file: Path, path: str) -> bytes:
+    """A content file's bytes; a file that cannot be read is a finding at `path`."""
     try:
-        data = file.read_bytes() if data is None else data
+        return file.read_bytes()
     except OSError as exc:
         raise GongkaiError(error(Position(path), f"无法读取文件：{exc.strerror}")) from None
+
+
+def load_file(file: Path, path: str, data: bytes | None = None) -> tuple[yaml.Node | None, list[Finding]]:
+    """Read and compose one YAML file (or its bytes, already read); findings carry `path` as the name users see."""
+    data = read_bytes(file, path) if data is None else data
     text, findings = decode(data, path)
     return parse(text, path), findings
 
