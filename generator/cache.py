@@ -13,9 +13,9 @@ import pickle
 from functools import cache
 from pathlib import Path
 
-from . import __version__
+from . import __version__, source
 from .files import atomic_write
-from .findings import Finding
+from .findings import Finding, GongkaiError
 from .format import FORMATS_DIR
 from .report import Report, read_report
 
@@ -27,7 +27,7 @@ def _salt() -> bytes:
     digest = hashlib.sha256(__version__.encode())
     for file in sorted(FORMATS_DIR.glob("*.yaml")):
         digest.update(file.read_bytes())
-    for module in ("report.py", "source.py", "format.py"):
+    for module in ("report.py", "simpleyaml.py", "source.py", "format.py"):
         digest.update((Path(__file__).parent / module).read_bytes())
     return digest.digest()
 
@@ -42,7 +42,10 @@ class ParseCache:
 
     def read(self, file: Path, path: str, office: str) -> tuple[Report | None, list[Finding], str]:
         """The report in `file`, its reading findings, and its content key (for incremental builds)."""
-        data = file.read_bytes()
+        try:
+            data = source.read_bytes(file, path)
+        except GongkaiError as exc:  # e.g. a folder named like a report file: a finding, never a traceback
+            return None, list(exc.findings), ""
         key = self.key(data, path)
         entry = self.folder / key[:2] / f"{key}.pickle" if self.folder else None
         if entry is not None and entry.exists():

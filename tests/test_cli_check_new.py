@@ -178,3 +178,12 @@ def test_schema_is_shipped_in_the_site(cli, example_site):
     assert cli("build", example_site, "--out", out).code == 0
     assert (out / "data" / "report.schema.json").read_text(encoding="utf-8") == cli("schema").out
     assert 'href="data/report.schema.json"' in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_report_file_that_cannot_be_read_is_one_positioned_error(cli, empty_site):
+    write_office(empty_site, "a", "甲街道办事处")
+    (empty_site / "content/a/2023.yaml").mkdir()  # named like a report file, but a folder
+    result = cli("check", empty_site)
+    assert result.code == 1
+    assert "Traceback" not in result.err + result.out
+    assert any("content/a/2023.yaml: error: 无法读取文件" in line for line in (result.out + result.err).splitlines())
