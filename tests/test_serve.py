@@ -184,11 +184,13 @@ def test_changes_are_notified_by_the_system_not_looked_for(example_site):
     report = example_site / REPORT_FILE
     with running(example_site, poll=3600) as preview:  # no look for changes would come during the test
         assert isinstance(preview._watcher, serve._NotifyWatcher)
+        first = preview.builds
         edit(report, "一、加强组织领导。", "一、组织领导已加强。")
         wait_for(lambda: "组织领导已加强" in page(preview)[1], timeout=5)
+        wait_for(lambda: preview.builds == first + 1 and not preview.building)  # the page shows before the end
+        builds = preview.builds
         (example_site / "content/hehualu/.2023.yaml.swp").write_text("x", encoding="utf-8")  # an editor's file
         (example_site / "content/hehualu/2023.yaml~").write_text("x", encoding="utf-8")
-        builds = preview.builds
         time.sleep(0.5)
         assert preview.builds == builds
         layouts = example_site / "layouts"
