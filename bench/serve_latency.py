@@ -25,6 +25,9 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "bench"))
+
+from run import without_bytecode_switch  # noqa: E402
 
 
 def free_port() -> int:
@@ -43,7 +46,7 @@ def fetch(port: int, path: str) -> str:
 
 
 def start_server(site: Path, port: int, lines: list[str]) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"}
+    env = {**without_bytecode_switch(os.environ), "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"}
     command = [sys.executable, "-m", "generator", "serve", str(site), "--port", str(port)]
     server = subprocess.Popen(command, cwd=site, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     ready = threading.Event()
