@@ -454,15 +454,17 @@ def _pool_context() -> multiprocessing.context.BaseContext:
 
 
 @contextmanager
-def _few_collections() -> Iterator[None]:
-    """Python's cycle collector rescans every live object again and again while a build allocates
-    millions of short-lived ones; the build's long-lived data (site, plan, summaries) has no cycles."""
-    threshold = gc.get_threshold()
-    gc.set_threshold(50_000, 50, 1000)
+def _no_collections() -> Iterator[None]:
+    """No cycle collection during a build. The collector would rescan every live object again and
+    again while a build allocates millions of short-lived ones, yet the build's data (manifest, site,
+    plan, summaries) has no cycles, and what it makes and drops is freed as soon as it is dropped."""
+    enabled = gc.isenabled()
+    gc.disable()
     try:
         yield
     finally:
-        gc.set_threshold(*threshold)
+        if enabled:
+            gc.enable()
 
 
 # --- the whole site ----------------------------------------------------------------------------------
@@ -580,7 +582,7 @@ def build_site(
     out = Path(out) if out is not None else root / "public"
     target = out.resolve()  # a symlinked output folder: build beside, and replace, the real one
     cache_folder = root / CACHE_DIR
-    with _few_collections():
+    with _no_collections():
         previous = manifest.load(cache_folder, target, plan.MARKER)
         hinted = None if changed is None else frozenset(_site_path(root, Path(p)) for p in changed)
         site, site_findings, listing = _load_site(root, previous, hinted)
@@ -651,7 +653,7 @@ def build_site(
 
     def save() -> None:
         if noted and identity is not None:
-            with _few_collections():
+            with _no_collections():
                 manifest.save(cache_folder, new_manifest)
 
     if save_manifest:
