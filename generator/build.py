@@ -654,7 +654,7 @@ def build_site(
     def save() -> None:
         if noted and identity is not None:
             with _no_collections():
-                manifest.save(cache_folder, new_manifest)
+                manifest.save(cache_folder, new_manifest, previous)
 
     if save_manifest:
         save()

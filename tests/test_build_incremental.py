@@ -310,7 +310,49 @@ def test_an_output_the_manifest_does_not_describe_is_made_whole(site, tmp_path, 
     assert snapshot(out) == fresh_build(site, tmp_path)
 
 
+@pytest.mark.parametrize("damage", ["cut short", "not a manifest", "another format", "another Python"])
+def test_a_damaged_or_foreign_manifest_is_not_used(site, tmp_path, damage):
+    build_site(site)
+    [file] = (site / ".gongkai-cache" / manifest.MANIFEST_DIR).glob("*.manifest")
+    data = file.read_bytes()
+    values = list(manifest.marshal.loads(data))
+    if damage == "cut short":
+        file.write_bytes(data[: len(data) // 2])
+    elif damage == "not a manifest":
+        file.write_bytes(b"\x00garbage" * 100)
+    elif damage == "another format":
+        file.write_bytes(manifest.marshal.dumps((values[0] - 1, *values[1:])))
+    else:
+        file.write_bytes(manifest.marshal.dumps((values[0], "cpython-00 1", *values[2:])))
+    manifest._kept.clear()  # as a new process finds it
+    edit_overview(site, some_office(site), 2022, "改后")
+    result = build_site(site)
+    assert result.rendered == result.files
+    assert snapshot(site / "public") == fresh_build(site, tmp_path)
+
+
+def test_an_update_writes_again_only_the_records_of_the_offices_it_read(site, monkeypatch):
+    build_site(site)
+    file = next((site / ".gongkai-cache" / manifest.MANIFEST_DIR).glob("*.manifest"))
+    before = manifest.marshal.loads(file.read_bytes())[7]  # each office's record, as stored
+    stored = []
+    real = manifest._stored_record
+    monkeypatch.setattr(manifest, "_stored_record", lambda record: stored.append(record) or real(record))
+    manifest._kept.clear()  # as a new process finds it
+    office = some_office(site)
+    report = site / "content" / office / "2022.yaml"
+    text = report.read_text(encoding="utf-8")
+    report.write_text(re.sub(r"^published: .*$", "published: 2023-03-01", text, count=1, flags=re.M), "utf-8")
+    build_site(site)
+    after = manifest.marshal.loads(file.read_bytes())[7]
+    assert [record.summaries[0].office for record in stored] == [office]
+    assert after.keys() == before.keys()
+    assert [slug for slug in after if after[slug] != before[slug]] == [office]
+    [summary] = [s for s in manifest._record(after[office]).summaries if s.year == 2022]
+    assert str(summary.published) == "2023-03-01"
+
+
 def test_the_manifest_is_kept_in_the_cache_folder_and_nothing_extra_in_the_output(site):
     build_site(site)
-    assert list((site / ".gongkai-cache" / manifest.MANIFEST_DIR).glob("*.pickle"))
+    assert list((site / ".gongkai-cache" / manifest.MANIFEST_DIR).glob("*.manifest"))
     assert [p.name for p in (site / "public").iterdir() if p.name.startswith(".")] == [plan.MARKER]
