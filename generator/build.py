@@ -295,7 +295,8 @@ def _page_key(base: bytes, page: plan.Page, files: FileKeys) -> bytes:
 
 
 def _unchanged(
-    office_pages: tuple[plan.Page, ...],
+    slug: str,
+    site_plan: plan.Plan,
     base: bytes,
     files: FileKeys,
     previous: Manifest,
@@ -303,12 +304,16 @@ def _unchanged(
     same_plan: bool = False,
 ) -> bool:
     """Whether none of an office's pages changed, told by its office page alone: that page is made from
-    every file any page of the office is made from (plan.py). If so, their keys are the last build's."""
-    office_page = next(p for p in office_pages if p.kind == "office")
+    every file any page of the office is made from (plan.py). If so, their keys are the last build's:
+    already in `keys` when the plan is the last build's, else copied there."""
+    office_page = site_plan.office_page(slug)
     # The preview was told that none of its files changed, and its pages are made from the same files.
     known = same_plan and previous.base == base and files.untouched(office_page.inputs)
     if not known and previous.pages.get(office_page.url) != _page_key(base, office_page, files):
         return False
+    if same_plan:
+        return True
+    office_pages = site_plan.office_pages(slug)
     old = [previous.pages.get(page.url) for page in office_pages]
     if None in old:
         return False
@@ -699,18 +704,21 @@ def _build_into(
     `early` is given the pages made before the index pages, and whether any report is published."""
     same_plan = previous is not None and bool(previous.site) and site is previous.site[0]  # the Site kept
     keys: dict[str, bytes] = {}
+    if same_plan:  # the same pages as the last build's: its keys, but for the pages made once per site
+        keys = dict(previous.pages)
+        for url in set(previous.site_pages).difference(page.url for page in site_plan.site_pages()):
+            keys.pop(url, None)
     kept: dict[str, OfficeRecord] = {}
     office_jobs: list[OfficeJob] = []
     planned = set(site_plan.offices)
     for slug in site_plan.offices:
-        office_pages = site_plan.office_pages(slug)
         if previous is None:  # every page is to make; keys come after reading, from digests taken meanwhile
-            todo = [page.url for page in office_pages]
-        elif _unchanged(office_pages, base, files, previous, keys, same_plan):
+            todo = [page.url for page in site_plan.office_pages(slug)]
+        elif _unchanged(slug, site_plan, base, files, previous, keys, same_plan):
             todo = []
         else:
             todo = []
-            for page in office_pages:
+            for page in site_plan.office_pages(slug):
                 key = keys[page.url] = _page_key(base, page, files)
                 if previous.pages.get(page.url) != key:
                     todo.append(page.url)
@@ -718,6 +726,7 @@ def _build_into(
         if not todo and record is not None:
             kept[slug] = record
             continue
+        office_pages = site_plan.office_pages(slug)
         office = site.offices[slug]
         parent = site.offices[office.parent] if office.parent in planned else None
         children = tuple(site.offices[kid] for kid in site_plan.children.get(slug, ()))
@@ -746,9 +755,10 @@ def _build_into(
                 if progress and (slug not in kept or done == total):
                     progress(done, total)
 
-        for page in site_plan.pages:
-            if page.office and page.url not in keys:
-                keys[page.url] = _page_key(base, page, files)
+        for job in office_jobs:
+            for page in job.pages:
+                if page.url not in keys:
+                    keys[page.url] = _page_key(base, page, files)
 
         summaries = [s for record in records.values() for s in record.summaries]
         if early is not None:

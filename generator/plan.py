@@ -99,11 +99,17 @@ class Page(NamedTuple):  # a NamedTuple: a plan has a page per file of the site,
 
 @dataclass(frozen=True)
 class Plan:
-    pages: tuple[Page, ...]  # sorted by url
+    """Every page of the site. An office's pages are listed when first asked for: a build that finds an
+    office unchanged asks for its office page alone (see build.py), and 65,000 pages cost a tenth of
+    a second to make."""
+
     offices: tuple[str, ...]  # office slugs with pages, sorted
     years: tuple[int, ...]  # years with at least one report file, newest first
     children: dict[str, tuple[str, ...]] = field(hash=False)  # office slug -> its child offices' slugs, sorted
     year_offices: dict[int, tuple[str, ...]] = field(hash=False, default_factory=dict)  # offices with a report file
+    index_pages: tuple[Page, ...] = ()  # the pages made once per site, sorted by url
+    office_files: dict[str, tuple[Office, tuple[str, ...]]] = field(hash=False, default_factory=dict, repr=False)
+    _made: dict[str, tuple[Page, ...]] = field(hash=False, default_factory=dict, repr=False, compare=False)
 
     def year_page_offices(self, year: int, number: int) -> tuple[str, ...]:
         """The offices whose reports a year page lists (some may be missing: unreadable reports are left out)."""
@@ -112,18 +118,28 @@ class Plan:
     def year_pages(self, year: int) -> int:
         return max(1, -(-len(self.year_offices.get(year, ())) // YEAR_PAGE_ROWS))
 
-    def office_pages(self, office: str) -> tuple[Page, ...]:
-        return self._by_office.get(office, ())
+    def office_page(self, office: str) -> Page:
+        """The office's page, made from every file any page of the office is made from: an unchanged
+        office page means an unchanged office (build.py relies on it)."""
+        found, relatives = self.office_files[office]
+        inputs = (SITE_FILE, _content(office, "office.yaml"), *relatives, *_report_files(found))
+        return Page(office_url(office), "office", inputs, office)
 
-    @cached_property
-    def _by_office(self) -> dict[str, tuple[Page, ...]]:
-        grouped: dict[str, list[Page]] = defaultdict(list)
-        for page in self.pages:
-            grouped[page.office].append(page)
-        return {office: tuple(pages) for office, pages in grouped.items()}
+    def office_pages(self, office: str) -> tuple[Page, ...]:
+        """The office's pages, sorted by url."""
+        made = self._made.get(office)
+        if made is None and office in self.office_files:
+            made = self._made[office] = _office_pages(self.office_page(office), self.office_files[office][0])
+        return made or ()
 
     def site_pages(self) -> tuple[Page, ...]:
-        return self._by_office.get("", ())
+        return self.index_pages
+
+    @cached_property
+    def pages(self) -> tuple[Page, ...]:
+        """Every page, sorted by url."""
+        every = [page for office in self.offices for page in self.office_pages(office)]
+        return tuple(sorted(every + list(self.index_pages), key=attrgetter("url")))
 
     def urls(self) -> frozenset[str]:
         return frozenset(p.url for p in self.pages)
@@ -133,10 +149,32 @@ def _content(office: str, name: str) -> str:
     return f"content/{office}/{name}"
 
 
+def _report_files(office: Office) -> list[str]:
+    return [_content(office.slug, f"{year}.yaml") for year, _ in office.report_files]
+
+
+def _office_pages(office_page: Page, office: Office) -> tuple[Page, ...]:
+    slug = office.slug
+    office_file = _content(slug, "office.yaml")
+    report_files = _report_files(office)
+    pages = [office_page]
+    for index, (year, _) in enumerate(office.report_files):
+        # The previous report feeds cross-year rules; the page links to the nearest years whose
+        # reports could be read, which any other report file of the office may decide.
+        inputs = (SITE_FILE, office_file, *report_files)
+        pages.append(Page(report_url(slug, year), "report", inputs, slug, year))
+        data_inputs = (SITE_FILE, office_file, report_files[index], *report_files[max(0, index - 1) : index])
+        pages.append(Page(report_json_url(slug, year), "report_json", data_inputs, slug, year))
+        pages.append(Page(report_csv_url(slug, year), "report_csv", data_inputs, slug, year))
+    return tuple(sorted(pages, key=attrgetter("url")))
+
+
 def plan_site(site: Site, static_files: dict[str, str] | None = None) -> tuple[Plan, list[Finding]]:
     """Every page of the site; offices whose folder name the site reserves are left out with an error.
 
     `static_files` maps each static file's name (under static/) to the file it is copied from.
+    Index pages (home, year pages, feed, data files, sitemap) name site.yaml alone as their input:
+    they are made from the summaries of the offices' reports, and their keys say which (build.py).
     """
     findings: list[Finding] = []
     offices: list[Office] = []
@@ -151,9 +189,6 @@ def plan_site(site: Site, static_files: dict[str, str] | None = None) -> tuple[P
         else:
             offices.append(office)
 
-    pages: list[Page] = []
-    by_year: dict[int, list[tuple[str, str, str]]] = defaultdict(list)  # year -> (office, office file, report file)
-    everything = [SITE_FILE]
     slugs = {o.slug for o in offices}
     children: dict[str, list[str]] = defaultdict(list)
     relatives: dict[str, list[str]] = defaultdict(list)  # an office page names its parent and children
@@ -162,52 +197,37 @@ def plan_site(site: Site, static_files: dict[str, str] | None = None) -> tuple[P
             children[office.parent].append(office.slug)
             relatives[office.slug].append(_content(office.parent, "office.yaml"))
             relatives[office.parent].append(_content(office.slug, "office.yaml"))
+    by_year: dict[int, list[str]] = defaultdict(list)  # year -> offices with a report file of that year
     for office in offices:
-        office_file = _content(office.slug, "office.yaml")
-        years = [year for year, _ in office.report_files]
-        report_files = [_content(office.slug, f"{year}.yaml") for year in years]
-        everything += [office_file] + report_files
-        # The office page is made from every file any page of the office is made from: an unchanged
-        # office page means an unchanged office (build.py relies on it).
-        inputs = (SITE_FILE, office_file, *sorted(relatives[office.slug]), *report_files)
-        pages.append(Page(office_url(office.slug), "office", inputs, office.slug))
-        for index, year in enumerate(years):
-            by_year[year].append((office.slug, office_file, report_files[index]))
-            # The previous report feeds cross-year rules; the page links to the nearest years whose
-            # reports could be read, which any other report file of the office may decide.
-            inputs = (SITE_FILE, office_file, *report_files)
-            pages.append(Page(report_url(office.slug, year), "report", inputs, office.slug, year))
-            data_inputs = (SITE_FILE, office_file, report_files[index], *report_files[max(0, index - 1) : index])
-            pages.append(Page(report_json_url(office.slug, year), "report_json", data_inputs, office.slug, year))
-            pages.append(Page(report_csv_url(office.slug, year), "report_csv", data_inputs, office.slug, year))
+        for year, _ in office.report_files:
+            by_year[year].append(office.slug)
 
-    year_offices = {year: tuple(slug for slug, _, _ in files) for year, files in by_year.items()}
-    for year, files in by_year.items():
+    pages: list[Page] = []
+    for year, year_slugs in by_year.items():
         # A year page lists the reports of up to YEAR_PAGE_ROWS offices (a fixed range of the year's
         # offices by slug); every page says how many reports the year has, and links to the others.
-        every = (SITE_FILE, *sorted(f for _, office_file, report_file in files for f in (office_file, report_file)))
-        for number in range(1, max(1, -(-len(files) // YEAR_PAGE_ROWS)) + 1):
-            pages.append(Page(year_url(year, number), "year", every, year=year, number=number))
-        pages.append(Page(year_csv_url(year), "year_csv", every, year=year))
-    everything = tuple(sorted(everything))
+        for number in range(1, max(1, -(-len(year_slugs) // YEAR_PAGE_ROWS)) + 1):
+            pages.append(Page(year_url(year, number), "year", (SITE_FILE,), year=year, number=number))
+        pages.append(Page(year_csv_url(year), "year_csv", (SITE_FILE,), year=year))
     pages += [
-        Page(HOME, "home", everything),
+        Page(HOME, "home", (SITE_FILE,)),
         Page(ACCESSIBILITY, "accessibility", (SITE_FILE,)),
         Page(NOT_FOUND, "not_found", (SITE_FILE,)),
         Page(ROBOTS, "robots", (SITE_FILE,)),
-        Page(FEED, "feed", everything),
-        Page(REPORTS_CSV, "reports_csv", everything),
-        Page(DATAPACKAGE, "datapackage", everything),
+        Page(FEED, "feed", (SITE_FILE,)),
+        Page(REPORTS_CSV, "reports_csv", (SITE_FILE,)),
+        Page(DATAPACKAGE, "datapackage", (SITE_FILE,)),
         Page(SCHEMA, "schema", ()),
     ]
     if site.settings.base_url:
-        pages.append(Page(SITEMAP, SITEMAP_KIND, everything))
+        pages.append(Page(SITEMAP, SITEMAP_KIND, (SITE_FILE,)))
     pages += [Page(static_url(name), "static", (source,)) for name, source in sorted((static_files or {}).items())]
     plan = Plan(
-        pages=tuple(sorted(pages, key=attrgetter("url"))),
         offices=tuple(o.slug for o in offices),
         years=tuple(sorted(by_year, reverse=True)),
         children={parent: tuple(sorted(kids)) for parent, kids in sorted(children.items())},
-        year_offices=year_offices,
+        year_offices={year: tuple(year_slugs) for year, year_slugs in by_year.items()},
+        index_pages=tuple(sorted(pages, key=attrgetter("url"))),
+        office_files={o.slug: (o, tuple(sorted(relatives[o.slug]))) for o in offices},
     )
     return plan, findings
