@@ -42,6 +42,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 
 from . import __version__, export, manifest, pages, plan
@@ -654,6 +655,8 @@ def build_site(
             listing,
             (site, tuple(site_findings)),
             base,
+            built.lines.columns,
+            built.lines.lines,
         )
 
     def save() -> None:
@@ -686,6 +689,7 @@ class _Built:
     reports: int
     skipped: int
     findings: tuple[Finding, ...]
+    lines: _ReportLines
 
 
 def _build_into(
@@ -767,6 +771,7 @@ def _build_into(
         for summary in summaries:
             by_year.setdefault(summary.year, []).append(summary)
         counts = {year: len(rows) for year, rows in by_year.items()}
+        lines = _ReportLines(records, summaries, previous)
         written = {url for record in records.values() for url in record.written}
         site_pages = site_plan.site_pages()
         written |= {page.url for page in site_pages}
@@ -789,16 +794,52 @@ def _build_into(
                 else:
                     write_file(staging, page.url, _year_page(site.settings, renderer, *job))
                 continue
-            write_file(staging, page.url, _site_page(page, site, site_plan, renderer, summaries, by_year, written))
+            write_file(
+                staging, page.url, _site_page(page, site, site_plan, renderer, summaries, by_year, written, lines)
+            )
         for future in elsewhere:
             if failure := future.result():
                 raise GongkaiError(list(failure))
 
     findings = tuple(f for record in records.values() for f in record.findings)
     read = sum(record.reports for record in records.values())
-    return _Built(
-        written, made, keys, records, tuple(p.url for p in site_pages), len(summaries), read - len(summaries), findings
-    )
+    site_urls = tuple(p.url for p in site_pages)
+    return _Built(written, made, keys, records, site_urls, len(summaries), read - len(summaries), findings, lines)
+
+
+class _ReportLines:
+    """The lines of data/reports.csv, by office (one per report, in year order), also those of each
+    year's reports.csv when it has the same columns: the last build's for an office whose summaries
+    are the same, made for the others when first asked for."""
+
+    def __init__(
+        self, records: dict[str, OfficeRecord], summaries: list[pages.ReportSummary], previous: Manifest | None
+    ):
+        self.records = records
+        self.headlines = pages.used_headlines(summaries)
+        self.columns = tuple(hid for hid, _ in self.headlines)
+        self.lines: dict[str, tuple[str, ...]] = {}
+        if previous is not None and previous.csv_columns == self.columns:
+            for slug, record in records.items():
+                old = previous.offices.get(slug)
+                if old is not None and slug in previous.csv_lines and old.summaries == record.summaries:
+                    self.lines[slug] = previous.csv_lines[slug]
+
+    def of(self, slug: str) -> tuple[str, ...]:
+        lines = self.lines.get(slug)
+        if lines is None:
+            lines = self.lines[slug] = tuple(export.report_lines(self.records[slug].summaries, self.headlines))
+        return lines
+
+    def every(self) -> list[str]:
+        return [line for slug in sorted(self.records) for line in self.of(slug)]
+
+    def of_year(self, rows: list[pages.ReportSummary]) -> list[str]:
+        lines = []
+        for summary in sorted(rows, key=attrgetter("office")):
+            years = [s.year for s in self.records[summary.office].summaries]
+            lines.append(self.of(summary.office)[years.index(summary.year)])
+        return lines
 
 
 def _site_page(
@@ -809,18 +850,20 @@ def _site_page(
     summaries: list[pages.ReportSummary],
     by_year: dict[int, list[pages.ReportSummary]],
     written: set[str],
+    lines: _ReportLines,
 ) -> bytes | str:
     """One page made once per site (home, feed, data files, static files) from the summaries."""
     settings = site.settings
     if page.kind == "static":
         return Path(site.root, page.inputs[0]).read_bytes()
     if page.kind == "reports_csv":
-        return export.reports_csv(summaries, pages.used_headlines(summaries))
+        return export.reports_csv(summaries, lines.headlines, lines.every())
     if page.kind == "year_csv":
         rows = by_year.get(page.year, [])
-        return export.reports_csv(rows, pages.used_headlines(rows))
+        headlines = pages.used_headlines(rows)
+        return export.reports_csv(rows, headlines, lines.of_year(rows) if headlines == lines.headlines else None)
     if page.kind == "datapackage":
-        return export.datapackage(settings, pages.used_headlines(summaries))
+        return export.datapackage(settings, lines.headlines)
     if page.kind == "schema":
         return schema_text()
     if page.kind == "home":

@@ -98,14 +98,6 @@ def _csv_text(fields: Iterable) -> str:
     return buffer.getvalue()
 
 
-def _csv(header: Iterable[str], rows: Iterable[Iterable]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator=CSV_LINE_END)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue().encode(CSV_ENCODING)
-
-
 def _json(data) -> bytes:
     return _json_text(data).encode("utf-8")
 
@@ -243,12 +235,28 @@ def summary_fields(headlines: tuple[tuple[str, Label], ...]) -> list[tuple[str, 
     ]
 
 
-def reports_csv(summaries: list[ReportSummary], headlines: tuple[tuple[str, Label], ...]) -> bytes:
-    """Every published report in a line, sorted by office then year."""
+def reports_csv(
+    summaries: list[ReportSummary], headlines: tuple[tuple[str, Label], ...], lines: Iterable[str] | None = None
+) -> bytes:
+    """Every published report in a line, sorted by office then year. `lines`: those lines, when known
+    (report_lines of the summaries in that order, for these headlines)."""
+    if lines is None:
+        lines = report_lines(sorted(summaries, key=_OFFICE_YEAR), headlines)
+    header = _csv_text([name for name, *_ in summary_fields(headlines)]) + CSV_LINE_END
+    return (header + "".join(lines)).encode(CSV_ENCODING)
+
+
+class _Lines(list):
+    write = list.append  # a csv.writer writes each row with one call: the row as a line
+
+
+def report_lines(summaries: Iterable[ReportSummary], headlines: tuple[tuple[str, Label], ...]) -> list[str]:
+    """Each report's line of a reports CSV with these headline columns, its line end included."""
     columns = [hid for hid, _ in headlines]
     places: dict[str, list[int | None]] = {}  # a format -> where each column's figure is in its summaries
-    rows = []
-    for s in sorted(summaries, key=_OFFICE_YEAR):
+    lines = _Lines()
+    writer = csv.writer(lines, lineterminator=CSV_LINE_END)
+    for s in summaries:
         if (where := places.get(s.format_id)) is None:
             ids = [hid for hid, _ in s.headlines]
             where = places[s.format_id] = [ids.index(hid) if hid in ids else None for hid in columns]
@@ -256,8 +264,10 @@ def reports_csv(summaries: list[ReportSummary], headlines: tuple[tuple[str, Labe
         if Decimal in map(type, figures):
             figures = [show(v) if isinstance(v, Decimal) else v for v in figures]
         published = s.published.isoformat() if s.published else ""
-        rows.append((s.office, s.office_name, s.year, s.format_id, published, *figures, s.errors, s.warnings, s.url))
-    return _csv((name for name, *_ in summary_fields(headlines)), rows)
+        writer.writerow(
+            (s.office, s.office_name, s.year, s.format_id, published, *figures, s.errors, s.warnings, s.url)
+        )
+    return lines
 
 
 _OFFICE_YEAR = operator.itemgetter(0, 2)  # a ReportSummary's office and year

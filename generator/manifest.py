@@ -73,6 +73,8 @@ class Manifest:
     listing: tuple = ()  # what site.load_site read, by stat (see build._load_site)
     site: tuple = ()  # and what it returned: (Site, findings)
     base: bytes = b""  # the part of every page's key that is not its files' (code, layouts, content folder)
+    csv_columns: tuple[str, ...] = ()  # the headline columns of data/reports.csv
+    csv_lines: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)  # slug -> its reports' lines
     stored: dict[str, bytes] = field(default_factory=dict, repr=False)  # slug -> its record as in the file
 
     def written(self) -> set[str]:
@@ -237,16 +239,19 @@ _VERSION = f"{sys.implementation.cache_tag} {marshal.version}"  # marshal's form
 
 def _written(manifest: Manifest) -> bytes:
     fields = (manifest.files, manifest.pages, manifest.stored, manifest.site_pages, manifest.listing, manifest.base)
-    return marshal.dumps((FORMAT, _VERSION, manifest.output, manifest.marker, manifest.started_ns, *fields))
+    csv = (manifest.csv_columns, manifest.csv_lines)
+    return marshal.dumps((FORMAT, _VERSION, manifest.output, manifest.marker, manifest.started_ns, *fields, *csv))
 
 
 def _read(data: bytes) -> Manifest | None:
     values = marshal.loads(data)
     if values[:2] != (FORMAT, _VERSION):
         return None
-    output, marker, started_ns, files, pages, stored, site_pages, listing, base = values[2:]
+    output, marker, started_ns, files, pages, stored, site_pages, listing, base, csv_columns, csv_lines = values[2:]
     offices = {slug: _record(record) for slug, record in stored.items()}
-    return Manifest(output, marker, started_ns, files, pages, offices, site_pages, listing, (), base, stored)
+    return Manifest(
+        output, marker, started_ns, files, pages, offices, site_pages, listing, (), base, csv_columns, csv_lines, stored
+    )
 
 
 # An office record goes into the file as a pickle of plain tuples: a NamedTuple is pickled through a

@@ -90,7 +90,9 @@ def headline_columns() -> tuple[tuple[str, Label], ...]:
 
 
 def used_headlines(summaries: list[ReportSummary]) -> tuple[tuple[str, Label], ...]:
-    present = {hid for s in summaries for hid, _ in s.headlines}
+    """The headline columns of these reports: every headline of the formats they are in (summarize)."""
+    formats = all_formats()
+    present = {h.id for format_id in {s.format_id for s in summaries} for h in formats[format_id].headlines}
     return tuple((hid, label) for hid, label in headline_columns() if hid in present)
 
 

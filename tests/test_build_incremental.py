@@ -7,6 +7,7 @@ with a fresh build of the changed site into another folder (no manifest there: e
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import os
 import re
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from generator import build as build_module
-from generator import manifest, plan
+from generator import export, manifest, plan
 from generator.build import build_site
 from generator.findings import GongkaiError
 from tests.helpers import report_yaml, write_office, write_report
@@ -350,6 +351,24 @@ def test_an_update_writes_again_only_the_records_of_the_offices_it_read(site, mo
     assert [slug for slug in after if after[slug] != before[slug]] == [office]
     [summary] = [s for s in manifest._record(after[office]).summaries if s.year == 2022]
     assert str(summary.published) == "2023-03-01"
+
+
+def test_lines_of_reports_csv_are_the_last_builds_only_for_the_same_summaries_and_columns(site):
+    build_site(site)
+    previous = manifest.load(site / ".gongkai-cache", (site / "public").resolve(), plan.MARKER)
+    records = previous.offices
+    summaries = [s for record in records.values() for s in record.summaries]
+    kept = build_module._ReportLines(records, summaries, previous)
+    assert kept.lines == previous.csv_lines and len(kept.lines) == len(records)
+    csv = (site / "public" / plan.REPORTS_CSV).read_bytes()
+    assert export.reports_csv(summaries, kept.headlines, kept.every()) == csv
+    other_columns = dataclasses.replace(previous, csv_columns=("new_received",))
+    assert build_module._ReportLines(records, summaries, other_columns).lines == {}
+    office = some_office(site)
+    fewer = {**records, office: records[office]._replace(summaries=records[office].summaries[1:])}
+    lines = build_module._ReportLines(fewer, summaries, previous)
+    assert set(lines.lines) == set(records) - {office}
+    assert lines.of(office) == previous.csv_lines[office][1:]
 
 
 def test_the_manifest_is_kept_in_the_cache_folder_and_nothing_extra_in_the_output(site):
