@@ -308,8 +308,9 @@ def _unchanged(
     every file any page of the office is made from (plan.py). If so, their keys are the last build's:
     already in `keys` when the plan is the last build's, else copied there."""
     office_page = site_plan.office_page(slug)
-    # The preview was told that none of its files changed, and its pages are made from the same files.
-    known = same_plan and previous.base == base and files.untouched(office_page.inputs)
+    # None of its files changed (by their stats, or as the preview was told), and its pages are made
+    # from the same files.
+    known = same_plan and previous.base == base and files.as_before(office_page.inputs)
     if not known and previous.pages.get(office_page.url) != _page_key(base, office_page, files):
         return False
     if same_plan:

@@ -91,6 +91,7 @@ class FileKeys:
 
     def __init__(self, root: Path, previous: Manifest | None, changed: frozenset[str] | None = None):
         self.root = root
+        self.prefix = os.path.join(root, "")  # of a site file's path: the site folder and a separator
         self.previous = previous.files if previous else {}
         self.trusted_before = previous.started_ns - RACY_NS if previous else 0
         self.hashed = 0  # files read to hash them
@@ -105,6 +106,19 @@ class FileKeys:
         if self.changed is None:
             return False
         return not any(path in self.changed or path.startswith(self.changed_folders) for path in paths)
+
+    def as_before(self, paths) -> bool:
+        """Whether these files are as the last build found them, by their stats (or as `changed` tells)."""
+        if self.changed is not None:
+            return self.untouched(paths)
+        previous, files = self.previous, self.files
+        for path in paths:
+            record = files.get(path)
+            if record is None:
+                record = files[path] = self._stat(path)
+            if record is not previous.get(path):
+                return False
+        return True
 
     def __call__(self, path: str) -> bytes:
         record = self.files.get(path)
@@ -124,7 +138,7 @@ class FileKeys:
 
     def _stat(self, path: str) -> FileStat:
         try:
-            stat = os.stat(os.path.join(self.root, path))
+            stat = os.stat(path if os.path.isabs(path) else self.prefix + path)
         except OSError:
             return (-1, 0, 0, 0, MISSING)
         known = self.previous.get(path)
