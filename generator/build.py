@@ -30,7 +30,6 @@ from __future__ import annotations
 import functools
 import gc
 import glob
-import importlib.metadata
 import multiprocessing
 import os
 import shutil
@@ -44,6 +43,12 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
+
+import jinja2
+import markdown
+import markupsafe
+import nh3
+import yaml
 
 from . import __version__, export, manifest, pages, plan
 from .cache import CACHE_DIR, ParseCache
@@ -265,11 +270,12 @@ def _code_key() -> bytes:
     """Gongkai's version, code and format definitions, and the libraries that shape the output."""
     package = Path(__file__).parent
     parts = [__version__.encode()]
-    for name in ("jinja2", "markdown", "nh3", "pyyaml", "markupsafe"):
-        try:
-            parts.append(f"{name} {importlib.metadata.version(name)}".encode())
-        except importlib.metadata.PackageNotFoundError:
-            parts.append(name.encode())
+    # Each library as installed: where, and its module file's size and time, which installing another
+    # version (or the same again) changes. (Asking importlib.metadata for versions costs more than
+    # a twentieth of a second, to import it and to search the installed packages.)
+    for module in (jinja2, markdown, nh3, yaml, markupsafe):
+        found = os.stat(module.__file__)
+        parts.append(f"{module.__name__} {module.__file__} {found.st_size} {found.st_mtime_ns}".encode())
     for file in sorted([*package.rglob("*.py"), *package.glob("formats/*.yaml")]):
         parts += [file.relative_to(package).as_posix().encode(), file.read_bytes()]
     return digest(*parts)
