@@ -43,6 +43,7 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
+from typing import NamedTuple
 
 import jinja2
 import markdown
@@ -54,6 +55,7 @@ from . import __version__, export, manifest, pages, plan
 from .cache import CACHE_DIR, ParseCache
 from .files import display_path
 from .findings import Finding, GongkaiError, Position, error
+from .format import Label
 from .manifest import FileKeys, Manifest, OfficeRecord, digest
 from .render import STATIC, Renderer
 from .report import Report, read_report
@@ -329,29 +331,39 @@ def _unchanged(
     return True
 
 
+class _IndexDigests(NamedTuple):
+    """What index pages list, as digests taken once per build: of every office, and by year, of each
+    office's report (in the order of the year's offices)."""
+
+    offices: bytes
+    years: dict[int, list[bytes]]
+
+
+def _index_digests(site_plan: plan.Plan, records: dict[str, OfficeRecord]) -> _IndexDigests:
+    every = digest(*(records[slug].digest for slug in site_plan.offices))
+    years = {
+        year: [records[slug].year_digests.get(year, manifest.MISSING) for slug in slugs]
+        for year, slugs in site_plan.year_offices.items()
+    }
+    return _IndexDigests(every, years)
+
+
 def _site_page_key(
-    base: bytes,
-    page: plan.Page,
-    site_plan: plan.Plan,
-    files: FileKeys,
-    records: dict[str, OfficeRecord],
-    counts: dict[int, int],
+    base: bytes, page: plan.Page, site_plan: plan.Plan, files: FileKeys, digests: _IndexDigests, counts: dict[int, int]
 ) -> bytes:
     """An index page's key: the summaries it lists (a digest per office, or per office and year), and
     what it counts."""
     facts = f"{site_plan.years}"
-    if page.kind in ("year", "year_csv"):
-        if page.kind == "year":
-            offices = site_plan.year_page_offices(page.year, page.number)
-            facts += f" {counts.get(page.year, 0)} {site_plan.year_pages(page.year)}"
-        else:
-            offices = site_plan.year_offices.get(page.year, ())
-        summaries = [records[slug].year_digest(page.year) for slug in offices]
+    if page.kind == "year":
+        summaries = digests.years.get(page.year, [])[plan.year_page_rows(page.number)]
+        facts += f" {counts.get(page.year, 0)} {site_plan.year_pages(page.year)}"
+    elif page.kind == "year_csv":
+        summaries = digests.years.get(page.year, [])
     elif page.kind in ("accessibility", "not_found", "robots", "schema"):
         summaries = []
     else:  # home, feed, data files, sitemap: every office
         facts += " ".join(p.url for p in site_plan.site_pages())
-        summaries = [records[slug].digest for slug in site_plan.offices]
+        summaries = [digests.offices]
     return digest(base, page.url.encode(), files(plan.SITE_FILE), facts.encode(), *summaries)
 
 
@@ -662,8 +674,7 @@ def build_site(
             listing,
             (site, tuple(site_findings)),
             base,
-            built.lines.columns,
-            built.lines.lines,
+            *built.lines.kept(),
         )
 
     def save() -> None:
@@ -779,6 +790,7 @@ def _build_into(
             by_year.setdefault(summary.year, []).append(summary)
         counts = {year: len(rows) for year, rows in by_year.items()}
         lines = _ReportLines(records, summaries, previous)
+        digests = _index_digests(site_plan, records)
         written = {url for record in records.values() for url in record.written}
         site_pages = site_plan.site_pages()
         written |= {page.url for page in site_pages}
@@ -787,7 +799,7 @@ def _build_into(
             if page.kind == "static":
                 key = _page_key(b"", page, files)
             else:
-                key = _site_page_key(base, page, site_plan, files, records, counts)
+                key = _site_page_key(base, page, site_plan, files, digests, counts)
             keys[page.url] = key
             if previous is not None and previous.pages.get(page.url) == key:
                 continue
@@ -817,20 +829,39 @@ def _build_into(
 class _ReportLines:
     """The lines of data/reports.csv, by office (one per report, in year order), also those of each
     year's reports.csv when it has the same columns: the last build's for an office whose summaries
-    are the same, made for the others when first asked for."""
+    are the same, made for the others when first asked for. A build that makes no CSV file leaves the
+    last build's lines as they are: every summary is then as it was (the files' keys name them all)."""
 
     def __init__(
         self, records: dict[str, OfficeRecord], summaries: list[pages.ReportSummary], previous: Manifest | None
     ):
         self.records = records
-        self.headlines = pages.used_headlines(summaries)
-        self.columns = tuple(hid for hid, _ in self.headlines)
-        self.lines: dict[str, tuple[str, ...]] = {}
-        if previous is not None and previous.csv_columns == self.columns:
-            for slug, record in records.items():
+        self.summaries = summaries
+        self.previous = previous
+
+    @functools.cached_property
+    def headlines(self) -> tuple[tuple[str, Label], ...]:
+        return pages.used_headlines(self.summaries)
+
+    @functools.cached_property
+    def lines(self) -> dict[str, tuple[str, ...]]:
+        lines = {}
+        previous = self.previous
+        if previous is not None and previous.csv_columns == self.columns():
+            for slug, record in self.records.items():
                 old = previous.offices.get(slug)
                 if old is not None and slug in previous.csv_lines and old.summaries == record.summaries:
-                    self.lines[slug] = previous.csv_lines[slug]
+                    lines[slug] = previous.csv_lines[slug]
+        return lines
+
+    def columns(self) -> tuple[str, ...]:
+        return tuple(hid for hid, _ in self.headlines)
+
+    def kept(self) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
+        """The columns and lines for the manifest."""
+        if "lines" in self.__dict__:
+            return self.columns(), self.lines
+        return (self.previous.csv_columns, self.previous.csv_lines) if self.previous else ((), {})
 
     def of(self, slug: str) -> tuple[str, ...]:
         lines = self.lines.get(slug)

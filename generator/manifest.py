@@ -57,9 +57,6 @@ class OfficeRecord(NamedTuple):
     digest: bytes  # of all that index pages show of the office (see build.office_digest)
     year_digests: dict[int, bytes] = {}  # year -> digest of its summary, for year pages (never mutated)
 
-    def year_digest(self, year: int) -> bytes:
-        return self.year_digests.get(year, MISSING)
-
 
 @dataclass(frozen=True)
 class Manifest:

@@ -75,6 +75,11 @@ def year_csv_url(year: int) -> str:
     return f"years/{year}/reports.csv"
 
 
+def year_page_rows(number: int) -> slice:
+    """Which of a year's offices (sorted by slug) its page `number` lists."""
+    return slice((number - 1) * YEAR_PAGE_ROWS, number * YEAR_PAGE_ROWS)
+
+
 def static_url(name: str) -> str:
     return f"{STATIC_DIR}/{name}"
 
@@ -113,7 +118,7 @@ class Plan:
 
     def year_page_offices(self, year: int, number: int) -> tuple[str, ...]:
         """The offices whose reports a year page lists (some may be missing: unreadable reports are left out)."""
-        return self.year_offices.get(year, ())[(number - 1) * YEAR_PAGE_ROWS : number * YEAR_PAGE_ROWS]
+        return self.year_offices.get(year, ())[year_page_rows(number)]
 
     def year_pages(self, year: int) -> int:
         return max(1, -(-len(self.year_offices.get(year, ())) // YEAR_PAGE_ROWS))
