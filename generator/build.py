@@ -538,22 +538,24 @@ def _load_site(
 
 
 def _listing(root: Path) -> tuple:
+    """The site's folder and how its content folder is shown, then the stats of site.yaml, content/,
+    and each office's folder and office.yaml (by their paths in the site; () for one not found)."""
+    prefix = os.path.join(root, "")
+
     def stat(path: str) -> tuple[str, int, int, int, int] | tuple[()]:
         try:
-            found = os.stat(path)
+            found = os.stat(prefix + path)
         except OSError:
             return ()
         return (path, found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino)
 
-    content = os.path.join(root, "content")
-    listing = [(str(root), display_path(root / "content")), stat(os.path.join(root, plan.SITE_FILE)), stat(content)]
+    listing = [(str(root), display_path(root / "content")), stat(plan.SITE_FILE), stat("content")]
     try:
-        folders = sorted(entry.name for entry in os.scandir(content) if not entry.name.startswith("."))
+        folders = sorted(entry.name for entry in os.scandir(prefix + "content") if not entry.name.startswith("."))
     except OSError:
         folders = []
     for name in folders:
-        folder = os.path.join(content, name)
-        listing += [stat(folder), stat(os.path.join(folder, "office.yaml"))]
+        listing += [stat(f"content/{name}"), stat(f"content/{name}/office.yaml")]
     return tuple(listing)
 
 
@@ -622,6 +624,8 @@ def build_site(
         site_plan, more = _plan_site(site, {name: _site_path(root, path) for name, path in static_files.items()})
         findings += more
         files = FileKeys(root, previous, hinted)
+        if hinted is None:
+            files.seen(listing[1:])  # site.yaml and office.yaml: their stats just taken
         base = digest(_code_key(), _layouts_key(renderer), display_path(root / "content").encode())
 
         staging = _temp_folder(target)

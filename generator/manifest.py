@@ -117,6 +117,13 @@ class FileKeys:
                 return False
         return True
 
+    def seen(self, stats) -> None:
+        """Stats of site files this build has taken already: (path, size, mtime, ctime, inode)."""
+        for path, *now in filter(None, stats):
+            known = self.previous.get(path)
+            if known is not None and known[:4] == tuple(now) and max(now[1], now[2]) < self.trusted_before:
+                self.files[path] = known
+
     def __call__(self, path: str) -> bytes:
         record = self.files.get(path)
         if record is None:
