@@ -11,9 +11,8 @@ import operator
 import re
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
-from itertools import groupby
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
@@ -317,26 +316,44 @@ class OfficeNode:
     hidden: int = 0  # offices under this one not shown (their office page lists them)
 
 
-def office_tree(offices: list[Office], summaries: list[ReportSummary]) -> tuple[OfficeNode, ...]:
-    """Offices under their parent office; an office whose parent is missing (or in a loop) is a root."""
-    by_office = {
-        slug: tuple(group)
-        for slug, group in groupby(sorted(summaries, key=lambda s: (s.office, -s.year)), key=lambda s: s.office)
-    }
+def office_tree(
+    offices: list[Office], summaries: list[ReportSummary], top_only: bool = False
+) -> tuple[OfficeNode, ...]:
+    """Offices under their parent office; an office whose parent is missing (or in a loop) is a root.
+    `top_only`: the roots alone, each saying how many offices are under it."""
     slugs = {o.slug for o in offices}
     kids: dict[str, list[Office]] = {}
     for office in sorted(offices, key=lambda o: o.slug):
         kids.setdefault(office.parent if office.parent in slugs else "", []).append(office)
     placed: set[str] = set()
 
-    def node(office: Office) -> OfficeNode:
+    def under(office: Office) -> list[Office]:
         placed.add(office.slug)
-        children = tuple(node(kid) for kid in kids.get(office.slug, []) if kid.slug not in placed)
-        return OfficeNode(office, plan.office_url(office.slug), by_office.get(office.slug, ()), children)
+        return [kid for kid in kids.get(office.slug, []) if kid.slug not in placed]
 
-    roots = [node(office) for office in kids.get("", [])]
-    roots += [node(office) for office in sorted(offices, key=lambda o: o.slug) if office.slug not in placed]
-    return tuple(roots)
+    def node(office: Office) -> OfficeNode:
+        children = tuple(node(kid) for kid in under(office))
+        return OfficeNode(office, plan.office_url(office.slug), reports(office.slug), children)
+
+    def top(office: Office) -> OfficeNode:
+        hidden, stack = 0, under(office)
+        while stack:
+            kid = stack.pop()
+            hidden += 1
+            stack += under(kid)
+        return OfficeNode(office, plan.office_url(office.slug), reports(office.slug), (), hidden)
+
+    grouped: dict[str, list[ReportSummary]] = {}
+    for summary in summaries:
+        grouped.setdefault(summary.office, []).append(summary)
+
+    def reports(slug: str) -> tuple[ReportSummary, ...]:
+        return tuple(sorted(grouped.get(slug, ()), key=lambda s: -s.year))
+
+    make = top if top_only else node
+    nodes = [make(office) for office in kids.get("", [])]
+    nodes += [make(office) for office in sorted(offices, key=lambda o: o.slug) if office.slug not in placed]
+    return tuple(nodes)
 
 
 HOME_LATEST = 100  # a latest year with more reports lists the most recently published ones (its year page has all)
@@ -356,9 +373,7 @@ def home_context(
     if len(latest_rows) > HOME_LATEST:
         recent = sorted(latest_rows, key=lambda s: (s.published or date.min, s.office), reverse=True)
         latest_rows = recent[:HOME_LATEST]
-    tree = office_tree(offices, summaries)
-    if len(offices) > HOME_OFFICES:
-        tree = tuple(replace(node, children=(), hidden=_descendants(node)) for node in tree)
+    tree = office_tree(offices, summaries, top_only=len(offices) > HOME_OFFICES)
     return {
         **common(settings, plan.HOME, settings.name, []),
         "latest": latest,
@@ -369,10 +384,6 @@ def home_context(
         "office_count": len(offices),
         "report_count": len(summaries),
     }
-
-
-def _descendants(node: OfficeNode) -> int:
-    return sum(1 + _descendants(child) for child in node.children)
 
 
 def accessibility_context(settings: Settings) -> dict:

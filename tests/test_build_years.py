@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
+import random
 from datetime import date
 
 import pytest
@@ -12,7 +14,7 @@ from generator import pages, plan
 from generator.build import build_site
 from generator.pages import ReportSummary, year_context
 from generator.render import Renderer
-from generator.site import Settings
+from generator.site import Office, Settings
 from tests.helpers import report_yaml, write_office, write_report, write_site
 from tests.html_tree import parse_html
 from tests.test_build_links import check_site_links
@@ -121,3 +123,28 @@ def test_the_home_page_of_a_big_site_lists_recent_reports_and_the_top_offices(tm
     ]
     assert "下属机关 6 个" in tree.text
     assert check_site_links(site / "public") > 0
+
+
+def _trimmed(node: pages.OfficeNode) -> pages.OfficeNode:
+    def count(n: pages.OfficeNode) -> int:
+        return sum(1 + count(child) for child in n.children)
+
+    return dataclasses.replace(node, children=(), hidden=count(node))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_top_of_the_office_tree_is_the_whole_tree_cut_at_its_roots(seed):
+    """Parents at random, loops included (an office whose parent is under it): each root says how many
+    offices are under it, as the whole tree would show."""
+    chance = random.Random(seed)
+    slugs = [f"office-{n:02d}" for n in range(chance.randint(1, 30))]
+    offices = [Office(slug, slug, f"content/{slug}", parent=chance.choice([*slugs, "", "elsewhere"])) for slug in slugs]
+    summaries = [
+        ReportSummary(slug, slug, year, "2021", None, (), 0, 0)
+        for slug in slugs
+        for year in chance.sample(range(2019, 2025), chance.randint(0, 3))
+    ]
+    chance.shuffle(summaries)
+    whole = pages.office_tree(offices, summaries)
+    assert pages.office_tree(offices, summaries, top_only=True) == tuple(map(_trimmed, whole))
+    assert sum(1 + node.hidden for node in map(_trimmed, whole)) == len(offices)
