@@ -196,6 +196,25 @@ def test_after_any_change_a_rebuild_equals_a_fresh_build(site, tmp_path, change)
     assert build_site(site).rendered == 0  # and the next build has nothing left to do
 
 
+@pytest.mark.parametrize("change", ["layout", "code"])
+def test_when_every_page_changes_the_whole_site_is_made_and_swapped_in(site, tmp_path, monkeypatch, change):
+    build_site(site)
+    before = inodes(site / "public")
+    if change == "layout":
+        edit_layout(site)
+    else:  # as after installing another version of Gongkai
+        monkeypatch.setattr(build_module, "_code_key", lambda: b"another version")
+    moves = []
+    real_move_in = build_module.move_in
+    monkeypatch.setattr(build_module, "move_in", lambda *args: moves.append(args) or real_move_in(*args))
+    result = build_site(site)
+    assert result.rendered == result.files and moves == []
+    after = inodes(site / "public")
+    assert after.keys() == before.keys() and not any(after[url] == before[url] for url in after)
+    assert snapshot(site / "public") == fresh_build(site, tmp_path)
+    assert build_site(site).rendered == 0
+
+
 def site_files(site: Path) -> dict[str, bytes]:
     watched = [site / "site.yaml", *(site / "content").rglob("*"), *(site / "layouts").rglob("*")]
     return {str(p): p.read_bytes() for p in watched if p.is_file()}
@@ -272,7 +291,7 @@ def test_a_failed_rebuild_leaves_the_output_and_the_next_build_recovers(site, tm
 
 def test_a_rebuild_stopped_while_moving_pages_in_is_redone_whole(site, tmp_path, monkeypatch):
     build_site(site)
-    edit_layout(site)  # every page changes
+    edit_site_yaml(site)  # every page changes, each moved in (the code and layouts are the same)
     moved = []
     real_replace = os.replace
 
