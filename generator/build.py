@@ -418,6 +418,7 @@ _worker: dict = {}  # per worker process: the site, renderer and staging folder,
 def _start_worker(site: Site, folder: Path) -> None:
     gc.freeze()  # what the worker starts with lives as long as it does: never scan it again
     gc.set_threshold(50_000, 50, 1000)
+    gc.enable()  # rendering makes some cycles (and a fork inherits the build's switched-off collector)
     _worker.update(
         site=site, renderer=Renderer(site.root / "layouts", site.root / CACHE_DIR / TEMPLATES_DIR), folder=folder
     )

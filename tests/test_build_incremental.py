@@ -8,11 +8,13 @@ with a fresh build of the changed site into another folder (no manifest there: e
 from __future__ import annotations
 
 import dataclasses
+import gc
 import importlib.util
 import os
 import re
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -20,6 +22,7 @@ from generator import build as build_module
 from generator import export, manifest, plan
 from generator.build import build_site
 from generator.findings import GongkaiError
+from generator.site import load_site
 from tests.helpers import report_yaml, write_office, write_report
 from tests.test_build import leftovers, snapshot
 
@@ -270,6 +273,15 @@ def test_worker_processes_and_one_process_build_the_same_bytes(site, tmp_path, m
     add_office(site)
     build_site(site, tmp_path / "two", jobs=2)  # incremental, in worker processes
     assert snapshot(tmp_path / "two") == fresh_build(site, tmp_path)
+
+
+def test_worker_processes_collect_cycles_though_the_build_does_not(site, tmp_path, monkeypatch):
+    monkeypatch.setattr(build_module, "POOL_MIN_REPORTS", 0)
+    loaded, _ = load_site(site)
+    jobs = [SimpleNamespace(office=office) for office in loaded.offices.values()]
+    with build_module._no_collections(), build_module._workers(jobs, loaded, tmp_path, 2) as pool:
+        assert not gc.isenabled()
+        assert pool.submit(gc.isenabled).result() is True  # rendering makes cycles: a worker collects them
 
 
 def test_a_failed_rebuild_leaves_the_output_and_the_next_build_recovers(site, tmp_path):
