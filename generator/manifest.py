@@ -23,11 +23,11 @@ import marshal
 import os
 import pickle
 import sys
-import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
 
+from .files import atomic_write
 from .findings import Finding
 from .pages import ReportSummary
 
@@ -108,27 +108,16 @@ class FileKeys:
         """Whether these files are as the last build found them, by their stats (or as `changed` tells)."""
         if self.changed is not None:
             return self.untouched(paths)
-        previous, files = self.previous, self.files
-        for path in paths:
-            record = files.get(path)
-            if record is None:
-                record = files[path] = self._stat(path)
-            if record is not previous.get(path):
-                return False
-        return True
+        return all(self._record(path) is self.previous.get(path) for path in paths)
 
     def seen(self, stats) -> None:
         """Stats of site files this build has taken already: (path, size, mtime, ctime, inode)."""
         for path, *now in filter(None, stats):
-            known = self.previous.get(path)
-            if known is not None and known[:4] == tuple(now) and max(now[1], now[2]) < self.trusted_before:
+            if (known := self._trusted(path, tuple(now))) is not None:
                 self.files[path] = known
 
     def __call__(self, path: str) -> bytes:
-        record = self.files.get(path)
-        if record is None:
-            record = self.files[path] = self._stat(path)
-        return record[4]
+        return self._record(path)[4]
 
     def read(self, path: str) -> bytes | None:
         """A file's contents (None when it cannot be read), noting its digest on the way."""
@@ -140,22 +129,36 @@ class FileKeys:
         """Digests taken by a worker process as it read the files."""
         self.files.update(files)
 
+    def _record(self, path: str) -> FileStat:
+        record = self.files.get(path)
+        if record is None:
+            record = self.files[path] = self._stat(path)
+        return record
+
+    def _trusted(self, path: str, now: tuple[int, int, int, int]) -> FileStat | None:
+        """The last build's record of a file whose stat is now `now`, when that stat shows no change."""
+        known = self.previous.get(path)
+        if known is not None and known[:4] == now and max(now[1], now[2]) < self.trusted_before:
+            return known
+        return None
+
     def _stat(self, path: str) -> FileStat:
         try:
-            stat = os.stat(path if os.path.isabs(path) else self.prefix + path)
+            stat = os.stat(self._file(path))
         except OSError:
             return (-1, 0, 0, 0, MISSING)
-        known = self.previous.get(path)
-        now = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
-        if known is not None and known[:4] == now and max(now[1], now[2]) < self.trusted_before:
+        known = self._trusted(path, (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino))
+        if known is not None:
             return known
         self.read(path)
         return self.files[path]
 
+    def _file(self, path: str) -> str:
+        return path if os.path.isabs(path) else self.prefix + path
+
     def _read(self, path: str) -> tuple[tuple[int, int, int, int], bytes | None]:
-        file = os.path.join(self.root, path)
         try:
-            with open(file, "rb") as handle:
+            with open(self._file(path), "rb") as handle:
                 stat = os.fstat(handle.fileno())  # taken before reading: a later change shows in the times
                 data = handle.read()
         except OSError:
@@ -235,7 +238,9 @@ def save(cache: Path, manifest: Manifest, previous: Manifest | None = None) -> N
     """Write the manifest; the records it shares with `previous` (the same objects) are copied as stored."""
     file = _path(cache, Path(manifest.output))
     if manifest.site and _kept_site.get(file, ((),))[0] != manifest.listing:
-        _write(_site_path(file), pickle.dumps((manifest.listing, manifest.site), protocol=pickle.HIGHEST_PROTOCOL))
+        atomic_write(
+            _site_path(file), pickle.dumps((manifest.listing, manifest.site), protocol=pickle.HIGHEST_PROTOCOL)
+        )
         _kept_site.clear()
         _kept_site[file] = (manifest.listing, manifest.site)
     before = previous.offices if previous else {}
@@ -245,7 +250,7 @@ def save(cache: Path, manifest: Manifest, previous: Manifest | None = None) -> N
         for slug, record in manifest.offices.items()
     }
     manifest = replace(manifest, site=(), stored=records)
-    _write(file, _written(manifest))
+    atomic_write(file, _written(manifest))
     file.with_suffix(".pickle").unlink(missing_ok=True)  # the manifest as Gongkai 0.1 wrote it (a pickle)
     stat = os.stat(file)
     _kept.clear()  # one site's state at a time
@@ -284,16 +289,3 @@ def _stored_record(record: OfficeRecord) -> bytes:
 def _record(stored: bytes) -> OfficeRecord:
     summaries, *rest = pickle.loads(stored)
     return OfficeRecord(tuple(map(ReportSummary._make, summaries)), *rest)
-
-
-def _write(file: Path, data: bytes) -> None:
-    """Write into a new file renamed into place."""
-    file.parent.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile(dir=file.parent, prefix=f".{file.name}.", delete=False)
-    try:
-        with handle:
-            handle.write(data)
-        os.replace(handle.name, file)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
