@@ -143,9 +143,11 @@ def main() -> None:
     parser.add_argument("--edits", type=int, default=5, help="edits of one report, each built (default 5)")
     args = parser.parse_args()
 
-    temp = Path(tempfile.mkdtemp(prefix="gongkai-bench-"))
-    site = args.site or temp / "site"
-    out = temp / "public" if args.site is None else site.parent / f"{site.name}-public"
+    if args.site is None:
+        temp = Path(tempfile.mkdtemp(prefix="gongkai-bench-"))
+        site, out = temp / "site", temp / "public"
+    else:  # no temp folder: none would be left behind with --keep
+        temp, site, out = None, args.site, args.site.parent / f"{args.site.name}-public"
     try:
         ensure_site(site, args.offices, args.years)
         reports = sum(1 for _ in site.glob("content/*/[0-9][0-9][0-9][0-9].yaml"))
@@ -187,11 +189,7 @@ def main() -> None:
         print(f"\n{runs[0].files:,} files, {runs[0].pages:,} pages; last summary: {runs[-1].output}")
     finally:
         if not args.keep:
-            if args.site is None:
-                shutil.rmtree(temp, ignore_errors=True)
-            else:
-                shutil.rmtree(out, ignore_errors=True)
-                shutil.rmtree(temp, ignore_errors=True)
+            shutil.rmtree(temp or out, ignore_errors=True)  # the temp folder holds the site and its output
 
 
 if __name__ == "__main__":
