@@ -6,7 +6,8 @@
 
 Each build is `python -m generator build` run in the site's folder, as a user runs it:
 
-- cold: no cache folder, no output folder;
+- cold: no cache folder, no output folder (an earlier run's output is moved aside, and deleted once
+  every build is timed: see move_aside);
 - warm: the same command again, nothing changed;
 - edit one: one report's overview and publication date changed (so its page, its office's page, its
   year's page and the site's data files change), then the command again; five times (--edits), each
@@ -133,6 +134,16 @@ def settle() -> None:
     time.sleep(1)
 
 
+def move_aside(out: Path) -> None:
+    """Rename the output of an earlier run out of the way, to be deleted once every build is timed.
+
+    Deleting it now would slow the cold build down on some file systems: ext4 without a journal (this
+    development machine's) does not reuse the inodes of files deleted in the last one to five minutes,
+    and creating a file after deleting tens of thousands took several times as long."""
+    if out.exists():
+        out.rename(out.with_name(f".{out.name}.bench-aside-{os.getpid()}"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--offices", type=int, default=5000)
@@ -152,8 +163,8 @@ def main() -> None:
         ensure_site(site, args.offices, args.years)
         reports = sum(1 for _ in site.glob("content/*/[0-9][0-9][0-9][0-9].yaml"))
         shutil.rmtree(site / ".gongkai-cache", ignore_errors=True)
-        shutil.rmtree(out, ignore_errors=True)
-        os.sync()  # the deleted output's blocks are released before the cold build, not during it
+        move_aside(out)
+        os.sync()
         time.sleep(3)
         print(
             f"site: {site} ({reports} reports); output: {out}; {os.cpu_count()} cores; Python {sys.version.split()[0]}"
@@ -188,6 +199,8 @@ def main() -> None:
             )
         print(f"\n{runs[0].files:,} files, {runs[0].pages:,} pages; last summary: {runs[-1].output}")
     finally:
+        for aside in out.parent.glob(f".{out.name}.bench-aside-*"):  # this run's, and any a killed run left
+            shutil.rmtree(aside, ignore_errors=True)
         if not args.keep:
             shutil.rmtree(temp or out, ignore_errors=True)  # the temp folder holds the site and its output
 
