@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -56,7 +57,7 @@ class Report:
     computed: frozenset[str] = frozenset()  # cells left out of the file and computed (omitted totals)
     free_tables: tuple[FreeTable, ...] = ()  # free-form reports only
     headline: dict[str, Number] = field(default_factory=dict, hash=False)  # supplied headline figures
-    positions: dict[str, tuple[int, int]] = field(default_factory=dict, hash=False, compare=False)  # (line, column)
+    positions: Mapping[str, tuple[int, int]] = field(default_factory=dict, hash=False, compare=False)  # (line, column)
 
     @property
     def format(self) -> Format:
@@ -248,7 +249,6 @@ def _plain_report(top: simpleyaml.Mapping, path: str, office: str, year_in_name:
     texts: dict[str, str] = {}
     values: dict[str, Number] = {}
     omitted: set[str] = set()
-    positions = {key: (item.line, item.key_column) for key, item in top.items()}
     for section in fmt.sections:
         item = top.get(section.id)
         if item is None:
@@ -259,7 +259,7 @@ def _plain_report(top: simpleyaml.Mapping, path: str, office: str, year_in_name:
             if PLACEHOLDER in texts[section.id]:
                 raise _NotPlain
         elif section.kind == "table":
-            _plain_table(fmt.id, section.id, item, texts, values, omitted, positions)
+            _plain_table(fmt.id, section.id, item, texts, values, omitted)
         else:
             raise _NotPlain
     computed = _fill_omitted(fmt, values, omitted)
@@ -274,8 +274,47 @@ def _plain_report(top: simpleyaml.Mapping, path: str, office: str, year_in_name:
         texts=texts,
         values=values,
         computed=frozenset(computed),
-        positions=positions,
+        positions=_PlainPositions(top, fmt.id),
     )
+
+
+class _PlainPositions(Mapping):
+    """Where each key and cell of a report read the quick way is written, worked out from the file's
+    parse when first asked for: only a finding asks, and most reports have none. Pickled as a dict."""
+
+    def __init__(self, top: simpleyaml.Mapping, format_id: str):
+        self._top = top
+        self._format_id = format_id
+
+    @functools.cached_property
+    def _positions(self) -> dict[str, tuple[int, int]]:
+        top = self._top
+        positions = {key: (item.line, item.key_column) for key, item in top.items()}
+        for section in get_format(self._format_id).sections:
+            if section.kind != "table" or section.id not in top:
+                continue
+            rows = top[section.id].value
+            for row_id, row_key, keys, _, _ in _table_layout(self._format_id, section.id):
+                cell = rows[row_id]
+                positions[row_key] = (cell.line, cell.key_column)
+                columns = simpleyaml.list_columns(cell) if cell.kind == simpleyaml.LIST else (cell.column,)
+                positions.update(zip(keys, zip(repeat(cell.line), columns)))
+        return positions
+
+    def __getitem__(self, key: str) -> tuple[int, int]:
+        return self._positions[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._positions
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._positions)
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    def __reduce__(self):
+        return dict, (self._positions,)
 
 
 @functools.cache
@@ -322,7 +361,6 @@ def _plain_table(
     texts: dict[str, str],
     values: dict[str, Number],
     omitted: set[str],
-    positions: dict[str, tuple[int, int]],
 ) -> None:
     if item.kind != simpleyaml.MAPPING:
         raise _NotPlain
@@ -332,16 +370,14 @@ def _plain_table(
     layout = _table_layout(format_id, table_id)
     if len(rows) - (INTRO_KEY in rows) != len(layout):
         raise _NotPlain  # a row missing, or one the table does not have
-    for row_id, row_key, keys, types, may_omit in layout:
+    for row_id, _, keys, types, may_omit in layout:
         cell = rows.get(row_id)
         if cell is None:
             raise _NotPlain
-        line = cell.line
-        positions[row_key] = (line, cell.key_column)
         if cell.kind == simpleyaml.LIST:
-            texts_, columns = cell.value
+            texts_ = cell.value[0]
         elif cell.kind == simpleyaml.PLAIN and len(keys) == 1:
-            texts_, columns = (cell.value,), (cell.column,)
+            texts_ = (cell.value,)
         else:
             raise _NotPlain
         if len(texts_) != len(keys):
@@ -352,7 +388,6 @@ def _plain_table(
             values.update(zip(keys, map(int, texts_)))
         else:
             values.update(zip(keys, map(_plain_number, texts_, types)))
-        positions.update(zip(keys, zip(repeat(line), columns)))
 
 
 _COUNTS = re.compile(r"(?:0|[1-9]\d*)(?: (?:0|[1-9]\d*))*")

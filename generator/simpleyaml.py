@@ -25,7 +25,10 @@ _UNUSUAL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\ud
 _LINE = re.compile(r"( *)(?:(#)|([A-Za-z_][A-Za-z0-9_]*):(?: +(.*)|$)|$)")
 _BLOCK_HEADER = re.compile(r"\|([-+]?)(?: +#.*| *)$")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
-_NUMBER_LIST = re.compile(r"\[(-?\d+(?:\.\d+)?(?:, -?\d+(?:\.\d+)?)*)\](?: +#.*| *)$")  # "[1, 2, 3]"
+_NUMBERS = r"(-?\d+(?:\.\d+)?(?:, -?\d+(?:\.\d+)?)*)"  # "1, 2, 3"
+_NUMBER_LIST = re.compile(rf"\[{_NUMBERS}\](?: +#.*| *)$")  # "[1, 2, 3]"
+# The most common line of all, a table's row "  key: [1, 2, 3]  # label", read in one match.
+_ROW = re.compile(rf"( *)([A-Za-z_][A-Za-z0-9_]*): \[{_NUMBERS}\](?: +#[^\t]*| *)$")
 _SPACED_LIST = re.compile(r"\[( *-?\d+(?:\.\d+)? *(?:, *-?\d+(?:\.\d+)? *)*)\](?: +#.*| *)$")  # "[ 1 ,2 ]"
 _QUOTED = re.compile(r"(?:\"([^\"\\]*)\"|'([^']*)')(?: +#.*| *)$")
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
@@ -36,9 +39,9 @@ PLAIN, QUOTED, BLOCK, LIST, MAPPING, EMPTY = "plain", "quoted", "block", "list",
 
 
 class Item(NamedTuple):
-    """A key's value: `value` is a scalar's text; for a list, its numbers' texts and their columns; for
-    a mapping, a dict of key -> Item. The key and (but for a mapping) the value start on `line`, at
-    `key_column` and `column` (counted from 1)."""
+    """A key's value: `value` is a scalar's text; for a list, its numbers' texts and where they are
+    (see list_columns); for a mapping, a dict of key -> Item. The key and (but for a mapping) the
+    value start on `line`, at `key_column` and `column` (counted from 1)."""
 
     kind: str
     value: object
@@ -52,6 +55,15 @@ class Item(NamedTuple):
 
 
 Mapping = dict[str, Item]
+
+
+def list_columns(item: Item) -> tuple[int, ...]:
+    """The column of each number of a list (counted from 1). They are worked out when asked for, which
+    is only to point at a mistake: a list spaced as "1, 2, 3" keeps only its first number's column."""
+    tokens, columns = item.value
+    if isinstance(columns, int):
+        return tuple(accumulate(map((2).__add__, map(len, tokens[:-1])), initial=columns))
+    return columns
 
 
 def parse(text: str) -> Mapping | None:
@@ -77,9 +89,21 @@ def _mapping(lines: list[str], start: int, indent: int, top: bool) -> tuple[Mapp
     items: Mapping = {}
     count = len(lines)
     index = start
-    match_line = _LINE.match
+    match_line, match_row = _LINE.match, _ROW.match
     while index < count:
         line = lines[index]
+        row = match_row(line)
+        if row is not None:
+            lead = row.end(1)
+            key = row.group(2)
+            if lead != indent or key in items:
+                if lead < indent:
+                    break
+                raise _Unsupported
+            index += 1
+            column = row.start(3)  # of the "[", counted from 1
+            items[key] = Item(LIST, (row.group(3).split(", "), column + 1), index, column, lead + 1)
+            continue
         found = match_line(line)
         if found is None or "\t" in line:
             raise _Unsupported
@@ -175,9 +199,7 @@ def _scalar_or_list(rest: str, line: int, column: int, key_column: int) -> Item:
     if first == "[":
         match = _NUMBER_LIST.match(rest)
         if match is not None:  # spaced as "1, 2, 3": each number's column follows from the lengths
-            tokens = match.group(1).split(", ")
-            columns = tuple(accumulate(map((2).__add__, map(len, tokens[:-1])), initial=column + 1))
-            return Item(LIST, (tokens, columns), line, column, key_column)
+            return Item(LIST, (match.group(1).split(", "), column + 1), line, column, key_column)
         match = _SPACED_LIST.match(rest)
         if match is None:
             raise _Unsupported
