@@ -212,7 +212,6 @@ _COUNT = re.compile(r"0|[1-9]\d*")
 _SIGNED_COUNT = re.compile(r"0|-?[1-9]\d*")
 _AMOUNT = re.compile(r"(?:0|[1-9]\d*)\.\d{1,4}")
 _DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})|(\d{4})年(\d{1,2})月(\d{1,2})日")
-_TEXT_SURPRISES = (source.BOOL_TAG, source.NULL_TAG, source.TIMESTAMP_TAG)  # read_text warns of these
 
 
 class _NotPlain(Exception):
@@ -222,12 +221,7 @@ class _NotPlain(Exception):
 def read_plain_report(data: bytes, path: str, office: str, year_in_name: int | None) -> Report | None:
     """The report of a file in the plain shape (simpleyaml.py) that read_composed_report would read
     without a single finding, equal to what that returns; None for any other file."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        top = simpleyaml.parse(data.decode("utf-8"))
-    except UnicodeDecodeError:
-        return None
+    top = simpleyaml.parse_file(data)
     if top is None:
         return None
     try:
@@ -341,17 +335,10 @@ def _plain_date(text: str) -> date:
 
 def _plain_text(item: simpleyaml.Item) -> str:
     """A text as read_text reads it, when it would say nothing about it."""
-    if item.kind in (simpleyaml.BLOCK, simpleyaml.QUOTED):
-        return item.value
-    if item.kind == simpleyaml.EMPTY:
-        return ""
-    if item.kind != simpleyaml.PLAIN:
+    text = source.plain_text(item)
+    if text is None:
         raise _NotPlain
-    if (tag := item.tag()) in _TEXT_SURPRISES:
-        if tag == source.NULL_TAG and item.value == "~":
-            return ""
-        raise _NotPlain
-    return item.value
+    return text
 
 
 def _plain_table(

@@ -80,6 +80,17 @@ def parse(text: str) -> Mapping | None:
     return mapping if end == len(lines) else None
 
 
+def parse_file(data: bytes) -> Mapping | None:
+    """parse() of a file's bytes in UTF-8, with or without a byte order mark (any other encoding is
+    left to the full reader, which says what it found)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return parse(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        return None
+
+
 class _Unsupported(Exception):
     """Raised deep inside the parse when the text leaves the subset."""
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from . import simpleyaml
 from .findings import Finding, GongkaiError, Position, error, warning
 
 try:
@@ -218,6 +219,23 @@ def read_text(node: yaml.Node, path: str, findings: list[Finding], what: str) ->
     if node.tag == NULL_TAG and _plain(node) and node.value in ("", "~"):
         return ""
     return node.value
+
+
+_TEXT_SURPRISES = (BOOL_TAG, NULL_TAG, TIMESTAMP_TAG)  # read_text warns of these
+
+
+def plain_text(item: simpleyaml.Item) -> str | None:
+    """A value of the quick reading (simpleyaml.py) as read_text reads it, or None when read_text
+    would say something about it (or it is not a text)."""
+    if item.kind in (simpleyaml.BLOCK, simpleyaml.QUOTED):
+        return item.value
+    if item.kind == simpleyaml.EMPTY:
+        return ""
+    if item.kind != simpleyaml.PLAIN:
+        return None
+    if (tag := item.tag()) in _TEXT_SURPRISES:
+        return "" if tag == NULL_TAG and item.value == "~" else None
+    return item.value
 
 
 def read_year(node: yaml.Node, path: str, findings: list[Finding]) -> int | None:

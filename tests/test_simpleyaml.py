@@ -1,4 +1,5 @@
-"""The quick path of reading reports (simpleyaml.py, report.read_plain_report) against the full one.
+"""The quick path of reading reports (simpleyaml.py, report.read_plain_report), site.yaml and
+office.yaml (site._plain_mapping) against the full one.
 
 Whatever the text, the quick path either declines it or returns exactly the report the full reader
 returns, which must then have nothing to report. The texts are report files as `gongkai new` and
@@ -15,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import simpleyaml
+from generator import simpleyaml, site, source
 from generator.format import get_format
 from generator.report import Report, read_composed_report, read_plain_report, read_report
 from generator.scaffold import report_text
@@ -209,3 +210,90 @@ def test_block_and_quoted_scalars(text, expected):
 )
 def test_other_yaml_is_left_to_the_full_reader(text):
     assert simpleyaml.parse(text) is None
+
+
+# --- site.yaml and office.yaml ----------------------------------------------------------------------
+
+OFFICE_YAML = """\
+# 机关信息
+name: 荷花路街道办事处
+full_name: "某市某区荷花路街道办事处"
+parent: county-0084  # 上级
+kind: 乡镇街道
+contact:
+  address: 某市某区荷花路 1 号
+  phone: '0571-12345678'
+  website: https://example.gov.cn/
+"""
+SITE_YAML = """\
+name: 某区政府信息公开
+base_url: https://www.example.gov.cn/xxgk/
+contact:
+  email: xxgk@example.gov.cn
+accessibility:
+  reviewed: "2024-03-01"
+  limitations: |-
+    部分早年的报告只有扫描件。
+
+    正在补录。
+"""
+
+
+def mapping_both_ways(text: str, keys: dict) -> dict | None:
+    """The quick reading of a settings or office file, after checking it against the full reading."""
+    data = text.encode("utf-8")
+    quick = site._plain_mapping(data, "x.yaml", keys)
+    if quick is not None:
+        text, findings = source.decode(data, "x.yaml")
+        full = site._mapping(source.parse(text, "x.yaml"), "x.yaml", keys, "office.yaml", findings)
+        assert findings == []
+        assert quick == full
+    return quick
+
+
+def test_office_and_site_files_take_the_quick_path():
+    office = mapping_both_ways(OFFICE_YAML, site.OFFICE_KEYS)
+    assert office["full_name"] == "某市某区荷花路街道办事处" and office["contact"]["phone"] == "0571-12345678"
+    assert office["_positions"]["parent"].line == 4
+    settings = mapping_both_ways(SITE_YAML, site.SITE_KEYS)
+    assert settings["accessibility"]["limitations"] == "部分早年的报告只有扫描件。\n\n正在补录。"
+
+
+@pytest.mark.parametrize(
+    "old, new, quick",
+    [
+        ("kind: 乡镇街道", "kind: 街道", True),  # not one of the kinds: read_office says so, not the reading
+        ("# 机关信息\n", "\ufeff", True),
+        ("kind: 乡镇街道", "kinds: 乡镇街道", False),
+        ("kind: 乡镇街道", "kind: yes", False),
+        ("kind: 乡镇街道", "kind: 2024-03-01", False),
+        ("kind: 乡镇街道", "kind: null", False),
+        ("kind: 乡镇街道", "kind:", False),
+        ("name: 荷花路街道办事处\n", "", False),
+        ("  phone: '0571-12345678'", "  phone: 0571-12345678", True),
+        ("  phone: '0571-12345678'", "  fax: 1", False),
+        ("contact:\n", "contact: 无\n", False),
+        ("parent: county-0084", "parent: county-0084\nparent: county-0085", False),
+        ("# 机关信息\n", "---\n", False),
+        ("  address:", "\taddress:", False),
+        ("name: 荷花路街道办事处", "name: ~", True),
+    ],
+)
+def test_office_files_take_the_quick_path_only_when_there_is_nothing_to_say(old, new, quick):
+    assert old in OFFICE_YAML
+    assert (mapping_both_ways(OFFICE_YAML.replace(old, new, 1), site.OFFICE_KEYS) is not None) == quick
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_office_files_quick_path_declines_or_agrees(data):
+    lines = OFFICE_YAML.split("\n")
+    for _ in range(data.draw(st.integers(1, 3))):
+        index = data.draw(st.integers(0, len(lines) - 1))
+        line = lines[index]
+        if ": " in line and data.draw(st.booleans()):
+            lines[index] = line.partition(": ")[0] + ": " + data.draw(st.sampled_from(TOKENS))
+        else:
+            at = data.draw(st.integers(0, len(line)))
+            lines[index] = line[:at] + data.draw(st.sampled_from(CHARACTERS)) + line[at:]
+    mapping_both_ways("\n".join(lines), site.OFFICE_KEYS)
