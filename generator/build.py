@@ -30,7 +30,7 @@ from __future__ import annotations
 import functools
 import gc
 import glob
-import multiprocessing
+import importlib.util
 import os
 import shutil
 import sys
@@ -38,18 +38,11 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
-from typing import NamedTuple
-
-import jinja2
-import markdown
-import markupsafe
-import nh3
-import yaml
+from typing import TYPE_CHECKING, NamedTuple
 
 from . import __version__, export, manifest, pages, plan
 from .cache import CACHE_DIR, ParseCache
@@ -61,6 +54,10 @@ from .render import STATIC, Renderer
 from .report import Report, read_report
 from .schema import schema_text
 from .site import Office, Settings, Site, is_report_path, load_site, read_reports
+
+if TYPE_CHECKING:  # imported where a pool of worker processes is made: an update that makes none saves 0.03 s
+    import multiprocessing.context
+    from concurrent.futures import ProcessPoolExecutor
 
 MARKER_TEXT = (
     "This folder is made by `gongkai build`, which updates it on every build: it deletes files no build made.\n"
@@ -275,12 +272,19 @@ def _code_key() -> bytes:
     # Each library as installed: where, and its module file's size and time, which installing another
     # version (or the same again) changes. (Asking importlib.metadata for versions costs more than
     # a twentieth of a second, to import it and to search the installed packages.)
-    for module in (jinja2, markdown, nh3, yaml, markupsafe):
-        found = os.stat(module.__file__)
-        parts.append(f"{module.__name__} {module.__file__} {found.st_size} {found.st_mtime_ns}".encode())
+    for name in ("jinja2", "markdown", "nh3", "yaml", "markupsafe"):
+        file = _module_file(name)
+        found = os.stat(file)
+        parts.append(f"{name} {file} {found.st_size} {found.st_mtime_ns}".encode())
     for file in sorted([*package.rglob("*.py"), *package.glob("formats/*.yaml")]):
         parts += [file.relative_to(package).as_posix().encode(), file.read_bytes()]
     return digest(*parts)
+
+
+def _module_file(name: str) -> str:
+    """A library's module file, found without importing it (Markdown is imported only when needed)."""
+    module = sys.modules.get(name)
+    return module.__file__ if module is not None else importlib.util.find_spec(name).origin
 
 
 def _layouts_key(renderer: Renderer) -> bytes:
@@ -436,6 +440,8 @@ def _workers(office_jobs: list[OfficeJob], site: Site, folder: Path, jobs: int) 
     if jobs <= 1 or len(office_jobs) <= 1 or reports < POOL_MIN_REPORTS:
         yield None
         return
+    from concurrent.futures import ProcessPoolExecutor
+
     lean = Site(site.root, site.settings, {})  # jobs carry their offices
     gc.freeze()  # forked workers share this process's objects: a collection would touch, and so copy, them all
     pool = ProcessPoolExecutor(
@@ -461,7 +467,7 @@ def _build_offices(
         for job in office_jobs:
             yield build_office(job, site, renderer, folder)
         return
-    chunk = max(1, min(50, len(office_jobs) // (jobs * 8)))
+    chunk = max(1, min(20, len(office_jobs) // (jobs * 8)))  # small at the end: no worker long alone
     yield from pool.map(_office_job, office_jobs, chunksize=chunk)
 
 
@@ -469,6 +475,8 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     """Forked workers start at once. A process with other threads (`gongkai serve`) must not fork:
     its workers come from a fork server (which imports the main module: see __main__.py); where
     neither exists (Windows), from fresh interpreters."""
+    import multiprocessing
+
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods and threading.active_count() == 1 and sys.platform != "darwin":
         return multiprocessing.get_context("fork")

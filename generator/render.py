@@ -6,16 +6,13 @@ becomes a GongkaiError positioned at the template's file and line.
 
 from __future__ import annotations
 
-import functools
 import re
-import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 from datetime import date
 from itertools import chain
 from pathlib import Path
 
 import jinja2
-import markdown
 import nh3
 from markupsafe import Markup, escape
 
@@ -38,7 +35,6 @@ ALLOWED_TAGS = {
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"colspan", "rowspan"}, "td": {"colspan", "rowspan"}}
 URL_SCHEMES = {"http", "https", "mailto"}
-NARRATIVE_TOP_HEADING = 3  # narratives sit under the page's h1 and their section's h2
 
 
 class Renderer:
@@ -220,31 +216,6 @@ def zh_date(day: date) -> str:
 # --- Markdown --------------------------------------------------------------------------------------
 
 
-class _DemoteHeadings(markdown.treeprocessors.Treeprocessor):
-    """Shift headings so that the narrative's highest one becomes an h3 (the page keeps one h1)."""
-
-    def run(self, root: etree.Element) -> None:
-        headings = [el for el in root.iter() if re.fullmatch(r"h[1-6]", el.tag)]
-        if not headings:
-            return
-        shift = NARRATIVE_TOP_HEADING - min(int(el.tag[1]) for el in headings)
-        for el in headings:
-            el.tag = f"h{min(6, int(el.tag[1]) + shift)}"
-
-
-class _NarrativeExtension(markdown.Extension):
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API name
-        md.preprocessors.deregister("html_block")  # raw HTML blocks stay text (escaped)
-        md.inlinePatterns.deregister("html")  # and inline tags too
-        md.treeprocessors.register(_DemoteHeadings(md), "demote_headings", 1)
-
-
-@functools.cache
-def _converter() -> markdown.Markdown:
-    """One converter per process (building one costs more than converting a text); reset before each use."""
-    return markdown.Markdown(extensions=["tables", "sane_lists", _NarrativeExtension()])
-
-
 # Most narratives are plain paragraphs of Chinese prose. Text without any character Markdown or the
 # sanitiser acts on, and without lines that could open a list or carry surrounding whitespace (which
 # Markdown strips), comes out of both as its paragraphs in <p> elements: made here directly, since
@@ -278,7 +249,9 @@ def markdown_html(text: str) -> Markup:
 
 def converted_html(text: str) -> str:
     """Markdown converted, then sanitised (the way of any text; markdown_html skips it for plain paragraphs)."""
-    html = _converter().reset().convert(text)
+    from .markdown_converter import converter  # imported when first needed: most narratives are plain
+
+    html = converter().reset().convert(text)
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
