@@ -789,15 +789,13 @@ def _build_into(
                     record = result.record
                     made += result.made
                     files.learn(result.files)
+                    for page in site_plan.office_pages(slug):  # while the workers go on with the others
+                        if page.url not in keys:
+                            keys[page.url] = _page_key(base, page, files)
                 records[slug] = record
                 done += record.reports
                 if progress and (slug not in kept or done == total):
                     progress(done, total)
-
-        for job in office_jobs:
-            for page in job.pages:
-                if page.url not in keys:
-                    keys[page.url] = _page_key(base, page, files)
 
         summaries = [s for record in records.values() for s in record.summaries]
         if early is not None:
