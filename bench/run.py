@@ -14,7 +14,8 @@ Each build is `python -m generator build` run in the site's folder, as a user ru
   time another report, the disk settled before each; the median is shown.
 
 For each it prints the wall time, the processor time (of the build and its worker processes: steadier
-than the wall time on a shared machine), the files it wrote, pages per second (HTML pages of the site
+than the wall time on a shared machine; in brackets the part spent in the kernel), the files it wrote,
+pages per second (HTML pages of the site
 over the wall time), and the peak memory: of the largest process (the build or one of its workers) and of all its
 processes together, sampled every 20 ms (shared pages of the worker processes are counted in each).
 """
@@ -50,6 +51,7 @@ class Run:
     total_mib: float
     output: str
     cpu: float = 0.0  # seconds of processor time, the build and its worker processes together
+    system: float = 0.0  # of which in the kernel (file system work, mostly)
 
 
 def tree_rss_kib(pid: int) -> int:
@@ -105,7 +107,8 @@ def build(name: str, site: Path, out: Path, jobs: int | None) -> Run:
     pages = sum(1 for _ in out.rglob("*.html"))
     largest = usage.ru_maxrss / 1024  # KiB on Linux: the largest process of the tree
     cpu = usage.ru_utime + usage.ru_stime
-    return Run(name, seconds, int(files), int(written), pages, largest, max(peak / 1024, largest), summary, cpu)
+    total = max(peak / 1024, largest)
+    return Run(name, seconds, int(files), int(written), pages, largest, total, summary, cpu, usage.ru_stime)
 
 
 def edit_one_report(site: Path, which: int = 0) -> Path:
@@ -184,17 +187,18 @@ def main() -> None:
         print(f"edit one: the median of {len(edits)} edits, each of another report ({times} s)\n")
 
         print(
-            "| build    | wall time | CPU time | files written | pages/s "
+            "| build    | wall time | CPU time (kernel) | files written | pages/s "
             "| peak RSS, largest process | peak RSS, all processes |"
         )
         print(
-            "|----------|----------:|---------:|--------------:|--------:"
+            "|----------|----------:|------------------:|--------------:|--------:"
             "|-------------------------:|------------------------:|"
         )
         for run in runs:
             rate = run.pages / run.seconds
             print(
-                f"| {run.name:8} | {run.seconds:7.2f} s | {run.cpu:6.1f} s | {run.written:13,} | {rate:7,.0f} "
+                f"| {run.name:8} | {run.seconds:7.2f} s | {run.cpu:6.1f} s ({run.system:4.1f} s) "
+                f"| {run.written:13,} | {rate:7,.0f} "
                 f"| {run.largest_mib:20.0f} MiB | {run.total_mib:19.0f} MiB |"
             )
         print(f"\n{runs[0].files:,} files, {runs[0].pages:,} pages; last summary: {runs[-1].output}")
