@@ -15,9 +15,9 @@ Each build is `python -m generator build` run in the site's folder, as a user ru
 
 For each it prints the wall time, the processor time (of the build and its worker processes: steadier
 than the wall time on a shared machine; in brackets the part spent in the kernel), the files it wrote,
-pages per second (HTML pages of the site
-over the wall time), and the peak memory: of the largest process (the build or one of its workers) and of all its
-processes together, sampled every 20 ms (shared pages of the worker processes are counted in each).
+pages per second (HTML pages of the site over the wall time), and the peak memory: of the largest
+process (the build or one of its workers) and of all its processes together, sampled every 20 ms
+(shared pages of the worker processes are counted in each).
 """
 
 from __future__ import annotations
