@@ -30,9 +30,10 @@ writes report.json and report.csv of each report, CSV and JSON data files, an At
 accessibility pages), checks no consistency rules, shows no notices, and links with root-relative URLs.
 Taxonomies, RSS, sitemap, robots.txt and the 404 page are turned off (disableKinds).
 
-Each build is `hugo --quiet` into a fresh output folder with a fresh --cacheDir and no resources/ folder,
-run twice (--runs); it prints the wall time, the HTML pages written, pages per second and the peak RSS of
-the hugo process (one process: os.wait4's ru_maxrss).
+Each build is `hugo --quiet` into a new output folder (deleted once all are timed) with a fresh
+--cacheDir and no resources/ folder, run twice (--runs); it prints the wall time, the processor time
+(and the kernel's part), the HTML pages written, pages per second and the peak RSS of the hugo process
+(one process: os.wait4's ru_maxrss).
 """
 
 from __future__ import annotations
@@ -400,6 +401,8 @@ class Run:
     pages: int  # HTML files in the output
     files: int
     peak_mib: float
+    cpu: float  # seconds of processor time
+    system: float  # of which in the kernel
 
 
 def find_hugo() -> list[str] | None:
@@ -529,8 +532,8 @@ def convert(site: Path, hugo_site: Path) -> int:
 
 
 def build(hugo: list[str], hugo_site: Path, out: Path, temp: Path) -> Run:
-    """One cold build: no output, no resources/, an empty cache folder."""
-    shutil.rmtree(out, ignore_errors=True)
+    """One cold build into `out`, a folder that does not exist yet: no resources/, an empty cache folder.
+    (The outputs are deleted once every build is timed: see move_aside in run.py for why.)"""
     shutil.rmtree(hugo_site / "resources", ignore_errors=True)
     cache = Path(tempfile.mkdtemp(prefix="cache-", dir=temp))
     command = [*hugo, "--quiet", "--source", str(hugo_site), "--destination", str(out), "--cacheDir", str(cache)]
@@ -546,7 +549,7 @@ def build(hugo: list[str], hugo_site: Path, out: Path, temp: Path) -> Run:
         raise SystemExit(f"hugo failed:\n{output}{again.stdout}{again.stderr}")
     files = [p for p in out.rglob("*") if p.is_file()]
     pages = sum(1 for p in files if p.suffix == ".html")
-    return Run(seconds, pages, len(files), usage.ru_maxrss / 1024)
+    return Run(seconds, pages, len(files), usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, usage.ru_stime)
 
 
 def size(mib: float) -> str:
@@ -581,14 +584,15 @@ def main() -> None:
         started = time.perf_counter()
         reports = convert(site, hugo_site)
         print(f"converted {reports:,} reports of {site} in {time.perf_counter() - started:.1f} s: {hugo_site}")
-        print(f"hugo {version} ({hugo[0]}); output: {out}; {os.cpu_count()} cores")
+        print(f"hugo {version} ({hugo[0]}); output: {out}-N; {os.cpu_count()} cores")
 
         runs = []
         for number in range(1, args.runs + 1):
-            run = build(hugo, hugo_site, out, temp)
+            run = build(hugo, hugo_site, out.with_name(f"{out.name}-{number}"), temp)
             runs.append(run)
             print(
-                f"cold {number}: {run.seconds:6.2f} s, {run.pages:,} pages ({run.files:,} files), "
+                f"cold {number}: {run.seconds:6.2f} s (CPU {run.cpu:.1f} s, kernel {run.system:.1f} s), "
+                f"{run.pages:,} pages ({run.files:,} files), "
                 f"{run.pages / run.seconds:,.0f} pages/s, peak RSS {size(run.peak_mib)}"
             )
         seconds = statistics.median(r.seconds for r in runs)
