@@ -809,8 +809,8 @@ def _build_into(
         written = {url for record in records.values() for url in record.written}
         site_pages = site_plan.site_pages()
         written |= {page.url for page in site_pages}
-        elsewhere = []  # year pages made by the worker processes meanwhile
-        for page in site_pages:
+        elsewhere = []  # year pages made by the worker processes meanwhile: handed out first
+        for page in sorted(site_pages, key=lambda page: page.kind != "year"):
             if page.kind == "static":
                 key = _page_key(b"", page, files)
             else:
@@ -824,15 +824,18 @@ def _build_into(
                 rows = [s for s in by_year.get(page.year, []) if s.office in listed]
                 job = (page, rows, site_plan.years, site_plan.year_pages(page.year), counts.get(page.year, 0))
                 if pool is not None:
-                    elsewhere.append(pool.submit(_year_page_job, job))
+                    elsewhere.append((pool.submit(_year_page_job, job), job))
                 else:
                     write_file(staging, page.url, _year_page(site.settings, renderer, *job))
                 continue
             write_file(
                 staging, page.url, _site_page(page, site, site_plan, renderer, summaries, by_year, written, lines)
             )
-        for future in elsewhere:
-            if failure := future.result():
+        for future, job in reversed(elsewhere):  # the last ones no worker has begun are made here meanwhile
+            if future.cancel():
+                write_file(staging, job[0].url, _year_page(site.settings, renderer, *job))
+        for future, _ in elsewhere:
+            if not future.cancelled() and (failure := future.result()):
                 raise GongkaiError(list(failure))
 
     findings = tuple(f for record in records.values() for f in record.findings)

@@ -5,18 +5,22 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import multiprocessing
+import os
 import random
+import time
 from datetime import date
 
 import pytest
 
-from generator import pages, plan
+from generator import build, pages, plan
 from generator.build import build_site
 from generator.pages import ReportSummary, year_context
 from generator.render import Renderer
 from generator.site import Office, Settings
 from tests.helpers import report_yaml, write_office, write_report, write_site
 from tests.html_tree import parse_html
+from tests.test_build import snapshot
 from tests.test_build_links import check_site_links
 
 OFFICES = [f"office-{n:02d}" for n in range(10)]
@@ -148,3 +152,32 @@ def test_the_top_of_the_office_tree_is_the_whole_tree_cut_at_its_roots(seed):
     whole = pages.office_tree(offices, summaries)
     assert pages.office_tree(offices, summaries, top_only=True) == tuple(map(_trimmed, whole))
     assert sum(1 + node.hidden for node in map(_trimmed, whole)) == len(offices)
+
+
+_year_page_job = build._year_page_job
+
+
+def slow_year_page_job(job):
+    """Busy workers: the build must not wait for them to begin the last year pages."""
+    time.sleep(0.3)
+    return _year_page_job(job)
+
+
+def test_year_pages_no_worker_has_begun_are_made_by_the_build_itself_the_same(many_offices, tmp_path, monkeypatch):
+    monkeypatch.setattr(build, "POOL_MIN_REPORTS", 0)
+    monkeypatch.setattr(plan, "YEAR_PAGE_ROWS", 1)  # ten pages of 2023
+    fork = multiprocessing.get_context("fork")  # so that the workers have the patches below
+    monkeypatch.setattr(build, "_pool_context", lambda: fork)
+    made_here = []
+    real = build._year_page
+
+    def counted(*args):
+        made_here.append(os.getpid())
+        return real(*args)
+
+    monkeypatch.setattr(build, "_year_page_job", slow_year_page_job)
+    monkeypatch.setattr(build, "_year_page", counted)
+    build_site(many_offices, tmp_path / "two", jobs=2)
+    assert os.getpid() in made_here and len(made_here) < 11  # some here, some by the workers
+    build_site(many_offices, tmp_path / "one", jobs=1)
+    assert snapshot(tmp_path / "two") == snapshot(tmp_path / "one")
