@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
 
-from .files import atomic_write
+from .files import atomic_write, read_file
 from .findings import Finding
 from .pages import ReportSummary
 
@@ -158,9 +158,7 @@ class FileKeys:
 
     def _read(self, path: str) -> tuple[tuple[int, int, int, int], bytes | None]:
         try:
-            with open(self._file(path), "rb") as handle:
-                stat = os.fstat(handle.fileno())  # taken before reading: a later change shows in the times
-                data = handle.read()
+            stat, data = read_file(self._file(path))
         except OSError:
             return (-1, 0, 0, 0), None
         self.hashed += 1

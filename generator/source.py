@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from . import simpleyaml
+from .files import read_file
 from .findings import Finding, GongkaiError, Position, error, warning
 
 try:
@@ -108,7 +109,7 @@ def _yaml_problem(exc: yaml.MarkedYAMLError) -> str:
 def read_bytes(file: Path, path: str) -> bytes:
     """A content file's bytes; a file that cannot be read is a finding at `path`."""
     try:
-        return file.read_bytes()
+        return read_file(file)[1]
     except OSError as exc:
         raise GongkaiError(error(Position(path), f"无法读取文件：{exc.strerror}")) from None
 
