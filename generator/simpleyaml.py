@@ -105,24 +105,16 @@ def _mapping(lines: list[str], start: int, indent: int, top: bool) -> tuple[Mapp
         line = lines[index]
         row = match_row(line)
         if row is not None:
-            lead = row.end(1)
-            key = row.group(2)
-            if lead != indent or key in items:
-                if lead < indent:
-                    break
+            lead, key = row.end(1), row.group(2)
+        else:
+            found = match_line(line)
+            if found is None or "\t" in line:
                 raise _Unsupported
-            index += 1
-            column = row.start(3)  # of the "[", counted from 1
-            items[key] = Item(LIST, (row.group(3).split(", "), column + 1), index, column, lead + 1)
-            continue
-        found = match_line(line)
-        if found is None or "\t" in line:
-            raise _Unsupported
-        key = found.group(3)
-        if key is None:  # a blank or comment line
-            index += 1
-            continue
-        lead = found.end(1)
+            key = found.group(3)
+            if key is None:  # a blank or comment line
+                index += 1
+                continue
+            lead = found.end(1)
         if lead != indent:
             if lead < indent:
                 break
@@ -131,6 +123,10 @@ def _mapping(lines: list[str], start: int, indent: int, top: bool) -> tuple[Mapp
             raise _Unsupported  # the full reader names both places
         index += 1
         number = index  # the key's line, counted from 1
+        if row is not None:
+            column = row.start(3)  # of the "[", counted from 1
+            items[key] = Item(LIST, (row.group(3).split(", "), column + 1), number, column, lead + 1)
+            continue
         rest = found.group(4)
         column = found.start(4) + 1
         if not rest or rest[0] == "#":  # a nested mapping, or an empty value

@@ -204,12 +204,17 @@ def _plain(node: yaml.Node) -> bool:
     return isinstance(node, yaml.ScalarNode) and node.style in (None, "")
 
 
+# What plain words YAML 1.1 reads as something else, and as what: read_text warns of them, and the
+# quick reading (plain_text) leaves them to it.
+_TEXT_SURPRISES = {BOOL_TAG: "是/否", NULL_TAG: "空值", TIMESTAMP_TAG: "日期"}
+
+
 def read_text(node: yaml.Node, path: str, findings: list[Finding], what: str) -> str | None:
     """A text value. YAML 1.1 would turn plain `no`, `on`, `null` into non-text: we keep the words."""
     if not isinstance(node, yaml.ScalarNode):
         findings.append(error(position(path, node), f"{what}应为一段文字，这里是{describe(node)}"))
         return None
-    surprise = {BOOL_TAG: "是/否", NULL_TAG: "空值", TIMESTAMP_TAG: "日期"}.get(node.tag)
+    surprise = _TEXT_SURPRISES.get(node.tag)
     if _plain(node) and surprise and node.value not in ("", "~"):
         findings.append(
             warning(
@@ -220,9 +225,6 @@ def read_text(node: yaml.Node, path: str, findings: list[Finding], what: str) ->
     if node.tag == NULL_TAG and _plain(node) and node.value in ("", "~"):
         return ""
     return node.value
-
-
-_TEXT_SURPRISES = (BOOL_TAG, NULL_TAG, TIMESTAMP_TAG)  # read_text warns of these
 
 
 def plain_text(item: simpleyaml.Item) -> str | None:
