@@ -658,7 +658,7 @@ def build_site(
             if strict and errors:
                 problem = "有错误（--strict）：未生成网站，输出目录未改动"
                 raise GongkaiError(errors + [error(Position(display_path(out)), problem)])
-            if built.reports == 0 and built.skipped:
+            if built.reports == 0 and (built.skipped or errors):  # e.g. the only office.yaml unreadable
                 problem = "没有一份报告可以发布：输出目录未改动"
                 raise GongkaiError(errors + [error(Position(display_path(out)), problem)])
             stale = last.written() - built.written if last else set()

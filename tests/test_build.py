@@ -245,6 +245,30 @@ def test_nothing_to_publish_fails_without_touching_the_output(tmp_path):
     assert not (site / "public").exists()
 
 
+@pytest.mark.parametrize(
+    "breakage",
+    [
+        lambda office: (office / "office.yaml").write_text("name: [测试\n", "utf-8"),  # a YAML error
+        lambda office: (office / "office.yaml").write_text("kind: street\n", "utf-8"),  # no name
+        lambda office: (office / "office.yaml").unlink(),
+    ],
+    ids=["yaml-error", "no-name", "no-office-file"],
+)
+def test_an_unreadable_only_office_fails_without_touching_the_output(tmp_path, breakage):
+    site = write_site(tmp_path / "site")
+    write_office(site, "ceshi", "测试街道办事处")
+    write_report(site, "ceshi", 2023, report_yaml(2023))
+    build_site(site)
+    page = site / "public/ceshi/2023/index.html"
+    before = page.read_bytes()
+    breakage(site / "content/ceshi")
+    with pytest.raises(GongkaiError) as caught:
+        build_site(site)
+    assert "没有一份报告可以发布" in str(caught.value)
+    assert any(f.position.path.endswith("ceshi/office.yaml") for f in caught.value.findings)
+    assert page.read_bytes() == before and (site / "public/ceshi/index.html").exists()
+
+
 def test_an_empty_site_builds_its_home_page(empty_site):
     result = build_site(empty_site)
     assert result.reports == 0
