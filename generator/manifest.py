@@ -95,14 +95,18 @@ class FileKeys:
         self.changed = changed
         self.changed_folders = tuple(f"{path}/" for path in changed or () if not path.endswith(".yaml"))
         self.files: dict[str, FileStat] = {}
-        if changed is not None:
-            self.files = {path: record for path, record in self.previous.items() if self.untouched((path,))}
+        if changed is not None:  # a preview's build, told one file or a few: the others are as before
+            self.files = dict(self.previous)
+            for path in changed.intersection(self.files):
+                del self.files[path]
+            if self.changed_folders:
+                self.files = {path: record for path, record in self.files.items() if self.untouched((path,))}
 
     def untouched(self, paths) -> bool:
         """Whether none of these files can have changed since the last build, as `changed` tells."""
-        if self.changed is None:
+        if self.changed is None or not self.changed.isdisjoint(paths):
             return False
-        return not any(path in self.changed or path.startswith(self.changed_folders) for path in paths)
+        return not self.changed_folders or not any(path.startswith(self.changed_folders) for path in paths)
 
     def as_before(self, paths) -> bool:
         """Whether these files are as the last build found them, by their stats (or as `changed` tells)."""

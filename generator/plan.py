@@ -115,6 +115,7 @@ class Plan:
     index_pages: tuple[Page, ...] = ()  # the pages made once per site, sorted by url
     office_files: dict[str, tuple[Office, tuple[str, ...]]] = field(hash=False, default_factory=dict, repr=False)
     _made: dict[str, tuple[Page, ...]] = field(hash=False, default_factory=dict, repr=False, compare=False)
+    _office_page: dict[str, Page] = field(hash=False, default_factory=dict, repr=False, compare=False)
 
     def year_page_offices(self, year: int, number: int) -> tuple[str, ...]:
         """The offices whose reports a year page lists (some may be missing: unreadable reports are left out)."""
@@ -126,9 +127,12 @@ class Plan:
     def office_page(self, office: str) -> Page:
         """The office's page, made from every file any page of the office is made from: an unchanged
         office page means an unchanged office (build.py relies on it)."""
-        found, relatives = self.office_files[office]
-        inputs = (SITE_FILE, _content(office, "office.yaml"), *relatives, *_report_files(found))
-        return Page(office_url(office), "office", inputs, office)
+        page = self._office_page.get(office)
+        if page is None:
+            found, relatives = self.office_files[office]
+            inputs = (SITE_FILE, _content(office, "office.yaml"), *relatives, *_report_files(found))
+            page = self._office_page[office] = Page(office_url(office), "office", inputs, office)
+        return page
 
     def office_pages(self, office: str) -> tuple[Page, ...]:
         """The office's pages, sorted by url."""
