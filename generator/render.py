@@ -51,7 +51,7 @@ class Renderer:
             bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache)) if cache is not None else None,
             autoescape=jinja2.select_autoescape(["html", "xml"]),
             undefined=jinja2.StrictUndefined,
-            auto_reload=False,  # a Renderer lives for one build: its templates do not change meanwhile
+            auto_reload=False,  # a build's renderer serves while its templates are unchanged (build._renderer)
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,

@@ -406,3 +406,20 @@ def test_the_manifest_is_kept_in_the_cache_folder_and_nothing_extra_in_the_outpu
     build_site(site)
     assert list((site / ".gongkai-cache" / manifest.MANIFEST_DIR).glob("*.manifest"))
     assert [p.name for p in (site / "public").iterdir() if p.name.startswith(".")] == [plan.MARKER]
+
+
+def test_a_changed_table_layout_shows_in_the_next_build_of_the_same_process(site):
+    """Builds in one process (the preview's) keep their renderer while the layouts are unchanged: a
+    change to the template the table skeletons are made from must still reach every report page."""
+    build_site(site)
+    page = min(site.glob("public/*/2023/index.html"))
+    assert "表格已替换" not in page.read_text("utf-8")
+    table = (ROOT / "generator/layouts/table.html").read_text("utf-8")
+    assert "<caption" in table
+    (site / "layouts").mkdir(exist_ok=True)
+    (site / "layouts/table.html").write_text(table.replace("<caption", '<caption data-note="表格已替换"', 1), "utf-8")
+    build_site(site)
+    assert page.read_text("utf-8").count('data-note="表格已替换"') == 3  # each of the three statistical tables
+    (site / "layouts/table.html").unlink()
+    build_site(site)
+    assert "表格已替换" not in page.read_text("utf-8")
