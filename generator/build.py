@@ -287,7 +287,7 @@ def _module_file(name: str) -> str:
     return module.__file__ if module is not None else importlib.util.find_spec(name).origin
 
 
-_kept: dict = {}  # the last build's renderer, and what it was made from
+_last_renderer: dict = {}  # the last build's renderer, and what it was made from
 
 
 def _renderer(layouts: Path, cache: Path) -> tuple[Renderer, bytes]:
@@ -297,10 +297,10 @@ def _renderer(layouts: Path, cache: Path) -> tuple[Renderer, bytes]:
     renderer = Renderer(layouts, cache)
     key = _layouts_key(renderer)
     made_from = (renderer.folders, cache, key)
-    if _kept.get("made_from") == made_from:
-        return _kept["renderer"], key
+    if _last_renderer.get("made_from") == made_from:
+        return _last_renderer["renderer"], key
     renderer.check_templates()
-    _kept.update(renderer=renderer, made_from=made_from)
+    _last_renderer.update(renderer=renderer, made_from=made_from)
     return renderer, key
 
 
