@@ -100,7 +100,7 @@ class FileKeys:
             for path in changed.intersection(self.files):
                 del self.files[path]
             if self.changed_folders:
-                self.files = {path: record for path, record in self.files.items() if self.untouched((path,))}
+                self.files = {p: record for p, record in self.files.items() if not p.startswith(self.changed_folders)}
 
     def untouched(self, paths) -> bool:
         """Whether none of these files can have changed since the last build, as `changed` tells."""
