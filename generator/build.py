@@ -77,6 +77,10 @@ class BuildResult:
     findings: tuple[Finding, ...]
     seconds: float
     rendered: int = 0  # files made and written by this build (the others were unchanged)
+    # What happened to reports that are not published as read: kept as last published or left out
+    # (unreadable, with --keep-going), taken offline (turned draft, or their file deleted); one line each.
+    notices: tuple[str, ...] = ()
+    drafts: int = 0  # draft reports (shown only with drafts=True)
     # With build_site(save_manifest=False): writes the build's manifest; the next build must not
     # start before it has been called (without it, that build makes everything again).
     save_manifest: Callable[[], None] | None = field(default=None, compare=False, repr=False)
@@ -99,6 +103,8 @@ class OfficeJob:
     todo: frozenset[str]  # urls of the pages to make
     parent: Office | None
     children: tuple[Office, ...]
+    drafts: bool = False  # make draft reports' pages too (a review copy, the preview)
+    kept: OfficeRecord | None = None  # the last build's record, whose reports are kept when unreadable
 
 
 @dataclass(frozen=True)
@@ -399,18 +405,52 @@ def build_office(job: OfficeJob, site: Site, renderer: Renderer, folder: Path) -
     files(f"content/{office.slug}/office.yaml")
     read = list(read_reports(office, _Reader(files)))
     findings = tuple(f for _, more in read for f in more)
-    published = {report.year: (report, more) for report, more in read if report is not None}
-    years = tuple(sorted(published))
-    summaries = tuple(pages.summarize(report, more, office) for report, more in published.values())
-    written = tuple(p.url for p in job.pages if p.kind not in plan.REPORT_KINDS or p.year in published)
+    readable = {report.year: (report, more) for report, more in read if report is not None}
+    published = {year: both for year, both in readable.items() if job.drafts or not both[0].draft}
+    # An unreadable report (--keep-going) stays as the last build published it: pages, summary and all.
+    unreadable = {year for (year, _), (report, _) in zip(office.report_files, read) if report is None}
+    kept = tuple(s for s in job.kept.summaries if s.year in unreadable) if job.kept else ()
+    kept_years = {s.year for s in kept}
+    years = tuple(sorted({*published, *kept_years}))
+    summaries = tuple(
+        sorted(
+            [
+                *(pages.summarize(report, more, office) for report, more in published.values() if not report.draft),
+                *kept,
+            ],
+            key=attrgetter("year"),
+        )
+    )
+    drafts = [pages.summarize(report, more, office) for report, more in readable.values() if report.draft]
+    # An office whose every report is a draft (a new one, typically, its office.yaml just written by
+    # `gongkai new`) is not published either.
+    unlisted = not job.drafts and bool(office.report_files) and len(drafts) == len(read)
+    written = tuple(
+        p.url
+        for p in job.pages
+        if (p.year in years if p.kind in plan.REPORT_KINDS else p.kind != "office" or not unlisted)
+    )
+    if not job.drafts:
+        drafts = []
+    draft_urls = tuple(p.url for p in job.pages if p.kind in plan.REPORT_KINDS and p.year in {s.year for s in drafts})
     year_digests = {s.year: digest(repr(s).encode()) for s in summaries}
     record = OfficeRecord(
-        summaries, findings, written, len(read), office_digest(office, summaries, written), year_digests
+        summaries,
+        findings,
+        written,
+        len(read),
+        office_digest(office, (*summaries, *drafts), written),
+        year_digests,
+        draft_urls,
     )
     made = []
     try:
         for page in job.pages:
-            if page.url not in job.todo or page.url not in written:
+            if (
+                page.url not in job.todo
+                or page.url not in written
+                or (page.kind != "office" and page.year in kept_years)
+            ):
                 continue
             if page.kind in plan.REPORT_KINDS:
                 report, more = published[page.year]
@@ -422,7 +462,9 @@ def build_office(job: OfficeJob, site: Site, renderer: Renderer, folder: Path) -
                 else:
                     data = export.report_csv(report, office)
             elif page.kind == "office":
-                context = pages.office_context(settings, office, job.parent, list(job.children), list(summaries))
+                context = pages.office_context(
+                    settings, office, job.parent, list(job.children), list(summaries), drafts
+                )
                 data = renderer.render(page.template, context)
             else:
                 raise ValueError(f"not an office page: {page}")
@@ -615,6 +657,8 @@ def build_site(
     report_pages_first: bool = False,
     save_manifest: bool = True,
     changed: Iterable[str] | None = None,
+    keep_going: bool = False,
+    drafts: bool = False,
 ) -> BuildResult:
     """Build the site in `root` into `out` (default root/public), making only what changed since the
     last build into it. Raises GongkaiError when nothing was changed.
@@ -651,7 +695,7 @@ def build_site(
         files = FileKeys(root, previous, hinted)
         if hinted is None:
             files.seen(listing[1:])  # site.yaml and office.yaml: their stats just taken
-        base = digest(_code_key(), layouts_key, display_path(root / "content").encode())
+        base = digest(_code_key(), layouts_key, display_path(root / "content").encode(), b"drafts" * drafts)
         # When Gongkai's code or the layouts changed, so did every page's key: the build then makes the
         # whole site, as without a manifest, and swaps it in whole (moving in 65,000 pages one by one
         # costs more than a third of the build). The last build's file digests and site still serve.
@@ -666,21 +710,39 @@ def build_site(
                 move_in(staging, target, made)
                 moved.extend(made)
 
-        early = move_early if report_pages_first and not strict else None
+        early = move_early if report_pages_first and keep_going and not strict else None
+        kept_from = previous if keep_going else None
         try:
-            built = _build_into(site, site_plan, renderer, base, files, last, staging, jobs, progress, early)
+            built = _build_into(
+                site, site_plan, renderer, base, files, last, staging, jobs, progress, early, drafts, kept_from
+            )
             findings = sort_findings([*findings, *built.findings])
             errors = [f for f in findings if f.severity == "error"]
+            unreadable = unreadable_files(findings)
             if strict and errors:
                 problem = "有错误（--strict）：未生成网站，输出目录未改动"
                 raise GongkaiError(errors + [error(Position(display_path(out)), problem)])
-            if built.reports == 0 and (built.skipped or errors):  # e.g. the only office.yaml unreadable
+            reports = {path for path in unreadable if is_report_path(_content_path(path))}
+            if unreadable and (not keep_going or len(reports) < len(unreadable)):
+                # Publishing without them would take their reports offline: nothing is changed.
+                if keep_going:
+                    problem = "有机关信息无法读取（--keep-going 只保留无法读取的报告）：未生成网站，输出目录未改动"
+                else:
+                    problem = (
+                        "有文件无法读取或不符合格式：未生成网站，输出目录未改动；请改正上面的错误，"
+                        "或用 --keep-going 发布其余内容、保留这些报告上次发布的版本"
+                    )
+                raise GongkaiError(errors + [error(Position(display_path(out)), problem)])
+            if built.reports == 0 and unreadable:
                 problem = "没有一份报告可以发布：输出目录未改动"
                 raise GongkaiError(errors + [error(Position(display_path(out)), problem)])
+            notices = _notices(root, reports, built.records, previous)
             stale = last.written() - built.written if last else set()
             output_changed = bool(last is None or built.made or stale)
             noted = output_changed or files.hashed  # the manifest: files read again may have new times
             if last is None:
+                if previous is not None and keep_going:  # a whole new site, but for the reports kept as they were
+                    _copy_kept(target, staging, built.written.difference(built.made, built.site_pages))
                 write_file(staging, plan.MARKER, MARKER_TEXT)
                 swap_in(staging, target)
             else:
@@ -722,12 +784,54 @@ def build_site(
         out,
         len(built.written),
         built.reports,
-        built.skipped,
+        len(reports),
         tuple(findings),
         seconds,
         len(built.made),
+        notices,
+        built.drafts,
         None if save_manifest else save,
     )
+
+
+def unreadable_files(findings: Iterable[Finding]) -> list[str]:
+    """The files (as findings show them) that cannot be read or do not fit the format: those with an
+    error that is not a consistency rule's."""
+    return sorted({f.position.path for f in findings if f.severity == "error" and not f.rule})
+
+
+def _content_path(path: str) -> str:
+    """content/<office>/<file> of a file as findings show it (relative to where Gongkai runs)."""
+    return "/".join(["content", *Path(path).parts[-2:]])
+
+
+def _notices(
+    root: Path, unreadable: set[str], records: dict[str, OfficeRecord], previous: Manifest | None
+) -> tuple[str, ...]:
+    """A line for each report not published as read: unreadable ones (kept, or never published), and
+    those the last build published that this one does not (turned draft, or their file deleted)."""
+    lines = {}
+    for path in sorted(unreadable):
+        _, slug, name = _content_path(path).split("/")
+        record = records.get(slug)
+        kept = record is not None and any(s.year == int(name[:4]) for s in record.summaries)
+        lines[path] = f"{path}：无法读取，" + ("保留上次发布的版本" if kept else "且从未发布过，未发布")
+    if previous is not None:
+        for slug, old in previous.offices.items():
+            now = {s.year for s in records[slug].summaries} if slug in records else set()
+            for summary in old.summaries:
+                if summary.year not in now:
+                    path = display_path(root / "content" / slug / f"{summary.year}.yaml")
+                    title = pages.report_title(summary.office_name, summary.year)
+                    lines.setdefault(path, f"{path}：已下线（{title}不再发布）")
+    return tuple(lines[path] for path in sorted(lines))
+
+
+def _copy_kept(output: Path, staging: Path, urls: set[str]) -> None:
+    """Copy the pages of reports kept as last published from the output into a new site."""
+    for url in sorted(urls):
+        os.makedirs(os.path.join(staging, os.path.dirname(url)), exist_ok=True)
+        shutil.copy2(os.path.join(output, url), os.path.join(staging, url))
 
 
 @dataclass(frozen=True)
@@ -738,7 +842,7 @@ class _Built:
     records: dict[str, OfficeRecord]
     site_pages: tuple[str, ...]
     reports: int
-    skipped: int
+    drafts: int
     findings: tuple[Finding, ...]
     lines: _ReportLines
 
@@ -754,9 +858,13 @@ def _build_into(
     jobs: int | None,
     progress: Progress | None,
     early: Callable[[list[str], bool], None] | None = None,
+    drafts: bool = False,
+    kept_from: Manifest | None = None,
 ) -> _Built:
     """Make every page whose key changed into `staging`: office by office, then the index pages.
-    `early` is given the pages made before the index pages, and whether any report is published."""
+    `early` is given the pages made before the index pages, and whether any report is published.
+    `drafts`: make draft reports' pages too. `kept_from`: the manifest of the output as it is, whose
+    reports are kept as they were published when they cannot be read now (--keep-going)."""
     same_plan = previous is not None and bool(previous.site) and site is previous.site[0]  # the Site kept
     keys: dict[str, bytes] = {}
     if same_plan:  # the same pages as the last build's: its keys, but for the pages made once per site
@@ -785,7 +893,8 @@ def _build_into(
         office = site.offices[slug]
         parent = site.offices[office.parent] if office.parent in planned else None
         children = tuple(site.offices[kid] for kid in site_plan.children.get(slug, ()))
-        office_jobs.append(OfficeJob(office, office_pages, frozenset(todo), parent, children))
+        kept_record = kept_from.offices.get(slug) if kept_from is not None else None
+        office_jobs.append(OfficeJob(office, office_pages, frozenset(todo), parent, children, drafts, kept_record))
 
     records: dict[str, OfficeRecord] = {}
     made: list[str] = []
@@ -825,6 +934,7 @@ def _build_into(
         written = {url for record in records.values() for url in record.written}
         site_pages = site_plan.site_pages()
         written |= {page.url for page in site_pages}
+        public = written.difference(url for record in records.values() for url in record.drafts)
         elsewhere = []  # year pages made by the worker processes meanwhile: handed out first
         for page in sorted(site_pages, key=lambda page: page.kind != "year"):
             if page.kind == "static":
@@ -845,7 +955,7 @@ def _build_into(
                     write_file(staging, page.url, _year_page(site.settings, renderer, *job))
                 continue
             write_file(
-                staging, page.url, _site_page(page, site, site_plan, renderer, summaries, by_year, written, lines)
+                staging, page.url, _site_page(page, site, site_plan, renderer, summaries, by_year, public, lines)
             )
         for future, job in reversed(elsewhere):  # the last ones no worker has begun are made here meanwhile
             if future.cancel():
@@ -855,9 +965,9 @@ def _build_into(
                 raise GongkaiError(list(failure))
 
     findings = tuple(f for record in records.values() for f in record.findings)
-    read = sum(record.reports for record in records.values())
+    draft_count = sum(len(record.drafts) for record in records.values()) // len(plan.REPORT_KINDS)
     site_urls = tuple(p.url for p in site_pages)
-    return _Built(written, made, keys, records, site_urls, len(summaries), read - len(summaries), findings, lines)
+    return _Built(written, made, keys, records, site_urls, len(summaries), draft_count, findings, lines)
 
 
 class _ReportLines:
@@ -939,7 +1049,7 @@ def _site_page(
     if page.kind == "schema":
         return schema_text()
     if page.kind == "home":
-        offices = [site.offices[slug] for slug in site_plan.offices]
+        offices = [site.offices[slug] for slug in site_plan.offices if plan.office_url(slug) in written]
         context = pages.home_context(settings, offices, summaries, site_plan.years)
     elif page.kind == "accessibility":
         context = pages.accessibility_context(settings)

@@ -174,6 +174,7 @@ def report_json(report: Report, findings: list[Finding], office: Office) -> byte
         "format_title": fmt.title.zh,
         "published": report.published.isoformat() if report.published else None,
         "source_url": report.source_url,
+        "revisions": [{"date": r.date.isoformat(), "note": r.note} for r in report.revisions],
         "texts": dict(sorted(report.texts.items())),
         "tables": TABLES_SLOT,
         "computed": sorted(report.computed),

@@ -32,7 +32,7 @@ from .findings import Finding
 from .pages import ReportSummary
 
 MANIFEST_DIR = "builds"
-FORMAT = 5  # of the manifest file; another value (or another Python's file) is not read
+FORMAT = 6  # of the manifest file; another value (or another Python's file) is not read
 RACY_NS = 1_000_000_000
 MISSING = b"missing"
 
@@ -56,6 +56,7 @@ class OfficeRecord(NamedTuple):
     reports: int  # report files read
     digest: bytes  # of all that index pages show of the office (see build.office_digest)
     year_digests: dict[int, bytes] = {}  # year -> digest of its summary, for year pages (never mutated)
+    drafts: tuple[str, ...] = ()  # urls of draft reports' pages (`build --drafts`, the preview): in no sitemap
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ class ReportSummary(NamedTuple):
     headlines: tuple[tuple[str, Number | None], ...]  # (headline id, value), in the format's order
     errors: int  # broken rules shown on the report page
     warnings: int
+    revised: date | None = None  # the latest revision's date, if the report was corrected after publication
 
     @property
     def url(self) -> str:
@@ -71,6 +72,7 @@ def summarize(report: Report, findings: list[Finding], office: Office) -> Report
         headlines=tuple((h.id, headline_value(report, h.id)) for h in fmt.headlines),
         errors=sum(1 for f in notices if f.severity == "error"),
         warnings=sum(1 for f in notices if f.severity == "warning"),
+        revised=max((r.date for r in report.revisions), default=None),
     )
 
 
@@ -220,6 +222,8 @@ def report_context(
         "sections": [s for s in sections if s.id != "preface"],
         "notices": notices,
         "notice_title": notice_title(notices),
+        "draft": report.draft,
+        "revisions": report.revisions,
         "office_url": plan.office_url(office.slug),
         "previous": (earlier[-1], plan.report_url(office.slug, earlier[-1])) if earlier else None,
         "next": (later[0], plan.report_url(office.slug, later[0])) if later else None,
@@ -244,9 +248,15 @@ def office_link(office: Office) -> Link:
 
 
 def office_context(
-    settings: Settings, office: Office, parent: Office | None, children: list[Office], summaries: list[ReportSummary]
+    settings: Settings,
+    office: Office,
+    parent: Office | None,
+    children: list[Office],
+    summaries: list[ReportSummary],
+    drafts: list[ReportSummary] = (),
 ) -> dict:
-    """The office page: details, contacts, its parent and child offices, every year with its headline figures."""
+    """The office page: details, contacts, its parent and child offices, every year with its headline
+    figures; `drafts` (the preview's and `build --drafts`'s) are listed apart, as drafts."""
     rows = sorted(summaries, key=lambda s: s.year, reverse=True)
     crumbs = [home_crumb(), Crumb(office.name)]
     return {
@@ -259,6 +269,7 @@ def office_context(
         "rows": rows,
         "headlines": used_headlines(rows),
         "formats": formats_used(rows),
+        "drafts": sorted(drafts, key=lambda s: s.year, reverse=True),
     }
 
 
@@ -423,7 +434,8 @@ class FeedEntry:
     id: str
     title: str
     link: str
-    updated: str
+    published: str
+    updated: str  # the latest revision's date, else the publication's
     author: str
     summary: str
 
@@ -438,7 +450,8 @@ def feed_context(settings: Settings, summaries: list[ReportSummary]) -> dict:
             id=_feed_id(settings, s.url),
             title=report_title(s.office_name, s.year),
             link=base + s.url,
-            updated=f"{s.published.isoformat()}T00:00:00+08:00",
+            published=_feed_time(s.published),
+            updated=_feed_time(max(s.published, s.revised or s.published)),
             author=s.office_name,
             summary="；".join(f"{labels[hid].zh} {show(v)}" for hid, v in s.headlines if v is not None),
         )
@@ -449,9 +462,13 @@ def feed_context(settings: Settings, summaries: list[ReportSummary]) -> dict:
         "id": _feed_id(settings, plan.FEED),
         "self_url": base + plan.FEED,
         "home": base + plan.HOME,
-        "updated": entries[0].updated if entries else NO_DATE,
+        "updated": max((entry.updated for entry in entries), default=NO_DATE),
         "entries": entries,
     }
+
+
+def _feed_time(day: date) -> str:
+    return f"{day.isoformat()}T00:00:00+08:00"
 
 
 def sitemap_context(settings: Settings, urls: list[str]) -> dict:

@@ -26,6 +26,8 @@ REPORT_KEYS = {
     "published": "发布日期",
     "office_name": "当年的机关名称",
     "source_url": "原文地址",
+    "draft": "草稿（true 时不发布）",
+    "revisions": "发布后的修订记录",
 }
 INTRO_KEY = "intro"
 HEADLINE_KEY = "headline"
@@ -39,6 +41,14 @@ class FreeTable:
     caption: str
     header: tuple[tuple[str, ...], ...]
     rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Revision:
+    """A correction made after publication: when, and what changed (shown under the report's title)."""
+
+    date: date
+    note: str
 
 
 @dataclass(frozen=True)
@@ -57,6 +67,8 @@ class Report:
     computed: frozenset[str] = frozenset()  # cells left out of the file and computed (omitted totals)
     free_tables: tuple[FreeTable, ...] = ()  # free-form reports only
     headline: dict[str, Number] = field(default_factory=dict, hash=False)  # supplied headline figures
+    draft: bool = False  # not published (shown only by the preview and `build --drafts`)
+    revisions: tuple[Revision, ...] = ()  # corrections after publication, as written (oldest first)
     positions: Mapping[str, tuple[int, int]] = field(default_factory=dict, hash=False, compare=False)  # (line, column)
 
     @property
@@ -145,8 +157,14 @@ def read_composed_report(
     top.reject_unknown(format_keys(fmt), "报告文件")
 
     published = office_name = source_url = None
+    draft = False
+    if (node := top.get("draft")) is not None:
+        draft = _read_draft(node, path, findings)
     if (node := top.get("published")) is not None:
         published = source.read_date(node, path, findings, "发布日期 published")
+    revisions: tuple[Revision, ...] = ()
+    if (node := top.get("revisions")) is not None:
+        revisions = _read_revisions(node, path, findings, published)
     if (node := top.get("office_name")) is not None:
         office_name = source.read_text(node, path, findings, "机关名称 office_name") or None
     if (node := top.get("source_url")) is not None:
@@ -176,11 +194,13 @@ def read_composed_report(
             free_tables = _read_free_tables(node, path, findings)
         elif section.kind == "narrative":
             texts[section.id] = source.read_text(node, path, findings, f"“{section.heading}”") or ""
-            if PLACEHOLDER in texts[section.id]:
+            if PLACEHOLDER in texts[section.id]:  # a draft may still have them; a report to publish may not
                 findings.append(
-                    warning(
+                    Finding(
                         source.position(path, node),
-                        f"“{section.heading}”尚未填写（仍有模板文字“{PLACEHOLDER}”）；请写好后删除“{PLACEHOLDER}”",
+                        "warning" if draft else "error",
+                        f"“{section.heading}”尚未填写（仍有模板文字“{PLACEHOLDER}”）；请写好后删除“{PLACEHOLDER}”"
+                        + ("" if draft else "，或在报告开头加一行 draft: true 作为草稿暂不发布"),
                     )
                 )
         else:
@@ -200,6 +220,8 @@ def read_composed_report(
         computed=frozenset(computed),
         free_tables=free_tables,
         headline=headline,
+        draft=draft,
+        revisions=revisions,
         positions=positions,
     )
     usable = year is not None and not any(f.severity == "error" for f in findings)
@@ -237,6 +259,9 @@ def _plain_report(top: simpleyaml.Mapping, path: str, office: str, year_in_name:
     fmt = get_format(_plain_scalar(top, "format"))
     if fmt is None or fmt.supplied_headlines or not _format_key_set(fmt.id).issuperset(top):
         raise _NotPlain
+    if "revisions" in top:  # rare, and a list of mappings: the full reader's
+        raise _NotPlain
+    draft = _plain_draft(_plain_scalar(top, "draft")) if "draft" in top else False
     published = _plain_date(_plain_scalar(top, "published")) if "published" in top else None
     office_name = _plain_text(top["office_name"]) or None if "office_name" in top else None
     source_url = _plain_text(top["source_url"]) or None if "source_url" in top else None
@@ -268,6 +293,7 @@ def _plain_report(top: simpleyaml.Mapping, path: str, office: str, year_in_name:
         texts=texts,
         values=values,
         computed=frozenset(computed),
+        draft=draft,
         positions=_PlainPositions(top, fmt.id),
     )
 
@@ -331,6 +357,12 @@ def _plain_date(text: str) -> date:
         return date(*(int(part) for part in match.groups() if part is not None))
     except ValueError:
         raise _NotPlain from None
+
+
+def _plain_draft(text: str) -> bool:
+    if text not in ("true", "false"):
+        raise _NotPlain
+    return text == "true"
 
 
 def _plain_text(item: simpleyaml.Item) -> str:
@@ -412,6 +444,50 @@ def _plain_number(text: str, value_type: str) -> Number:
 
 def _all_section_keys() -> dict[str, str]:
     return {s.id: s.heading for fmt in all_formats().values() for s in fmt.sections}
+
+
+def _read_draft(node, path: str, findings: list[Finding]) -> bool:
+    if isinstance(node, yaml.ScalarNode) and node.tag == source.BOOL_TAG and node.value in ("true", "false"):
+        return node.value == "true"
+    findings.append(
+        error(
+            source.position(path, node),
+            f"草稿标记 draft 应为 true（草稿，不发布）或 false（发布）；这里是{source.describe(node)}",
+        )
+    )
+    return True  # not published by mistake: the error stops the build anyway
+
+
+def _read_revisions(node, path: str, findings: list[Finding], published: date | None) -> tuple[Revision, ...]:
+    """revisions: a list of {date: "YYYY-MM-DD", note: 修订说明}, oldest first."""
+    example = '写成 - {date: "2024-02-03", note: 更正了表三第一行的数字}'
+    if not isinstance(node, yaml.SequenceNode):
+        findings.append(error(source.position(path, node), f"修订记录 revisions 应为列表；{example}"))
+        return ()
+    revisions = []
+    for item in node.value:
+        reader = source.MappingReader(item, path, findings, "修订记录")
+        if not reader.ok:
+            continue
+        reader.reject_unknown({"date": "修订日期", "note": "修订说明"}, "修订记录")
+        date_node = reader.require("date", "修订日期", example)
+        note_node = reader.require("note", "修订说明", example)
+        when = source.read_date(date_node, path, findings, "修订日期 date") if date_node is not None else None
+        note = source.read_text(note_node, path, findings, "修订说明 note") if note_node is not None else None
+        if when is None or note is None:
+            continue
+        if not note.strip():
+            findings.append(error(source.position(path, note_node), "修订说明 note 是空的；请写明修订了什么"))
+            continue
+        if published is not None and when < published:
+            findings.append(
+                warning(
+                    source.position(path, date_node),
+                    f"修订日期 {when.isoformat()} 早于发布日期 {published.isoformat()}；请核对修订日期或发布日期",
+                )
+            )
+        revisions.append(Revision(when, note.strip()))
+    return tuple(revisions)
 
 
 def _read_format(top: source.MappingReader, path: str, findings: list[Finding], year: int | None) -> Format | None:

@@ -44,8 +44,10 @@ def report_text(
     header_note: str = "",
     free_tables: tuple = (),
     headline: dict[str, Number] | None = None,
+    draft: bool = False,
 ) -> str:
-    """A complete report file. Without values and texts: a scaffold with zeros and placeholders."""
+    """A complete report file. Without values and texts: a scaffold with zeros and placeholders.
+    `draft`: marked as a draft, which is not published until the mark is removed."""
     values = values or {}
     scaffold = texts is None
     texts = texts if texts is not None else {}
@@ -56,6 +58,8 @@ def report_text(
     ]
     if header_note:
         out += [f"# {line}" for line in header_note.splitlines()]
+    if draft:
+        out += ["# 草稿：这份报告不会发布。填写完成后删去下面这一行（或改为 draft: false）即可发布。", "draft: true"]
     out += [f'format: "{fmt.id}"', f"year: {year}"]
     if published:
         out.append(f"published: {published.isoformat()}  # 发布日期")

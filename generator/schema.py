@@ -104,6 +104,24 @@ def _common_properties(format_ids: list[str]) -> dict:
         },
         "office_name": {"title": REPORT_KEYS["office_name"], "type": "string"},
         "source_url": {"title": REPORT_KEYS["source_url"], "type": "string"},
+        "draft": {
+            "title": REPORT_KEYS["draft"],
+            "type": "boolean",
+            "description": "true：草稿，不发布；删去这一行或改为 false 即发布",
+        },
+        "revisions": {
+            "title": REPORT_KEYS["revisions"],
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "date": {"title": "修订日期", "type": "string", "format": "date", "description": "如 2024-02-03"},
+                    "note": {"title": "修订说明", "type": "string"},
+                },
+                "required": ["date", "note"],
+                "additionalProperties": False,
+            },
+        },
     }
 
 

@@ -14,9 +14,10 @@ script injection and the file watcher. Its known weak points are handled here:
 - Browsers are told to reload when the build has finished, not when the file changed.
 
 A rebuild is the build itself (`build_site`), which skips unchanged work; the preview keeps no
-dependency information of its own. While the last build's content has errors (the build stopped, or
-a file could not be read and was left out), every page request gets an error page listing them,
-and the next good build brings the site back. Rule findings are not such errors: the build publishes
+dependency information of its own. It builds as `gongkai build --keep-going --drafts` does: drafts
+are shown, each with its banner, and a report that cannot be read stays as it was last built. While
+the last build's content has errors (the build stopped, or a file could not be read), every page
+request gets an error page listing them, and the next good build brings the site back. Rule findings are not such errors: the build publishes
 those reports with their notices, as it will on the real site.
 """
 
@@ -412,7 +413,15 @@ class Preview:
         the files that changed since the last build, when the system told (see build_site)."""
         started = time.perf_counter()
         try:
-            result = build_site(self.root, self.out, report_pages_first=True, save_manifest=False, changed=files)
+            result = build_site(
+                self.root,
+                self.out,
+                report_pages_first=True,
+                save_manifest=False,
+                changed=files,
+                keep_going=True,
+                drafts=True,
+            )
         except GongkaiError as exc:
             return Outcome(None, tuple(sort_findings(exc.findings)), changed, time.perf_counter() - started)
         except OSError as exc:  # e.g. a full disk, or a file removed while it was being read

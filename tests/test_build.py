@@ -215,24 +215,36 @@ def test_a_report_that_breaks_rules_is_published_unless_strict(two_offices):
     assert (two_offices / "public/hehualu/2023/index.html").read_text("utf-8") == "previous"
 
 
-def test_an_unreadable_report_is_left_out_and_reported(two_offices):
+def test_an_unreadable_report_fails_the_build_and_leaves_the_output_as_it_was(two_offices):
+    build_site(two_offices)
+    out = two_offices / "public"
+    before = snapshot(out)
     path = write_report(
         two_offices, "hehualu", 2023, report_yaml(2023).replace("carried_over: [0,", "carried_over: [x,")
     )
-    result = build_site(two_offices)
-    assert result.skipped == 1 and result.reports == 3
+    with pytest.raises(GongkaiError) as caught:
+        build_site(two_offices)
     assert any(
         f.severity == "error" and f.position.path.endswith("hehualu/2023.yaml") and f.position.line
-        for f in result.findings
+        for f in caught.value.findings
     )
+    assert "--keep-going" in str(caught.value)
+    assert snapshot(out) == before and leftovers(out) == []
+    assert path.exists()
+
+
+def test_with_keep_going_a_report_never_published_is_left_out(two_offices):
+    write_report(two_offices, "hehualu", 2023, report_yaml(2023).replace("carried_over: [0,", "carried_over: [x,"))
+    result = build_site(two_offices, keep_going=True)
+    assert result.skipped == 1 and result.reports == 3
+    assert result.notices == (f"{result.findings[0].position.path}：无法读取，且从未发布过，未发布",)
     out = two_offices / "public"
     assert not (out / "hehualu/2023").exists()
     assert "hehualu/2023/index.html" not in (out / "hehualu/index.html").read_text("utf-8")
     assert "hehualu/2023/index.html" not in (out / "hehualu/2022/index.html").read_text("utf-8")  # no link to it
     assert (out / "quzhengfu/2023/index.html").exists()
     with pytest.raises(GongkaiError):
-        build_site(two_offices, strict=True)
-    assert path.exists()
+        build_site(two_offices, strict=True, keep_going=True)
 
 
 def test_nothing_to_publish_fails_without_touching_the_output(tmp_path):
@@ -240,7 +252,7 @@ def test_nothing_to_publish_fails_without_touching_the_output(tmp_path):
     write_office(site, "ceshi", "测试街道办事处")
     write_report(site, "ceshi", 2023, "format: '2021'\nyear: 2023\n")
     with pytest.raises(GongkaiError) as caught:
-        build_site(site)
+        build_site(site, keep_going=True)
     assert "没有一份报告可以发布" in str(caught.value)
     assert not (site / "public").exists()
 
@@ -262,11 +274,12 @@ def test_an_unreadable_only_office_fails_without_touching_the_output(tmp_path, b
     page = site / "public/ceshi/2023/index.html"
     before = page.read_bytes()
     breakage(site / "content/ceshi")
-    with pytest.raises(GongkaiError) as caught:
-        build_site(site)
-    assert "没有一份报告可以发布" in str(caught.value)
-    assert any(f.position.path.endswith("ceshi/office.yaml") for f in caught.value.findings)
-    assert page.read_bytes() == before and (site / "public/ceshi/index.html").exists()
+    for keep_going in (False, True):
+        with pytest.raises(GongkaiError) as caught:
+            build_site(site, keep_going=keep_going)
+        assert "输出目录未改动" in str(caught.value)
+        assert any(f.position.path.endswith("ceshi/office.yaml") for f in caught.value.findings)
+        assert page.read_bytes() == before and (site / "public/ceshi/index.html").exists()
 
 
 def test_an_empty_site_builds_its_home_page(empty_site):
@@ -278,10 +291,10 @@ def test_an_empty_site_builds_its_home_page(empty_site):
 def test_an_office_folder_named_like_a_site_folder_is_refused(two_offices):
     write_office(two_offices, "years", "年度办公室")
     write_report(two_offices, "years", 2023, report_yaml(2023))
-    result = build_site(two_offices)
-    assert any("years" in f.message and f.severity == "error" for f in result.findings)
-    assert (two_offices / "public/years/2023/index.html").exists()
-    assert not (two_offices / "public/years/index.html").exists()
+    with pytest.raises(GongkaiError) as caught:
+        build_site(two_offices)
+    assert any("years" in f.message and f.severity == "error" for f in caught.value.findings)
+    assert not (two_offices / "public").exists()
 
 
 def test_a_bad_base_url_or_site_yaml_stops_the_build(two_offices):

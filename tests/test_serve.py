@@ -516,7 +516,7 @@ def test_the_command_serves_until_interrupted(example_site):
         if process.poll() is None:
             process.kill()
     assert process.returncode == 0
-    assert "预览已停止" in out and "1 份因错误未发布" in out
+    assert "预览已停止" in out and "1 份无法读取" in out
     assert "Traceback" not in err
     assert re.search(r"2023\.yaml:\d+:\d+: error: ", err)  # the problem is printed on the console too
     assert (example_site / "preview" / "index.html").is_file()

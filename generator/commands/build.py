@@ -1,8 +1,9 @@
-"""`gongkai build [SITE] [--out DIR] [--strict] [--jobs N]`: build the static site, or update it.
+"""`gongkai build [SITE] [--out DIR] [--strict] [--keep-going] [--drafts] [--jobs N]`: build the site, or update it.
 
-Exit status: 0 when the site was built, even if some reports could not be read (they are left out
-and their errors printed); 1 when nothing was changed: a template or site.yaml error, an output
-folder that may not be replaced, no report that could be published, or any error with --strict.
+Exit status: 0 when the site was built (safe to upload); 1 when nothing was changed: a file that
+cannot be read or does not fit the format (with --keep-going: an office.yaml; the reports are then
+kept as last published), a template or site.yaml error, an output folder that may not be replaced,
+or any error with --strict (broken consistency rules included).
 """
 
 from __future__ import annotations
@@ -26,6 +27,16 @@ def add_arguments(parser) -> None:
     parser.add_argument("site", nargs="?", default=".", help="站点目录（默认：当前目录）")
     parser.add_argument("--out", "-o", metavar="DIR", help="输出目录（默认：站点目录下的 public）")
     parser.add_argument("--strict", action="store_true", help="有任何错误（包括勾稽关系错误）即构建失败，输出目录不变")
+    parser.add_argument(
+        "--keep-going",
+        action="store_true",
+        help="有报告无法读取时仍然构建：这些报告保留上次发布的版本（从未发布过的不发布），其余内容照常发布",
+    )
+    parser.add_argument(
+        "--drafts",
+        action="store_true",
+        help="连同草稿（draft: true）一起生成，每页标明“草稿：尚未发布”，供审阅；不要上传到公开网站",
+    )
     parser.add_argument(
         "--jobs", "-j", type=_jobs, default=os.cpu_count() or 1, metavar="N", help="并行进程数（默认：CPU 核数）"
     )
@@ -59,7 +70,13 @@ def _build(args) -> int:
     progress = _progress_bar if sys.stderr.isatty() else None
     try:
         result = build_site(
-            Path(args.site), Path(args.out) if args.out else None, strict=args.strict, jobs=args.jobs, progress=progress
+            Path(args.site),
+            Path(args.out) if args.out else None,
+            strict=args.strict,
+            jobs=args.jobs,
+            progress=progress,
+            keep_going=args.keep_going,
+            drafts=args.drafts,
         )
     except (GongkaiError, OSError) as exc:
         _clear_bar(progress)
@@ -74,7 +91,11 @@ def _build(args) -> int:
     _clear_bar(progress)
     for finding in result.findings:
         print(finding, file=sys.stderr)
-    skipped = f"，{result.skipped} 份因错误未发布" if result.skipped else ""
+    for line in result.notices:
+        print(line, file=sys.stderr)
+    skipped = f"，{result.skipped} 份无法读取" if result.skipped else ""
+    if result.drafts:
+        skipped += f"，{result.drafts} 份草稿（审阅版：不要上传到公开网站）"
     print(
         f"已生成 {result.files} 个文件到 {display_path(result.output)}（其中本次写入 {result.rendered} 个，其余未变）："
         f"{result.reports} 份报告{skipped}；{result.errors} 个错误，{result.warnings} 个警告；用时 {result.seconds:.1f} 秒"

@@ -65,14 +65,17 @@ def run(args) -> int:
         office_name = office.name
 
     values = _carried_over(fmt, folder / f"{args.year - 1}.yaml", args.office)
-    text = report_text(fmt, office_name, args.year, values=values)
+    text = report_text(fmt, office_name, args.year, values=values, draft=True)
     if new_office:
         write_new(office_file, OFFICE_TEMPLATE.format(name=office_name))
         print(f"已创建 {display_path(office_file)}" + ("" if args.name else "：请填写机关名称（name）"))
     write_new(target, text, force=args.force)
     write_generated(site / "content" / SCHEMA_FILE, schema_text())
     note = "，上年结转已按上一年度报告的“结转下年度继续办理”填好" if values else ""
-    print(f"已创建 {display_path(target)}（{fmt.title.zh}）{note}；填写后运行 gongkai check 检查", file=sys.stdout)
+    print(
+        f"已创建 {display_path(target)}（{fmt.title.zh}）{note}；这是草稿（draft: true），填写后运行 gongkai check 检查，删去 draft 一行即可发布",
+        file=sys.stdout,
+    )
     return 0
 
 

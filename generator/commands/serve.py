@@ -103,7 +103,10 @@ class _Printer:
         if result is None:
             _say(f"构建失败，仍保留上次的结果；浏览器中显示错误，改正后自动恢复（用时 {outcome.seconds:.2f} 秒）")
             return
-        skipped = f"，{result.skipped} 份因错误未发布（浏览器中显示错误）" if result.skipped else ""
+        for line in result.notices:
+            print(line, file=sys.stderr, flush=True)
+        skipped = f"，{result.skipped} 份无法读取（浏览器中显示错误）" if result.skipped else ""
+        skipped += f"，{result.drafts} 份草稿" if result.drafts else ""
         verb = "已重新构建" if outcome.changed else "已构建"
         _say(
             f"{verb}：写入 {result.rendered} 个文件，其余未变；{result.reports} 份报告{skipped}；"
