@@ -922,6 +922,7 @@ def _build_into(
                 if progress and (slug not in kept or done == total):
                     progress(done, total)
 
+        made += _parents_without_unlisted(site, site_plan, renderer, staging, records, office_jobs, previous, made)
         summaries = [s for record in records.values() for s in record.summaries]
         if early is not None:
             early(list(made), bool(summaries))
@@ -968,6 +969,44 @@ def _build_into(
     draft_count = sum(len(record.drafts) for record in records.values()) // len(plan.REPORT_KINDS)
     site_urls = tuple(p.url for p in site_pages)
     return _Built(written, made, keys, records, site_urls, len(summaries), draft_count, findings, lines)
+
+
+def _parents_without_unlisted(
+    site: Site,
+    site_plan: plan.Plan,
+    renderer: Renderer,
+    staging: Path,
+    records: dict[str, OfficeRecord],
+    office_jobs: list[OfficeJob],
+    previous: Manifest | None,
+    made: list[str],
+) -> list[str]:
+    """An office whose every report is a draft has no page (build_office), so its parent's page must
+    not link to it. A worker making the parent's page cannot know that: the pages that need it are
+    made again here, when the parent's page was made by this build or a child came or went."""
+    unlisted = {slug for slug, record in records.items() if plan.office_url(slug) not in record.written}
+    rebuilt = {job.office.slug for job in office_jobs}
+    flipped = {
+        slug
+        for slug in rebuilt
+        if previous is not None
+        and slug in previous.offices
+        and (plan.office_url(slug) in previous.offices[slug].written) == (slug in unlisted)
+    }
+    remade = []
+    for slug in sorted({site.offices[kid].parent for kid in unlisted | flipped}.intersection(records)):
+        url = plan.office_url(slug)
+        kids = set(site_plan.children.get(slug, ()))
+        if url not in records[slug].written or not (kids & flipped or (slug in rebuilt and kids & unlisted)):
+            continue
+        office = site.offices[slug]
+        parent = site.offices[office.parent] if office.parent in records else None
+        children = [site.offices[kid] for kid in sorted(kids - unlisted)]
+        context = pages.office_context(site.settings, office, parent, children, list(records[slug].summaries))
+        write_file(staging, url, renderer.render(plan.TEMPLATES["office"], context))
+        if url not in made:
+            remade.append(url)
+    return remade
 
 
 class _ReportLines:
