@@ -683,6 +683,9 @@ def build_site(
         previous = manifest.load(cache_folder, target, plan.MARKER)
         hinted = None if changed is None else frozenset(_site_path(root, Path(p)) for p in changed)
         site, site_findings, listing = _load_site(root, previous, hinted)
+        kept_offices: dict[str, bool] = {}  # office.yaml (as findings show it) -> kept as last published
+        if keep_going:
+            site, kept_offices = _keep_offices(site, site_findings, previous)
         findings = list(site_findings)
         if problems := _settings_problems(site, findings):
             raise GongkaiError(problems)
@@ -713,8 +716,9 @@ def build_site(
         early = move_early if report_pages_first and keep_going and not strict else None
         kept_from = previous if keep_going else None
         try:
+            frozen = {Path(path).parent.name for path, kept in kept_offices.items() if kept}
             built = _build_into(
-                site, site_plan, renderer, base, files, last, staging, jobs, progress, early, drafts, kept_from
+                site, site_plan, renderer, base, files, last, staging, jobs, progress, early, drafts, kept_from, frozen
             )
             findings = sort_findings([*findings, *built.findings])
             errors = [f for f in findings if f.severity == "error"]
@@ -723,10 +727,10 @@ def build_site(
                 problem = "有错误（--strict）：未生成网站，输出目录未改动"
                 raise GongkaiError(errors + [error(Position(display_path(out)), problem)])
             reports = {path for path in unreadable if is_report_path(_content_path(path))}
-            if unreadable and (not keep_going or len(reports) < len(unreadable)):
+            if unreadable and (not keep_going or len(reports) + len(kept_offices) < len(unreadable)):
                 # Publishing without them would take their reports offline: nothing is changed.
                 if keep_going:
-                    problem = "有机关信息无法读取（--keep-going 只保留无法读取的报告）：未生成网站，输出目录未改动"
+                    problem = "有文件无法读取，不是报告也不是机关信息（office.yaml）：未生成网站，输出目录未改动"
                 else:
                     problem = (
                         "有文件无法读取或不符合格式：未生成网站，输出目录未改动；请改正上面的错误，"
@@ -736,7 +740,7 @@ def build_site(
             if built.reports == 0 and unreadable:
                 problem = "没有一份报告可以发布：输出目录未改动"
                 raise GongkaiError(errors + [error(Position(display_path(out)), problem)])
-            notices = _notices(root, reports, built.records, previous)
+            notices = _notices(root, reports, built.records, previous, kept_offices)
             stale = last.written() - built.written if last else set()
             output_changed = bool(last is None or built.made or stale)
             noted = output_changed or files.hashed  # the manifest: files read again may have new times
@@ -805,12 +809,51 @@ def _content_path(path: str) -> str:
     return "/".join(["content", *Path(path).parts[-2:]])
 
 
+def _keep_offices(site: Site, findings: list[Finding], previous: Manifest | None) -> tuple[Site, dict[str, bool]]:
+    """--keep-going: each office whose office.yaml cannot be read stays as the last build published it
+    (the Site then has its Office as it was then, and the build copies its record), or, never
+    published, is left out. Returns the site to build, and each such office.yaml with whether it is kept."""
+    problems = {
+        f.position.path
+        for f in findings
+        if f.severity == "error" and not f.rule and Path(f.position.path).name == "office.yaml"
+    }
+    if not problems:
+        return site, {}
+    last_site = previous.site[0] if previous is not None and previous.site else None
+    offices = dict(site.offices)
+    kept = {}
+    for path in sorted(problems):
+        slug = Path(path).parent.name
+        published = previous is not None and slug in previous.offices
+        old = last_site.offices.get(slug) if last_site is not None and published else None
+        if published and old is None:
+            raise GongkaiError(
+                [f for f in findings if f.position.path == path]
+                + [error(Position(path), "无法读取，且找不到上次发布时的机关信息，无法保留：请改正后再构建")]
+            )
+        kept[path] = old is not None
+        if old is not None:
+            offices[slug] = old
+        else:
+            offices.pop(slug, None)
+    return Site(site.root, site.settings, dict(sorted(offices.items()))), kept
+
+
 def _notices(
-    root: Path, unreadable: set[str], records: dict[str, OfficeRecord], previous: Manifest | None
+    root: Path,
+    unreadable: set[str],
+    records: dict[str, OfficeRecord],
+    previous: Manifest | None,
+    kept_offices: dict[str, bool],
 ) -> tuple[str, ...]:
-    """A line for each report not published as read: unreadable ones (kept, or never published), and
-    those the last build published that this one does not (turned draft, or their file deleted)."""
-    lines = {}
+    """A line for each report or office not published as read: unreadable ones (kept, or never
+    published), and reports the last build published that this one does not (turned draft, or their
+    file deleted)."""
+    lines = {
+        path: f"{path}：无法读取，" + ("保留上次发布的机关页和报告" if kept else "且从未发布过，未发布")
+        for path, kept in kept_offices.items()
+    }
     for path in sorted(unreadable):
         _, slug, name = _content_path(path).split("/")
         record = records.get(slug)
@@ -860,11 +903,13 @@ def _build_into(
     early: Callable[[list[str], bool], None] | None = None,
     drafts: bool = False,
     kept_from: Manifest | None = None,
+    frozen: set[str] = frozenset(),
 ) -> _Built:
     """Make every page whose key changed into `staging`: office by office, then the index pages.
     `early` is given the pages made before the index pages, and whether any report is published.
     `drafts`: make draft reports' pages too. `kept_from`: the manifest of the output as it is, whose
-    reports are kept as they were published when they cannot be read now (--keep-going)."""
+    reports are kept as they were published when they cannot be read now (--keep-going), and
+    `frozen` offices (their office.yaml unreadable) kept whole, from its records."""
     same_plan = previous is not None and bool(previous.site) and site is previous.site[0]  # the Site kept
     keys: dict[str, bytes] = {}
     if same_plan:  # the same pages as the last build's: its keys, but for the pages made once per site
@@ -875,6 +920,9 @@ def _build_into(
     office_jobs: list[OfficeJob] = []
     planned = set(site_plan.offices)
     for slug in site_plan.offices:
+        if slug in frozen:
+            kept[slug] = kept_from.offices[slug]
+            continue
         if previous is None:  # every page is to make; keys come after reading, from digests taken meanwhile
             todo = [page.url for page in site_plan.office_pages(slug)]
         elif _unchanged(slug, site_plan, base, files, previous, keys, same_plan):

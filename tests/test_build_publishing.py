@@ -310,3 +310,41 @@ def test_an_office_with_drafts_only_appears_once_a_report_is_published(site, tmp
         assert (site / "public/xinqu/index.html").exists() is published
         build_site(site, tmp_path / "fresh")
         assert snapshot(site / "public") == snapshot(tmp_path / "fresh")
+
+
+def test_keep_going_keeps_an_office_whose_office_yaml_cannot_be_read(site, tmp_path, monkeypatch):
+    build_site(site)
+    out = site / "public"
+    first = snapshot(out)
+    office_file = site / "content/hehualu/office.yaml"
+    good = office_file.read_text("utf-8")
+    office_file.write_text("name: [荷花路\n", "utf-8")
+    other = site / "content/quzhengfu/2023.yaml"
+    other.write_text(other.read_text("utf-8").replace("published: 2024-01-20", "published: 2024-02-01"), "utf-8")
+    for _ in range(2):  # and again from the manifest of a build that kept it
+        result = build_site(site, keep_going=True)
+        assert len(result.notices) == 1
+        assert result.notices[0].endswith("content/hehualu/office.yaml：无法读取，保留上次发布的机关页和报告")
+        now = snapshot(out)
+        assert now.keys() == first.keys()
+        assert all(now[url] == first[url] for url in now if url.startswith("hehualu/"))
+        assert "荷花路街道办事处" in now["index.html"].decode("utf-8") and "2024-02-01" in now["feed.xml"].decode()
+    monkeypatch.setattr(build_module, "_code_key", lambda: b"another version")  # the whole site made again
+    build_site(site, keep_going=True)
+    assert all(snapshot(out)[url] == first[url] for url in first if url.startswith("hehualu/"))
+    with pytest.raises(GongkaiError):
+        build_site(site)
+    monkeypatch.undo()
+    office_file.write_text(good, "utf-8")
+    assert build_site(site).notices == ()
+    build_site(site, tmp_path / "fresh")
+    assert snapshot(out) == snapshot(tmp_path / "fresh")
+
+
+def test_keep_going_leaves_out_an_unreadable_office_never_published(site):
+    write_office(site, "xinqu", DRAFT_OFFICE, "kind: 不存在的类型\n")
+    write_report(site, "xinqu", 2023, report_yaml(2023))
+    result = build_site(site, keep_going=True)
+    assert len(result.notices) == 1
+    assert result.notices[0].endswith("content/xinqu/office.yaml：无法读取，且从未发布过，未发布")
+    assert not (site / "public/xinqu").exists()
