@@ -58,3 +58,30 @@ def test_the_open_page_follows_saves_errors_and_fixes(example_site, browser):
         page.wait_for_function("document.body.innerText.includes('加强组织领导')", timeout=10_000)
         assert page.url == preview.url + REPORT  # the same page all along, reloaded by the server's command
         page.close()
+
+
+def test_the_preview_shows_a_draft_with_its_banner(example_site, browser):
+    """A draft is served by the preview, with the text banner 「草稿：尚未发布」 above its title and a list of
+    drafts on its office page, both without WCAG 2.1 AA violations (axe-core)."""
+    from tests.browser.test_axe import RUN_AXE, WCAG_21_AA
+    from tests.browser.tools import AXE
+
+    report = example_site / "content/hehualu/2023.yaml"
+    report.write_text("draft: true\n" + report.read_text(encoding="utf-8"), encoding="utf-8")
+    with running(example_site) as preview:
+        page = browser.new_page()
+        page.goto(preview.url + REPORT)
+        banner = page.get_by_role("heading", name="草稿：尚未发布")
+        assert banner.is_visible()
+        assert banner.bounding_box()["y"] < page.locator("h1").bounding_box()["y"]  # seen before the title
+        assert "加强组织领导" in page.inner_text("main")
+        for url in (REPORT, "hehualu/"):
+            page.goto(preview.url + url)
+            page.add_script_tag(path=str(AXE))
+            assert page.evaluate(RUN_AXE, WCAG_21_AA)["violations"] == [], url
+        drafts = page.locator("section.draft-notice")
+        assert "草稿：尚未发布" in drafts.inner_text() and "2023年度报告（草稿）" in drafts.inner_text()
+        drafts.get_by_role("link").click()
+        page.wait_for_url(preview.url + REPORT + "index.html")
+        assert page.get_by_role("heading", name="草稿：尚未发布").is_visible()
+        page.close()
