@@ -861,6 +861,8 @@ def _notices(
         lines[path] = f"{path}：无法读取，" + ("保留上次发布的版本" if kept else "且从未发布过，未发布")
     if previous is not None:
         for slug, old in previous.offices.items():
+            if records.get(slug) is old:  # an office this build did not read: its record is the last build's
+                continue
             now = {s.year for s in records[slug].summaries} if slug in records else set()
             for summary in old.summaries:
                 if summary.year not in now:
@@ -1032,24 +1034,29 @@ def _parents_without_unlisted(
     """An office whose every report is a draft has no page (build_office), so its parent's page must
     not link to it. A worker making the parent's page cannot know that: the pages that need it are
     made again here, when the parent's page was made by this build or a child came or went."""
-    unlisted = {slug for slug, record in records.items() if plan.office_url(slug) not in record.written}
-    rebuilt = {job.office.slug for job in office_jobs}
+
+    def unlisted(slug: str) -> bool:
+        return plan.office_url(slug) not in records[slug].written
+
+    # Only offices made by this build, and their children, are looked at: an update's build makes few.
+    rebuilt = [job.office.slug for job in office_jobs]
     flipped = {
         slug
         for slug in rebuilt
         if previous is not None
         and slug in previous.offices
-        and (plan.office_url(slug) in previous.offices[slug].written) == (slug in unlisted)
+        and (plan.office_url(slug) in previous.offices[slug].written) == unlisted(slug)
     }
+    parents = {site.offices[slug].parent for slug in flipped}
+    parents.update(slug for slug in rebuilt if any(map(unlisted, site_plan.children.get(slug, ()))))
     remade = []
-    for slug in sorted({site.offices[kid].parent for kid in unlisted | flipped}.intersection(records)):
+    for slug in sorted(parents.intersection(records)):
         url = plan.office_url(slug)
-        kids = set(site_plan.children.get(slug, ()))
-        if url not in records[slug].written or not (kids & flipped or (slug in rebuilt and kids & unlisted)):
+        if unlisted(slug):
             continue
         office = site.offices[slug]
         parent = site.offices[office.parent] if office.parent in records else None
-        children = [site.offices[kid] for kid in sorted(kids - unlisted)]
+        children = [site.offices[kid] for kid in site_plan.children.get(slug, ()) if not unlisted(kid)]
         context = pages.office_context(site.settings, office, parent, children, list(records[slug].summaries))
         write_file(staging, url, renderer.render(plan.TEMPLATES["office"], context))
         if url not in made:
