@@ -376,11 +376,17 @@ def _index_digests(site_plan: plan.Plan, records: dict[str, OfficeRecord]) -> _I
 
 
 def _site_page_key(
-    base: bytes, page: plan.Page, site_plan: plan.Plan, files: FileKeys, digests: _IndexDigests, counts: dict[int, int]
+    base: bytes,
+    page: plan.Page,
+    site_plan: plan.Plan,
+    years: tuple[int, ...],
+    files: FileKeys,
+    digests: _IndexDigests,
+    counts: dict[int, int],
 ) -> bytes:
     """An index page's key: the summaries it lists (a digest per office, or per office and year), and
-    what it counts."""
-    facts = f"{site_plan.years}"
+    what it counts; `years`: those with a report published."""
+    facts = f"{years}"
     if page.kind == "year":
         summaries = digests.years.get(page.year, [])[plan.year_page_rows(page.number)]
         facts += f" {counts.get(page.year, 0)} {site_plan.year_pages(page.year)}"
@@ -980,10 +986,11 @@ def _build_into(
         for summary in summaries:
             by_year.setdefault(summary.year, []).append(summary)
         counts = {year: len(rows) for year, rows in by_year.items()}
+        years = tuple(year for year in site_plan.years if counts.get(year))  # a year of drafts only has no page
         lines = _ReportLines(records, summaries, previous)
         digests = _index_digests(site_plan, records)
         written = {url for record in records.values() for url in record.written}
-        site_pages = site_plan.site_pages()
+        site_pages = tuple(p for p in site_plan.site_pages() if p.kind not in ("year", "year_csv") or p.year in years)
         written |= {page.url for page in site_pages}
         public = written.difference(url for record in records.values() for url in record.drafts)
         elsewhere = []  # year pages made by the worker processes meanwhile: handed out first
@@ -991,7 +998,7 @@ def _build_into(
             if page.kind == "static":
                 key = _page_key(b"", page, files)
             else:
-                key = _site_page_key(base, page, site_plan, files, digests, counts)
+                key = _site_page_key(base, page, site_plan, years, files, digests, counts)
             keys[page.url] = key
             if previous is not None and previous.pages.get(page.url) == key:
                 continue
@@ -999,14 +1006,14 @@ def _build_into(
             if page.kind == "year":
                 listed = set(site_plan.year_page_offices(page.year, page.number))
                 rows = [s for s in by_year.get(page.year, []) if s.office in listed]
-                job = (page, rows, site_plan.years, site_plan.year_pages(page.year), counts.get(page.year, 0))
+                job = (page, rows, years, site_plan.year_pages(page.year), counts.get(page.year, 0))
                 if pool is not None:
                     elsewhere.append((pool.submit(_year_page_job, job), job))
                 else:
                     write_file(staging, page.url, _year_page(site.settings, renderer, *job))
                 continue
             write_file(
-                staging, page.url, _site_page(page, site, site_plan, renderer, summaries, by_year, public, lines)
+                staging, page.url, _site_page(page, site, site_plan, years, renderer, summaries, by_year, public, lines)
             )
         for future, job in reversed(elsewhere):  # the last ones no worker has begun are made here meanwhile
             if future.cancel():
@@ -1122,6 +1129,7 @@ def _site_page(
     page: plan.Page,
     site: Site,
     site_plan: plan.Plan,
+    years: tuple[int, ...],
     renderer: Renderer,
     summaries: list[pages.ReportSummary],
     by_year: dict[int, list[pages.ReportSummary]],
@@ -1144,7 +1152,7 @@ def _site_page(
         return schema_text()
     if page.kind == "home":
         offices = [site.offices[slug] for slug in site_plan.offices if plan.office_url(slug) in written]
-        context = pages.home_context(settings, offices, summaries, site_plan.years)
+        context = pages.home_context(settings, offices, summaries, years)
     elif page.kind == "accessibility":
         context = pages.accessibility_context(settings)
     elif page.kind == "not_found":

@@ -179,9 +179,9 @@ def test_a_draft_is_in_no_output_file(site):
     result = build_site(site)
     assert result.reports == 3 and not result.errors
     out = site / "public"
-    assert not (out / "xinqu").exists() and not (out / "hehualu/2023").exists()
+    assert not (out / "xinqu").exists() and not (out / "hehualu/2023").exists() and not (out / "years/2024").exists()
     for url, text in every_file_text(out).items():
-        for needle in (DRAFT_OFFICE, PHRASE, "xinqu", "hehualu/2023/"):
+        for needle in (DRAFT_OFFICE, PHRASE, "xinqu", "hehualu/2023/", "years/2024", "2024年度"):
             assert needle not in text, (url, needle)
     csv = (out / "data/reports.csv").read_text("utf-8")
     assert len(lines_naming(csv, "hehualu,")) == 1  # 2022 only
