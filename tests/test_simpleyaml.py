@@ -22,7 +22,7 @@ from generator.report import Report, read_composed_report, read_plain_report, re
 from generator.scaffold import report_text
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "content"
-FIELDS = ("office", "year", "format_id", "path", "published", "office_name", "source_url", "computed")
+FIELDS = ("office", "year", "format_id", "path", "published", "office_name", "source_url", "computed", "draft")
 
 
 def same_report(quick: Report, full: Report) -> None:
@@ -101,6 +101,7 @@ CHARACTERS = [
 def edited(draw) -> str:
     """A report file with a few edits of the kind clerks make, or mistakes."""
     text = scaffold(draw(values_2021), {"overview": draw(narratives), "problems": draw(narratives), "other": "无"})
+    text = draw(st.sampled_from(["", "draft: true\n", "draft: false\n"])) + text
     lines = text.split("\n")
     for _ in range(draw(st.integers(1, 3))):
         index = draw(st.integers(0, len(lines) - 1))
@@ -162,6 +163,21 @@ def test_example_reports_take_the_quick_path_where_they_can():
     quick = {file.name: both_ways(file.read_bytes(), int(file.stem)) is not None for file in files}
     assert quick["2023.yaml"] and quick["2020.yaml"]  # the 2021 and 2019 formats
     assert not quick["2015.yaml"]  # free-form reports (captioned tables) are read the full way
+
+
+@pytest.mark.parametrize(
+    "line, draft", [("draft: true", True), ("draft: false  # 发布", False), ("draft: yes", None), ("draft: True", None)]
+)
+def test_the_quick_path_reads_the_draft_mark_as_the_full_one_does(line, draft):
+    text = scaffold({}, {"overview": "【待填写】" if draft else "无", "problems": "无", "other": "无"})
+    text = text.replace('format: "2021"', f'{line}\nformat: "2021"')
+    full, findings = read_composed_report(Path("content/test/2023.yaml"), "x", "test", text.encode())
+    if draft is None:  # YAML 1.1's other spellings are refused, not taken for either
+        assert both_ways(text) is None and full is None and "draft 应为 true" in findings[0].message
+    elif draft:  # a placeholder is allowed in a draft, with a warning (which the quick path leaves to the full one)
+        assert both_ways(text) is None and full.draft and [f.severity for f in findings] == ["warning"]
+    else:
+        assert both_ways(text).draft is False
 
 
 def test_the_quick_path_keeps_amounts_counts_and_signed_changes():
