@@ -109,15 +109,17 @@ def test_broken_rules_still_publish_with_their_notice(site):
 KEPT_FILES = ("hehualu/2023/index.html", "hehualu/2023/report.json", "hehualu/2023/report.csv")
 
 
-def test_keep_going_keeps_the_last_published_report_and_its_lines_everywhere(site, tmp_path):
-    build_site(site)
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_keep_going_keeps_the_last_published_report_and_its_lines_everywhere(site, tmp_path, monkeypatch, jobs):
+    monkeypatch.setattr(build_module, "POOL_MIN_REPORTS", 0)  # with jobs=2, offices are read by worker processes
+    build_site(site, jobs=jobs)
     out = site / "public"
     first = every_file_text(out)
     append(site / "content/hehualu/2023.yaml", "overview: [1, 2\n")
     # Another report changes too, so that every index page is made again.
     other = site / "content/quzhengfu/2023.yaml"
     other.write_text(other.read_text("utf-8").replace("published: 2024-01-20", "published: 2024-02-01"), "utf-8")
-    result = build_site(site, keep_going=True)
+    result = build_site(site, keep_going=True, jobs=jobs)
     assert len(result.notices) == 1
     assert result.notices[0].endswith("content/hehualu/2023.yaml：无法读取，保留上次发布的版本")
     assert result.skipped == 1 and result.rendered > 0
