@@ -181,6 +181,8 @@ def report_json(report: Report, findings: list[Finding], office: Office) -> byte
         "headline": {h.id: _number(headline_value(report, h.id)) for h in fmt.headlines},
         "findings": [{"rule": f.rule, "severity": f.severity, "message": f.message} for f in rule_findings(findings)],
     }
+    if report.draft:  # only a review copy (`build --drafts`, the preview) has a draft's file
+        data["draft"] = True
     if report.free_tables:
         data["free_tables"] = [
             {"caption": t.caption, "header": [list(r) for r in t.header], "rows": [list(r) for r in t.rows]}

@@ -209,8 +209,11 @@ def report_context(
     ]
     crumbs = [home_crumb(), Crumb(office.name, plan.office_url(office.slug)), Crumb(f"{report.year}年度报告")]
     notices = rule_findings(findings)
+    page = common(settings, url, title, crumbs, meta)
+    if report.draft:  # a draft's tab and bookmarks say so too
+        page["head_title"] = f"草稿：{page['head_title']}"
     return {
-        **common(settings, url, title, crumbs, meta),
+        **page,
         "office": office,
         "office_name": name,
         "year": report.year,

@@ -195,7 +195,8 @@ def test_build_drafts_makes_a_review_copy_with_a_banner_on_each_draft(site, tmp_
     assert result.drafts == 1
     review = every_file_text(tmp_path / "review")
     page = review["xinqu/2024/index.html"]
-    assert "草稿：尚未发布" in page and PHRASE in page
+    assert "草稿：尚未发布" in page and PHRASE in page and "<title>草稿：" in page
+    assert '"draft": true' in review["xinqu/2024/report.json"]
     office = review["xinqu/index.html"]
     assert "草稿：尚未发布" in office and "2024年度报告（草稿）" in office
     for url in ("sitemap.xml", "feed.xml", "data/reports.csv", "index.html", "years/2024/index.html"):
