@@ -232,6 +232,9 @@ def test_new_writes_a_draft_that_check_warns_about_until_it_is_published(cli, em
     assert checked.code == 0 and "warning: “一、总体情况”尚未填写" in checked.out + checked.err
     assert cli("build", cwd=empty_site).code == 0
     assert not (empty_site / "public/xinqu").exists()
+    review = cli("build", "--drafts", cwd=empty_site)  # a review copy, beside the public site
+    assert review.code == 0 and "1 份草稿" in review.out and "不要上传" in review.out
+    assert (empty_site / "public-drafts/xinqu/2024/index.html").exists() and not (empty_site / "public/xinqu").exists()
     (empty_site / "content/xinqu/2024.yaml").write_text(text.replace("draft: true\n", ""), "utf-8")
     checked = cli("check", cwd=empty_site)
     assert checked.code == 1 and "error: “一、总体情况”尚未填写" in checked.out + checked.err

@@ -21,6 +21,7 @@ from ..findings import GongkaiError
 from ..source import LIBYAML
 
 BAR_WIDTH = 30
+DRAFTS_OUT = "public-drafts"  # where `--drafts` builds by default: never the folder a deploy uploads
 
 
 def add_arguments(parser) -> None:
@@ -35,7 +36,7 @@ def add_arguments(parser) -> None:
     parser.add_argument(
         "--drafts",
         action="store_true",
-        help="连同草稿（draft: true）一起生成，每页标明“草稿：尚未发布”，供审阅；不要上传到公开网站",
+        help="连同草稿（draft: true）一起生成供审阅（默认输出到站点目录下的 public-drafts），每份草稿标明“草稿：尚未发布”；不要上传到公开网站",
     )
     parser.add_argument(
         "--jobs", "-j", type=_jobs, default=os.cpu_count() or 1, metavar="N", help="并行进程数（默认：CPU 核数）"
@@ -71,7 +72,7 @@ def _build(args) -> int:
     try:
         result = build_site(
             Path(args.site),
-            Path(args.out) if args.out else None,
+            Path(args.out) if args.out else (Path(args.site) / DRAFTS_OUT if args.drafts else None),
             strict=args.strict,
             jobs=args.jobs,
             progress=progress,
