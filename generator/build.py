@@ -669,8 +669,12 @@ def build_site(
     """Build the site in `root` into `out` (default root/public), making only what changed since the
     last build into it. Raises GongkaiError when nothing was changed.
 
-    Reports that cannot be read are left out (their findings say why); with `strict`, any error
-    finding fails the build and leaves the output untouched. `jobs`: worker processes (default: one
+    A file that cannot be read or does not fit the format fails the build (GongkaiError, every such
+    finding listed) and leaves the output untouched, but with `keep_going`: each such report, or
+    office whose office.yaml it is, is then kept as the last build published it (from the manifest),
+    or left out if it never was. Broken consistency rules are published with their notice; with
+    `strict`, any error finding fails the build. `drafts`: draft reports get pages too (a review
+    copy), each marked as a draft; else they are published nowhere. `jobs`: worker processes (default: one
     per core; small builds run in this process). `report_pages_first` (the preview's): an update's
     report and office pages are moved in as soon as they are made, before the index pages; should
     an index page then fail, the output is left half-updated, but without a manifest, so that the
