@@ -99,4 +99,4 @@ def test_office_page_of_one_format_has_no_note(cli, empty_site):
     cli("new", "a", "2023", "--name", "甲", cwd=empty_site)
     cli("new", "a", "2024", cwd=empty_site)
     assert cli("build", "--drafts", cwd=empty_site).code == 0  # `new` writes drafts: the review copy shows them
-    assert "跨年度比较说明" not in (empty_site / "public" / "a" / "index.html").read_text(encoding="utf-8")
+    assert "跨年度比较说明" not in (empty_site / "public-drafts" / "a" / "index.html").read_text(encoding="utf-8")
