@@ -16,6 +16,7 @@ from . import simpleyaml, source
 from .cache import ParseCache
 from .files import display_path
 from .findings import Finding, GongkaiError, Position, error, warning
+from .narrative import check_narrative
 from .report import Report
 from .rules import check_report
 
@@ -300,7 +301,8 @@ def _has_cycle(slug: str, offices: dict[str, Office]) -> bool:
 
 
 def read_reports(office: Office, cache: ParseCache | None = None) -> Iterator[tuple[Report | None, list[Finding]]]:
-    """Each report of an office in year order, checked: reading findings and rule findings together."""
+    """Each report of an office in year order, checked: reading findings, rule findings and the
+    narrative's (narrative.py) together."""
     cache = cache or ParseCache(None)
     previous: Report | None = None
     for _, name in office.report_files:
@@ -308,7 +310,7 @@ def read_reports(office: Office, cache: ParseCache | None = None) -> Iterator[tu
         report, findings, _ = cache.read(file, display_path(file), office.slug)
         if report is not None:
             prior = previous if previous is not None and previous.year == report.year - 1 else None
-            findings = findings + check_report(report, prior)
+            findings = findings + check_report(report, prior) + check_narrative(report)
         yield report, findings
         previous = report
 
