@@ -30,6 +30,7 @@ def is_report_path(path: str) -> bool:
     return len(parts) == 3 and parts[0] == "content" and bool(SLUG.match(parts[1]) and REPORT_FILE.match(parts[2]))
 
 
+OFFICE_KINDS = {"政府": "本级政府", "部门": "政府部门", "乡镇街道": "乡镇人民政府或街道办事处", "其他": "其他机关单位"}
 # site.yaml: key -> (zh description, required, sub-keys for a mapping or None for text)
 CONTACT_KEYS = {"address": "地址", "phone": "电话", "email": "电子邮箱", "website": "网址"}
 SITE_KEYS: dict[str, tuple[str, bool, dict | None]] = {
@@ -41,6 +42,11 @@ SITE_KEYS: dict[str, tuple[str, bool, dict | None]] = {
     "icp": ("ICP备案号", False, None),
     "police_record": ("公安机关备案号", False, None),
     "contact": ("联系方式", False, CONTACT_KEYS),
+    "deadlines": (
+        "年度报告的发布期限（按机关类型，月-日，如 01-31）",
+        False,
+        {kind: f"{description}的发布期限" for kind, description in OFFICE_KINDS.items()},
+    ),
     "accessibility": (
         "无障碍声明",
         False,
@@ -53,7 +59,6 @@ SITE_KEYS: dict[str, tuple[str, bool, dict | None]] = {
         },
     ),
 }
-OFFICE_KINDS = {"政府": "本级政府", "部门": "政府部门", "乡镇街道": "乡镇人民政府或街道办事处", "其他": "其他机关单位"}
 OFFICE_KEYS: dict[str, tuple[str, bool, dict | None]] = {
     "name": ("机关名称", True, None),
     "full_name": ("机关全称", False, None),
@@ -74,6 +79,7 @@ class Settings:
     police_record: str = ""
     contact: dict[str, str] = field(default_factory=dict, hash=False)
     accessibility: dict[str, str] = field(default_factory=dict, hash=False)
+    deadlines: dict[str, str] = field(default_factory=dict, hash=False)  # office kind -> MM-DD (deadlines.py)
 
 
 @dataclass(frozen=True)
@@ -187,8 +193,13 @@ def read_settings(root: Path) -> tuple[Settings, list[Finding]]:
             )
         )
     data, findings = _read_mapping(file, SITE_KEYS, "site.yaml")
-    data.pop("_positions", None)
-    return Settings(**{"name": "", **data}), findings
+    positions = data.pop("_positions", {})
+    settings = Settings(**{"name": "", **data})
+    if settings.deadlines:
+        from .deadlines import deadline_findings  # deadlines.py reads offices and settings: it imports this module
+
+        findings += deadline_findings(settings, positions.get("deadlines", Position(display_path(file))))
+    return settings, findings
 
 
 def read_office(folder: Path, shown: str | None = None) -> tuple[Office | None, list[Finding]]:
