@@ -40,6 +40,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -382,7 +383,9 @@ def _site_page_key(
         summaries = digests.years.get(page.year, [])
     elif page.kind in ("accessibility", "not_found", "robots", "schema"):
         summaries = []
-    else:  # home, feed, data files, sitemap: every office
+    else:  # home, feed, data files, sitemap, status: every office
+        if page.kind in ("status", "status_csv"):
+            facts += f" as of {site_plan.as_of}"
         facts += " ".join(p.url for p in site_plan.site_pages())
         summaries = [digests.offices]
     return digest(base, page.url.encode(), files(plan.SITE_FILE), facts.encode(), *summaries)
@@ -585,15 +588,15 @@ def _listing(root: Path) -> tuple:
     return tuple(listing)
 
 
-_last_plan: list = []  # [site, static files, plan, findings] of the last build in this process
+_last_plan: list = []  # [site, static files, plan, findings, as-of date] of the last build in this process
 
 
-def _plan_site(site: Site, static_files: dict[str, str]) -> tuple[plan.Plan, list[Finding]]:
+def _plan_site(site: Site, static_files: dict[str, str], as_of: date) -> tuple[plan.Plan, list[Finding]]:
     """plan.plan_site, or the plan made for the same Site object (kept by a long-running process: serve)."""
-    if _last_plan and _last_plan[0] is site and _last_plan[1] == static_files:
+    if _last_plan and _last_plan[0] is site and _last_plan[1] == static_files and _last_plan[4] == as_of:
         return _last_plan[2], list(_last_plan[3])
-    site_plan, findings = plan.plan_site(site, static_files)
-    _last_plan[:] = [site, static_files, site_plan, tuple(findings)]
+    site_plan, findings = plan.plan_site(site, static_files, as_of)
+    _last_plan[:] = [site, static_files, site_plan, tuple(findings), as_of]
     return site_plan, findings
 
 
@@ -615,6 +618,7 @@ def build_site(
     report_pages_first: bool = False,
     save_manifest: bool = True,
     changed: Iterable[str] | None = None,
+    as_of: date | None = None,
 ) -> BuildResult:
     """Build the site in `root` into `out` (default root/public), making only what changed since the
     last build into it. Raises GongkaiError when nothing was changed.
@@ -627,7 +631,8 @@ def build_site(
     next build makes it whole. Without `save_manifest` the result's save_manifest() writes the
     manifest, for the caller to call once the new pages are shown (a fifth of a second at 20,000
     reports). `changed` (the preview's, from the system's notifications): every file or folder that
-    may have changed since the last build; no other file is even looked at.
+    may have changed since the last build; no other file is even looked at. `as_of`: the date the
+    status page (发布情况) is computed for; default today.
     """
     started = time.perf_counter()
     started_ns = time.time_ns()
@@ -646,7 +651,8 @@ def build_site(
 
         renderer, layouts_key = _renderer(root / "layouts", cache_folder / TEMPLATES_DIR)
         static_files = renderer.static_files()
-        site_plan, more = _plan_site(site, {name: _site_path(root, path) for name, path in static_files.items()})
+        static = {name: _site_path(root, path) for name, path in static_files.items()}
+        site_plan, more = _plan_site(site, static, as_of or date.today())
         findings += more
         files = FileKeys(root, previous, hinted)
         if hinted is None:
@@ -938,9 +944,14 @@ def _site_page(
         return export.datapackage(settings, lines.headlines)
     if page.kind == "schema":
         return schema_text()
+    if page.kind == "status_csv":
+        return export.status_csv(
+            pages.publication_statuses(settings, _offices(site, site_plan), summaries, site_plan.as_of)
+        )
     if page.kind == "home":
-        offices = [site.offices[slug] for slug in site_plan.offices]
-        context = pages.home_context(settings, offices, summaries, site_plan.years)
+        context = pages.home_context(settings, _offices(site, site_plan), summaries, site_plan.years)
+    elif page.kind == "status":
+        context = pages.status_context(settings, _offices(site, site_plan), summaries, site_plan.as_of)
     elif page.kind == "accessibility":
         context = pages.accessibility_context(settings)
     elif page.kind == "not_found":
@@ -954,6 +965,10 @@ def _site_page(
     else:
         raise ValueError(f"no way to make {page}")
     return renderer.render(page.template, context)
+
+
+def _offices(site: Site, site_plan: plan.Plan) -> list[Office]:
+    return [site.offices[slug] for slug in site_plan.offices]
 
 
 # A year page to make: the page, the reports it lists, the site's years, the year's pages and reports.

@@ -73,6 +73,12 @@ class Status:
         return f"{LATE} {self.days_late} 天" if self.state == LATE else self.state
 
     @property
+    def rank(self) -> int:
+        """Sorts statuses from the best to the worst: on time, undated, not due, late (by days), missing."""
+        order = {ON_TIME: 0, UNDATED: 1, NOT_DUE: 2, LATE: 10_000, MISSING: 1_000_000}
+        return order[self.state] + self.days_late
+
+    @property
     def overdue(self) -> bool:
         """Not published, and past the deadline: what a supervisor has to chase."""
         return self.state == MISSING

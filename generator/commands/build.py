@@ -1,4 +1,4 @@
-"""`gongkai build [SITE] [--out DIR] [--strict] [--jobs N]`: build the static site, or update it.
+"""`gongkai build [SITE] [--out DIR] [--strict] [--jobs N] [--as-of DATE]`: build the static site, or update it.
 
 Exit status: 0 when the site was built, even if some reports could not be read (they are left out
 and their errors printed); 1 when nothing was changed: a template or site.yaml error, an output
@@ -18,6 +18,7 @@ from ..build import build_site, sort_findings
 from ..files import display_path
 from ..findings import GongkaiError
 from ..source import LIBYAML
+from .status import as_of_date
 
 BAR_WIDTH = 30
 
@@ -28,6 +29,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--strict", action="store_true", help="有任何错误（包括勾稽关系错误）即构建失败，输出目录不变")
     parser.add_argument(
         "--jobs", "-j", type=_jobs, default=os.cpu_count() or 1, metavar="N", help="并行进程数（默认：CPU 核数）"
+    )
+    parser.add_argument(
+        "--as-of", type=as_of_date, metavar="YYYY-MM-DD", help="发布情况页面统计截至哪一天（默认：今天）"
     )
 
 
@@ -59,7 +63,12 @@ def _build(args) -> int:
     progress = _progress_bar if sys.stderr.isatty() else None
     try:
         result = build_site(
-            Path(args.site), Path(args.out) if args.out else None, strict=args.strict, jobs=args.jobs, progress=progress
+            Path(args.site),
+            Path(args.out) if args.out else None,
+            strict=args.strict,
+            jobs=args.jobs,
+            progress=progress,
+            as_of=args.as_of,
         )
     except (GongkaiError, OSError) as exc:
         _clear_bar(progress)
