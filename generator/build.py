@@ -400,7 +400,7 @@ def build_office(job: OfficeJob, site: Site, renderer: Renderer, folder: Path) -
     settings = site.settings
     files = FileKeys(site.root, None)
     files(f"content/{office.slug}/office.yaml")
-    read = list(read_reports(office, _Reader(files)))
+    read = list(read_reports(office, _Reader(files), settings))
     findings = tuple(f for _, more in read for f in more)
     published = {report.year: (report, more) for report, more in read if report is not None}
     years = tuple(sorted(published))

@@ -1,7 +1,7 @@
 """Publication deadlines and each office's publication status, year by year, as of a given date.
 
-《政府信息公开条例》第四十九条: departments publish the report on the year before by 31 January,
-governments by 31 March. Towns and subdistricts (and other bodies) usually report to the county by
+《政府信息公开条例》第四十九条 (2019): departments publish the report on the year before by 31 January,
+governments by 31 March; under the 2008 regulation (reports on 2018 and before) every body by 31 March. Towns and subdistricts (and other bodies) usually report to the county by
 31 January. A site may set other dates per office kind (site.yaml `deadlines:`).
 """
 
@@ -14,14 +14,16 @@ from datetime import date
 from pathlib import Path
 
 from .files import display_path
-from .findings import Finding, Position, error
-from .report import read_report
+from .findings import Finding, Position, error, warning
+from .report import Report, read_report
 from .site import OFFICE_KINDS, Office, Settings, Site
 
 DEFAULT_DEADLINES = {"部门": "01-31", "政府": "03-31", "乡镇街道": "01-31", "其他": "01-31"}
+OLD_REGULATION_LAST_YEAR, OLD_DEADLINE = 2018, (3, 31)  # the 2008 regulation, replaced from 15 May 2019
 DEFAULT_KIND = "其他"  # the kind of an office whose office.yaml names none
 _MONTH_DAY = re.compile(r"(\d{1,2})-(\d{1,2})")
 
+LATE_RULE = "D1"  # the finding of a report published after its deadline
 ON_TIME, LATE, MISSING, NOT_DUE, UNDATED = "按时", "逾期", "未发布", "未到期", "未注明发布日期"
 STATES = (ON_TIME, LATE, MISSING, NOT_DUE, UNDATED)  # in the order counts are shown
 
@@ -49,10 +51,29 @@ def deadline_findings(settings: Settings, where: Position) -> list[Finding]:
 
 
 def deadline(settings: Settings, kind: str, year: int) -> date:
-    """When the report on `year` of an office of this kind is due (in the year after)."""
+    """When the report on `year` of an office of this kind is due (in the year after). Reports on 2018
+    and before were due by 31 March from every body (the 2008 regulation, 第三十一条)."""
+    if year <= OLD_REGULATION_LAST_YEAR:
+        return date(year + 1, *OLD_DEADLINE)
     kind = kind if kind in OFFICE_KINDS else DEFAULT_KIND
     found = month_day(settings.deadlines.get(kind, "")) or month_day(DEFAULT_DEADLINES[kind])
     return date(year + 1, *found)
+
+
+def lateness(report: Report, office: Office, settings: Settings) -> list[Finding]:
+    """D1, a warning on a report whose publication date is after its office's deadline."""
+    if report.published is None:
+        return []
+    kind = office.kind if office.kind in OFFICE_KINDS else DEFAULT_KIND
+    due = deadline(settings, kind, report.year)
+    late = (report.published - due).days
+    if late <= 0:
+        return []
+    message = (
+        f"发布日期 {report.published.isoformat()} 晚于发布期限 {due.isoformat()}（{kind}），逾期 {late} 天；"
+        "《政府信息公开条例》第四十九条规定年度报告应在期限前发布（期限可在 site.yaml 的 deadlines 中按机关类型设置）"
+    )
+    return [warning(report.position_of("published"), message, LATE_RULE)]
 
 
 @dataclass(frozen=True)

@@ -311,9 +311,13 @@ def _has_cycle(slug: str, offices: dict[str, Office]) -> bool:
     return False
 
 
-def read_reports(office: Office, cache: ParseCache | None = None) -> Iterator[tuple[Report | None, list[Finding]]]:
-    """Each report of an office in year order, checked: reading findings, rule findings and the
-    narrative's (narrative.py) together."""
+def read_reports(
+    office: Office, cache: ParseCache | None = None, settings: Settings | None = None
+) -> Iterator[tuple[Report | None, list[Finding]]]:
+    """Each report of an office in year order, checked: reading findings, rule findings, the
+    narrative's (narrative.py) and, given the site's settings, a late publication (deadlines.py)."""
+    from .deadlines import lateness  # deadlines.py reads offices and settings: it imports this module
+
     cache = cache or ParseCache(None)
     previous: Report | None = None
     for _, name in office.report_files:
@@ -322,6 +326,8 @@ def read_reports(office: Office, cache: ParseCache | None = None) -> Iterator[tu
         if report is not None:
             prior = previous if previous is not None and previous.year == report.year - 1 else None
             findings = findings + check_report(report, prior) + check_narrative(report)
+            if settings is not None:
+                findings += lateness(report, office, settings)
         yield report, findings
         previous = report
 
@@ -331,7 +337,7 @@ def check_site(root: Path) -> tuple[Site, int, list[Finding]]:
     site, findings = load_site(root)
     count = 0
     for office in site.offices.values():
-        for _, more in read_reports(office):
+        for _, more in read_reports(office, settings=site.settings):
             count += 1
             findings += more
     return site, count, findings

@@ -119,3 +119,22 @@ def test_status_usage_errors(cli, tmp_path, args):
     result = cli("status", county(tmp_path), *args)
     assert result.code == 2
     assert "应" in result.err
+
+
+def test_reports_before_2019_were_due_by_march_from_everyone():
+    own = Settings(name="x", deadlines={"部门": "01-15"})
+    assert deadlines.deadline(own, "部门", 2018) == date(2019, 3, 31)
+    assert deadlines.deadline(own, "部门", 2019) == date(2020, 1, 15)
+
+
+def test_check_warns_of_a_report_published_late(cli, tmp_path):
+    root = county(tmp_path)
+    result = cli("check", root, "--format", "json")
+    (late,) = [f for f in json.loads(result.out)["findings"] if f["rule"] == deadlines.LATE_RULE]
+    text = (root / "content/gov/2023.yaml").read_text(encoding="utf-8")
+    assert (late["path"].endswith("content/gov/2023.yaml"), late["severity"]) == (True, "warning")
+    assert late["line"] == next(n for n, line in enumerate(text.splitlines(), 1) if line.startswith("published:"))
+    assert late["message"].startswith("发布日期 2024-04-02 晚于发布期限 2024-03-31（政府），逾期 2 天；")
+    (root / "site.yaml").write_text("name: 测试站点\ndeadlines: {政府: 04-30}\n", encoding="utf-8")
+    result = cli("check", root, "--format", "json")
+    assert [f for f in json.loads(result.out)["findings"] if f["rule"] == deadlines.LATE_RULE] == []

@@ -3,12 +3,15 @@ section 五 that says nothing (N3); each sentence with the reading expected of i
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from generator.narrative import check_narrative, read_number, statements
 from generator.report import read_composed_report, read_plain_report, read_report
 from tests.conftest import SAMPLES
 from tests.helpers import col_of, line_of, report_yaml, write_report, write_site
+from tests.html_tree import parse_html
 from tests.test_rules import consistent_values
 
 # consistent_values(): 5 new, 2 carried over, 6 handled, 1 carried forward, 3 reconsiderations, 0 lawsuits
@@ -203,3 +206,40 @@ def test_free_form_reports_are_checked_against_their_headline(tmp_path):
     (finding,) = check_narrative(report)
     assert finding.message == "正文“共收到政府信息公开申请3件”与主要数字“新收申请” 2 不一致"
     assert (finding.position.line, finding.position.column) == (4, col_of(text, "2015年共", "3件"))
+
+
+def test_check_and_the_report_page_show_the_narrative_findings(cli, tmp_path):
+    root = write_site(tmp_path / "site")
+    (root / "content/x").mkdir(parents=True)
+    (root / "content/x/office.yaml").write_text("name: 测试街道办事处\n", encoding="utf-8")
+    overview = "2023年，本机关共收到政府信息公开申请75件。\n\n本机关2022年办理政府信息公开申请6件。"
+    text = report_yaml(values=consistent_values(), overview=overview, problems="无")
+    write_report(root, "x", 2023, text)
+    mismatch = (
+        f"content/x/2023.yaml:{line_of(text, '75件')}:{col_of(text, '75件')}: warning: "
+        "正文“共收到政府信息公开申请75件”与表三“本年新收政府信息公开申请数量”总计 5 不一致"
+    )
+    result = cli("check", cwd=root)
+    assert result.code == 0  # warnings only
+    assert mismatch in result.lines
+    year = f"content/x/2023.yaml:{line_of(text, '本机关2022年')}:{col_of(text, '本机关2022年', '2022年')}: warning: "
+    assert any(line.startswith(year + "正文中陈述统计数字的句子提到“2022年”") for line in result.lines)
+    assert result.lines[-1] == "检查了 1 个机关的 1 份报告：0 个错误，3 个警告"
+
+    data = json.loads(cli("check", "--format", "json", cwd=root).out)
+    assert sorted(f["rule"] for f in data["findings"]) == ["N1", "N2", "N3"]
+    first = next(f for f in data["findings"] if f["rule"] == "N1")
+    assert (first["line"], first["column"], first["severity"]) == (
+        line_of(text, "75件"),
+        col_of(text, "75件"),
+        "warning",
+    )
+
+    assert cli("build", cwd=root).code == 0
+    page = parse_html((root / "public/x/2023/index.html").read_text(encoding="utf-8"))
+    items = [li.text for li in page.find("section", class_="notice").iter("li")]
+    assert (
+        items[0] == "提示（规则 N1）：正文“共收到政府信息公开申请75件”与表三“本年新收政府信息公开申请数量”总计 5 不一致"
+    )
+    assert [item[:10] for item in items[1:]] == ["提示（规则 N2）：", "提示（规则 N3）："]
+    assert "本报告有 3 项提示" in page.find("section", class_="notice").text
