@@ -316,6 +316,14 @@ def _layouts_key(renderer: Renderer) -> bytes:
     return digest(*parts)
 
 
+def base_key(root: Path, layouts_key: bytes | None = None) -> bytes:
+    """The part of every page's key that is not its files': Gongkai's code, the layouts, and how the
+    content folder is shown (in messages). `layouts_key`: the layouts' key, when already taken."""
+    if layouts_key is None:
+        layouts_key = _layouts_key(Renderer(root / "layouts"))
+    return digest(_code_key(), layouts_key, display_path(root / "content").encode())
+
+
 def office_digest(office: Office, summaries: tuple[pages.ReportSummary, ...], written: tuple[str, ...]) -> bytes:
     """All that index pages show of an office: its details, its reports' summaries, its pages."""
     return digest(repr((office, summaries, written)).encode())
@@ -657,7 +665,7 @@ def build_site(
         files = FileKeys(root, previous, hinted)
         if hinted is None:
             files.seen(listing[1:])  # site.yaml and office.yaml: their stats just taken
-        base = digest(_code_key(), layouts_key, display_path(root / "content").encode())
+        base = base_key(root, layouts_key)
         # When Gongkai's code or the layouts changed, so did every page's key: the build then makes the
         # whole site, as without a manifest, and swaps it in whole (moving in 65,000 pages one by one
         # costs more than a third of the build). The last build's file digests and site still serve.

@@ -33,6 +33,8 @@ _CLAUSE_END = re.compile(r"[，,、：:。！？；;!?\n]")
 # The ordinal a row label starts with: 一、 （七） 1.
 _ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+\.)")
 _BEFORE = 48  # characters before a number in which its phrase must start
+_AFTER = 16  # characters after it in which it must end
+_NEGATION = re.compile("[未没无]")  # where a phrase meaning 0 may start (each of them starts with 未, 没有 or 无)
 
 
 class Statement(NamedTuple):
@@ -48,6 +50,7 @@ class Statement(NamedTuple):
 @dataclass(frozen=True)
 class _Figure:
     figure: str
+    near: tuple[str, ...]  # one of these words is in every phrase stating the figure
     phrases: tuple[tuple[re.Pattern, re.Pattern], ...]  # (before the number, ending there; after it)
     none: re.Pattern | None
 
@@ -55,6 +58,7 @@ class _Figure:
 @dataclass(frozen=True)
 class _Rules:
     ids: dict[str, tuple[str, str]]  # figures / wrong_year / substance -> (rule id, severity)
+    lead: tuple[str, ...]  # words a phrase may start with, longest first
     figures: tuple[_Figure, ...]
     year_exempt: tuple[str, ...]
     substance: tuple[tuple[str, int], ...]  # (section id, fewest characters)
@@ -72,9 +76,11 @@ def _rules() -> _Rules:
                 raise ValueError(f"{NARRATIVE_FILE}: the unit must follow {{n}} in {phrase!r}")
             phrases.append((re.compile(f"(?:{before})$"), re.compile(after)))
         none = "|".join(f"(?:{phrase})" for phrase in entry.get("none", ()))
-        figures.append(_Figure(entry["figure"], tuple(phrases), re.compile(none) if none else None))
+        none_pattern = re.compile(none) if none else None
+        figures.append(_Figure(entry["figure"], tuple(entry["near"]), tuple(phrases), none_pattern))
     return _Rules(
         ids={key: (rule["id"], rule["severity"]) for key, rule in data["rules"].items()},
+        lead=tuple(sorted(data["lead"], key=len, reverse=True)),
         figures=tuple(figures),
         year_exempt=tuple(data["wrong_year"]["years_exempt_in_clause"]),
         substance=tuple((entry["section"], entry["min_characters"]) for entry in data["substance"]),
@@ -93,20 +99,30 @@ def statements(text: str) -> list[Statement]:
         if start == end or (value := read_number(text[start:end])) is None:
             continue
         window_start = max(0, start - _BEFORE)
+        near = text[window_start : end + _AFTER]
         for figure in rules.figures:
+            if not any(word in near for word in figure.near):
+                continue  # the phrases are tried only where one of the figure's words is
             for before, after in figure.phrases:
                 head = before.search(text, window_start, start)
                 tail = after.match(text, end) if head is not None else None
                 if tail is not None:
-                    found.append(Statement(figure.figure, value, head.start(), tail.end(), start))
+                    found.append(Statement(figure.figure, value, _lead(text, head.start()), tail.end(), start))
                     break
-    if "未" in text or "无" in text or "没有" in text:
+    for negation in _NEGATION.finditer(text):
         for figure in rules.figures:
-            if figure.none is not None:
-                for match in figure.none.finditer(text):
-                    found.append(Statement(figure.figure, 0, match.start(), match.end(), match.start()))
+            if figure.none is not None and (match := figure.none.match(text, negation.start())) is not None:
+                found.append(Statement(figure.figure, 0, match.start(), match.end(), match.start()))
     found.sort(key=lambda s: (s.start, s.figure))
     return found
+
+
+def _lead(text: str, start: int) -> int:
+    """Where a phrase starting at `start` starts with the words that may lead it (narrative.yaml `lead`)."""
+    lead = _rules().lead
+    while found := next((word for word in lead if text.startswith(word, start - len(word))), None):
+        start -= len(found)
+    return start
 
 
 def check_narrative(report: Report) -> list[Finding]:

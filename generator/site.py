@@ -330,14 +330,3 @@ def read_reports(
                 findings += lateness(report, office, settings)
         yield report, findings
         previous = report
-
-
-def check_site(root: Path) -> tuple[Site, int, list[Finding]]:
-    """Read and check everything; returns the site, how many reports were read, and all findings."""
-    site, findings = load_site(root)
-    count = 0
-    for office in site.offices.values():
-        for _, more in read_reports(office, settings=site.settings):
-            count += 1
-            findings += more
-    return site, count, findings
