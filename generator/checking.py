@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 from . import build, manifest, plan
 from .cache import CACHE_DIR
@@ -22,9 +25,27 @@ from .site import Office, Settings, Site, read_reports
 POOL_MIN_REPORTS = build.POOL_MIN_REPORTS
 
 
-def check_site(root: Path, out: Path | None = None, jobs: int | None = None) -> tuple[Site, int, list[Finding], int]:
-    """Every finding of the site: (site, reports read, findings, offices taken from the manifest).
-    `out`: the output folder whose build manifest may serve (default root/public)."""
+class OfficeCheck(NamedTuple):
+    """What checking an office gives: its report files read, every finding, and the publication
+    date (None when not given) of each report that can be published, by year."""
+
+    reports: int
+    findings: tuple[Finding, ...]
+    published: tuple[tuple[int, date | None], ...]
+
+
+@dataclass(frozen=True)
+class SiteCheck:
+    site: Site
+    reports: int  # report files read
+    findings: list[Finding]
+    published: dict[tuple[str, int], date | None]  # (office, year) -> publication date, of publishable reports
+    from_manifest: int  # offices whose findings the last build's manifest gave
+
+
+def check_site(root: Path, out: Path | None = None, jobs: int | None = None) -> SiteCheck:
+    """Every finding of the site. `out`: the output folder whose build manifest may serve (default
+    root/public); `jobs`: worker processes (default: one per core, when there are many reports to read)."""
     root = Path(root)
     target = (Path(out) if out is not None else root / "public").resolve()
     previous = manifest.load(root / CACHE_DIR, target, plan.MARKER)
@@ -33,15 +54,17 @@ def check_site(root: Path, out: Path | None = None, jobs: int | None = None) -> 
     todo = [office for slug, office in site.offices.items() if slug not in known]
     checked = dict(zip((office.slug for office in todo), _check_offices(todo, site.settings, jobs)))
     count = 0
+    published = {}
     for slug in site.offices:
-        reports, more = known[slug] if slug in known else checked[slug]
-        count += reports
-        findings += more
-    return site, count, findings, len(known)
+        office = known[slug] if slug in known else checked[slug]
+        count += office.reports
+        findings += office.findings
+        published.update(((slug, year), day) for year, day in office.published)
+    return SiteCheck(site, count, findings, published, len(known))
 
 
-def _unchanged_records(root: Path, site: Site, previous: manifest.Manifest) -> dict[str, tuple[int, tuple]]:
-    """(reports, findings) of each office the last build read whose files are unchanged since."""
+def _unchanged_records(root: Path, site: Site, previous: manifest.Manifest) -> dict[str, OfficeCheck]:
+    """What the last build noted of each office it read whose files are unchanged since."""
     base = build.base_key(root)
     if previous.base != base:
         return {}  # Gongkai or the layouts changed: the findings may have too
@@ -52,21 +75,23 @@ def _unchanged_records(root: Path, site: Site, previous: manifest.Manifest) -> d
         record = previous.offices.get(slug)
         page = site_plan.office_page(slug)
         if record is not None and previous.pages.get(page.url) == build._page_key(base, page, files):
-            known[slug] = (record.reports, record.findings)
+            published = tuple((s.year, s.published) for s in record.summaries)
+            known[slug] = OfficeCheck(record.reports, record.findings, published)
     return known
 
 
-def check_office(office: Office, settings: Settings) -> tuple[int, tuple[Finding, ...]]:
-    """An office's reports read and checked: how many, and every finding."""
+def check_office(office: Office, settings: Settings) -> OfficeCheck:
+    """An office's reports read and checked."""
     read = list(read_reports(office, settings=settings))
-    return len(read), tuple(f for _, more in read for f in more)
+    published = tuple((report.year, report.published) for report, _ in read if report is not None)
+    return OfficeCheck(len(read), tuple(f for _, more in read for f in more), published)
 
 
-def _check_job(job: tuple[Office, Settings]) -> tuple[int, tuple[Finding, ...]]:
+def _check_job(job: tuple[Office, Settings]) -> OfficeCheck:
     return check_office(*job)
 
 
-def _check_offices(offices: list[Office], settings: Settings, jobs: int | None) -> Iterator[tuple[int, tuple]]:
+def _check_offices(offices: list[Office], settings: Settings, jobs: int | None) -> Iterator[OfficeCheck]:
     """check_office of each office, in order; by worker processes when there are many reports to read."""
     workers = jobs or os.cpu_count() or 1
     reports = sum(len(office.report_files) for office in offices)

@@ -11,12 +11,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
-from .files import display_path
 from .findings import Finding, Position, error, warning
-from .report import Report, read_report
-from .site import OFFICE_KINDS, Office, Settings, Site
+from .report import Report
+from .site import OFFICE_KINDS, Office, Settings
 
 DEFAULT_DEADLINES = {"部门": "01-31", "政府": "03-31", "乡镇街道": "01-31", "其他": "01-31"}
 OLD_REGULATION_LAST_YEAR, OLD_DEADLINE = 2018, (3, 31)  # the 2008 regulation, replaced from 15 May 2019
@@ -157,19 +155,6 @@ def statuses(
             key = (office.slug, year)
             state, days = status_of(due, published.get(key), key in published, as_of)
             found.append(Status(year, office.slug, office.name, kind, due, published.get(key), state, days))
-    return found
-
-
-def published_dates(site: Site) -> dict[tuple[str, int], date | None]:
-    """(office slug, year) -> publication date of every report of the site that can be published
-    (read without an error), read from the files."""
-    found = {}
-    for office in site.offices.values():
-        for year, name in office.report_files:
-            file = Path(name)
-            report, _ = read_report(file, display_path(file), office.slug)
-            if report is not None:
-                found[(office.slug, year)] = report.published
     return found
 
 

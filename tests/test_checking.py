@@ -4,6 +4,7 @@ the same findings as reading every report anew, whichever way they come."""
 from __future__ import annotations
 
 import shutil
+from datetime import date
 
 import pytest
 
@@ -33,23 +34,24 @@ def site(tmp_path):
 def cold(root):
     """Every report read anew: no manifest to take findings from, in this process."""
     shutil.rmtree(root / ".gongkai-cache", ignore_errors=True)
-    _, reports, findings, from_manifest = checking.check_site(root, jobs=1)
-    assert from_manifest == 0
-    return reports, sorted(findings)
+    checked = checking.check_site(root, jobs=1)
+    assert checked.from_manifest == 0
+    return checked.reports, sorted(checked.findings), checked.published
 
 
 def warm(root):
-    _, reports, findings, from_manifest = checking.check_site(root)
-    return reports, sorted(findings), from_manifest
+    checked = checking.check_site(root)
+    return checked.reports, sorted(checked.findings), checked.published, checked.from_manifest
 
 
 def test_a_warm_check_takes_unchanged_offices_from_the_manifest_with_the_same_findings(site, monkeypatch):
     build_site(site)
-    reports, findings, from_manifest = warm(site)
+    reports, findings, published, from_manifest = warm(site)
     assert from_manifest == len(OFFICES)
     assert {f.rule for f in findings} >= {"R2", "R3", "N1"}
+    assert len(published) == 2 * len(OFFICES)  # one that breaks its sums too: it is published as written
     expected = cold(site)
-    assert (reports, findings) == expected
+    assert (reports, findings, published) == expected
 
     build_site(site)
     read = []
@@ -61,10 +63,10 @@ def test_a_warm_check_takes_unchanged_offices_from_the_manifest_with_the_same_fi
     path.write_text(
         path.read_text(encoding="utf-8").replace("本年度，", "2022年共收到政府信息公开申请5件。"), encoding="utf-8"
     )
-    reports, findings, from_manifest = warm(site)
+    reports, findings, published, from_manifest = warm(site)
     assert read == [OFFICES[4]] and from_manifest == len(OFFICES) - 1
     assert any(f.rule == "N2" and OFFICES[4] in f.position.path for f in findings)
-    assert (reports, findings) == cold(site)
+    assert (reports, findings, published) == cold(site)
 
 
 def test_site_yaml_changes_every_offices_findings(site):
@@ -78,16 +80,17 @@ def test_site_yaml_changes_every_offices_findings(site):
     build_site(site)
     assert sum(f.rule == "D1" for f in warm(site)[1]) == len(OFFICES)  # 部门: due 01-31
     (site / "site.yaml").write_text("name: 测试站点\ndeadlines: {部门: 02-28}\n", encoding="utf-8")
-    reports, findings, from_manifest = warm(site)
+    reports, findings, published, from_manifest = warm(site)
     assert from_manifest == 0 and not any(f.rule == "D1" for f in findings)
-    assert (reports, findings) == cold(site)
+    assert set(published.values()) == {None, date(2024, 2, 10)}  # 2022 undated, 2023 dated
+    assert (reports, findings, published) == cold(site)
 
 
 def test_a_cold_check_with_worker_processes_finds_the_same(site, monkeypatch):
     expected = cold(site)
     monkeypatch.setattr(checking, "POOL_MIN_REPORTS", 1)
-    _, reports, findings, _ = checking.check_site(site, jobs=2)
-    assert (reports, sorted(findings)) == expected
+    checked = checking.check_site(site, jobs=2)
+    assert (checked.reports, sorted(checked.findings), checked.published) == expected
 
 
 def test_the_check_command_reuses_the_output_folder_it_is_told(cli, site, tmp_path):

@@ -25,7 +25,8 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    site, reports, findings, _ = check_site(Path(args.site), Path(args.out) if args.out else None, args.jobs)
+    checked = check_site(Path(args.site), Path(args.out) if args.out else None, args.jobs)
+    site, reports, findings = checked.site, checked.reports, checked.findings
     findings.sort(key=lambda f: (f.position.path, f.position.line, f.position.column, f.rule, f.message))
     errors, warnings = summary_counts(findings)
     if args.format == "json":

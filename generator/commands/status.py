@@ -1,7 +1,8 @@
 """`gongkai status [SITE] [--year Y] [--as-of DATE] [--format json]`: who has published, who is late.
 
-Exit status: 0, or 1 when an office has not published a report whose deadline has passed (for a
-supervisor's scheduled job); 2 for usage errors.
+The reports are read as `gongkai check` reads them (checking.py: what the last build noted of offices
+unchanged since). Exit status: 0, or 1 when an office has not published a report whose deadline has
+passed (for a supervisor's scheduled job); 2 for usage errors.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from datetime import date
 from pathlib import Path
 
 from .. import deadlines
+from ..checking import check_site
 from ..findings import GongkaiError
-from ..site import load_site
 
 COLUMNS = ("年度", "机关", "类型", "发布期限", "发布日期", "状态")
 
@@ -26,6 +27,9 @@ def add_arguments(parser) -> None:
         "--as-of", type=as_of_date, metavar="YYYY-MM-DD", help="统计截至哪一天（默认：今天），如 2024-02-01"
     )
     parser.add_argument("--format", choices=("text", "json"), default="text", help="输出格式：text 或 json")
+    parser.add_argument(
+        "--out", "-o", metavar="DIR", help="沿用这个输出目录上次构建读取的结果（默认：站点目录下的 public）"
+    )
 
 
 def as_of_date(text: str) -> date:
@@ -43,11 +47,12 @@ def _year(text: str) -> int:
 
 
 def run(args) -> int:
-    site, findings = load_site(Path(args.site))
-    if errors := [f for f in findings if f.severity == "error" and f.position.path.endswith("site.yaml")]:
+    checked = check_site(Path(args.site), Path(args.out) if args.out else None)
+    site = checked.site
+    if errors := [f for f in checked.findings if f.severity == "error" and f.position.path.endswith("site.yaml")]:
         raise GongkaiError(errors)
     as_of = args.as_of or date.today()
-    published = deadlines.published_dates(site)
+    published = checked.published
     years = [args.year] if args.year else None
     found = deadlines.statuses(site.settings, site.offices.values(), published, as_of, years)
     overdue = sum(1 for status in found if status.overdue)
