@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from generator import pages
 from tests.html_tree import parse_html
 from tests.test_build_links import check_site_links
 from tests.test_deadlines import county
@@ -68,3 +69,15 @@ def test_another_date_makes_the_status_pages_alone_again(cli, tmp_path):
     after = parse_html((root / "public/status/index.html").read_text(encoding="utf-8"))
     assert rows(after, 2023)[2][-1] == "未发布"
     assert cli("build", root, "--as-of", "2024-02-01").out.count("其中本次写入 0 个") == 1
+
+
+def test_a_year_of_many_offices_lists_those_to_chase(cli, tmp_path, monkeypatch):
+    monkeypatch.setattr(pages, "STATUS_PAGE_ROWS", 2)  # three offices: more than a page lists
+    root = county(tmp_path)
+    assert cli("build", root, "--as-of", "2024-05-01").code == 0
+    page = parse_html((root / "public/status/index.html").read_text(encoding="utf-8"))
+    assert [row[0] for row in rows(page, 2023)] == ["某县人民政府", "某某镇人民政府"]  # late, missing
+    note = page.find("section", id="status-2023").find("p").text
+    assert note.startswith("本年度共 3 个机关。为便于阅读，这里只列出逾期、未发布、未注明发布日期的 2 个机关")
+    lines = (root / "public/status/status.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert sum(line.startswith("2023,") for line in lines) == 3  # the CSV has every office
