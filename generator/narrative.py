@@ -120,7 +120,7 @@ def statements(text: str) -> list[Statement]:
 def _lead(text: str, start: int) -> int:
     """Where a phrase starting at `start` starts with the words that may lead it (narrative.yaml `lead`)."""
     lead = _rules().lead
-    while found := next((word for word in lead if text.startswith(word, start - len(word))), None):
+    while found := next((w for w in lead if start >= len(w) and text.startswith(w, start - len(w))), None):
         start -= len(found)
     return start
 

@@ -60,6 +60,8 @@ SENTENCES = [
         ],
     ),
     ("另有2件申请结转下一年度办理。", [("carried_forward", 2, "2件申请结转下一年度")]),
+    ("2件申请结转下年度，合计", [("carried_forward", 2, "2件申请结转下年度")]),  # at the start, a lead word at the end
+    ("共发生行政复议1件。", [("reconsiderations", 1, "共发生行政复议1件")]),
     (
         "发生行政复议1件，行政诉讼２起。",
         [("reconsiderations", 1, "发生行政复议1件"), ("lawsuits", 2, "行政诉讼２起")],
