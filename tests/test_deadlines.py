@@ -138,3 +138,11 @@ def test_check_warns_of_a_report_published_late(cli, tmp_path):
     (root / "site.yaml").write_text("name: 测试站点\ndeadlines: {政府: 04-30}\n", encoding="utf-8")
     result = cli("check", root, "--format", "json")
     assert [f for f in json.loads(result.out)["findings"] if f["rule"] == deadlines.LATE_RULE] == []
+
+
+def test_reports_published_late_are_listed_but_do_not_fail_the_status(cli, tmp_path):
+    root = county(tmp_path)
+    write_report(root, "town", 2023, dated_report(published=date(2024, 2, 5)))
+    result = cli("status", root, "--as-of", "2024-05-01", "--year", "2023")
+    assert result.code == 0, result.out
+    assert "2023 年度：按时 1，逾期 2" in result.out.splitlines()
