@@ -1,8 +1,9 @@
 """Publication deadlines and each office's publication status, year by year, as of a given date.
 
 《政府信息公开条例》第四十九条 (2019): departments publish the report on the year before by 31 January,
-governments by 31 March; under the 2008 regulation (reports on 2018 and before) every body by 31 March. Towns and subdistricts (and other bodies) usually report to the county by
-31 January. A site may set other dates per office kind (site.yaml `deadlines:`).
+governments by 31 March. Towns and subdistricts (and other bodies) usually report to the county by
+31 January. A site may set other dates per office kind (site.yaml `deadlines:`). Under the 2008
+regulation (第三十一条; reports on 2018 and before) every body published by 31 March.
 """
 
 from __future__ import annotations
@@ -67,10 +68,11 @@ def lateness(report: Report, office: Office, settings: Settings) -> list[Finding
     late = (report.published - due).days
     if late <= 0:
         return []
-    message = (
-        f"发布日期 {report.published.isoformat()} 晚于发布期限 {due.isoformat()}（{kind}），逾期 {late} 天；"
-        "《政府信息公开条例》第四十九条规定年度报告应在期限前发布（期限可在 site.yaml 的 deadlines 中按机关类型设置）"
-    )
+    if report.year <= OLD_REGULATION_LAST_YEAR:
+        basis = "各类机关；2008 年施行的《政府信息公开条例》第三十一条规定每年 3 月 31 日前公布年度报告"
+    else:
+        basis = f"{kind}；《政府信息公开条例》第四十九条，期限可在 site.yaml 的 deadlines 中按机关类型设置"
+    message = f"发布日期 {report.published.isoformat()} 晚于发布期限 {due.isoformat()}，逾期 {late} 天（{basis}）"
     return [warning(report.position_of("published"), message, LATE_RULE)]
 
 

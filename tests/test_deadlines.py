@@ -134,7 +134,7 @@ def test_check_warns_of_a_report_published_late(cli, tmp_path):
     text = (root / "content/gov/2023.yaml").read_text(encoding="utf-8")
     assert (late["path"].endswith("content/gov/2023.yaml"), late["severity"]) == (True, "warning")
     assert late["line"] == next(n for n, line in enumerate(text.splitlines(), 1) if line.startswith("published:"))
-    assert late["message"].startswith("发布日期 2024-04-02 晚于发布期限 2024-03-31（政府），逾期 2 天；")
+    assert late["message"].startswith("发布日期 2024-04-02 晚于发布期限 2024-03-31，逾期 2 天（政府；")
     (root / "site.yaml").write_text("name: 测试站点\ndeadlines: {政府: 04-30}\n", encoding="utf-8")
     result = cli("check", root, "--format", "json")
     assert [f for f in json.loads(result.out)["findings"] if f["rule"] == deadlines.LATE_RULE] == []
@@ -146,3 +146,15 @@ def test_reports_published_late_are_listed_but_do_not_fail_the_status(cli, tmp_p
     result = cli("status", root, "--as-of", "2024-05-01", "--year", "2023")
     assert result.code == 0, result.out
     assert "2023 年度：按时 1，逾期 2" in result.out.splitlines()
+
+
+def test_a_report_before_2019_is_late_after_march(cli, tmp_path):
+    root = county(tmp_path)
+    legacy = "format: legacy\nyear: 2015\npublished: {day}\ntext: |-\n  2015年，本机关认真落实条例。\n"
+    write_report(root, "edu", 2015, legacy.format(day="2016-03-31"))  # a 部门: on time then
+    result = json.loads(cli("check", root, "--format", "json").out)
+    assert not [f for f in result["findings"] if f["rule"] == deadlines.LATE_RULE and "2015" in f["path"]]
+    write_report(root, "edu", 2015, legacy.format(day="2016-04-05"))
+    result = json.loads(cli("check", root, "--format", "json").out)
+    (late,) = [f for f in result["findings"] if f["rule"] == deadlines.LATE_RULE and "2015" in f["path"]]
+    assert late["message"].startswith("发布日期 2016-04-05 晚于发布期限 2016-03-31，逾期 5 天（各类机关；2008 年施行")
