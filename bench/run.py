@@ -1,4 +1,5 @@
-"""Build speed and memory of `gongkai build` on a generated site: cold, warm, and after editing one report.
+"""Build speed and memory of `gongkai build` on a generated site: cold, warm, and after editing one report;
+and the speed of `gongkai check`, cold and warm.
 
     python bench/run.py                                 # 5,000 offices x 2021-2024 = 20,000 reports
     python bench/run.py --offices 500                   # 2,000 reports, quicker
@@ -13,7 +14,10 @@ Each build is `python -m generator build` run in the site's folder, as a user ru
   year's page and the site's data files change), then the command again; five times (--edits), each
   time another report, the disk settled before each; the median is shown.
 
-For each it prints the wall time, the processor time (of the build and its worker processes: steadier
+`gongkai check . --out OUT` is timed before the first build (cold: no manifest, every report read by
+the worker processes) and after the warm build (warm: every office's findings from its manifest).
+
+For each build it prints the wall time, the processor time (of the build and its worker processes: steadier
 than the wall time on a shared machine; in brackets the part spent in the kernel), the files it wrote,
 pages per second (HTML pages of the site over the wall time), and the peak memory: of the largest
 process (the build or one of its workers) and of all its processes together, sampled every 20 ms
@@ -111,6 +115,18 @@ def build(name: str, site: Path, out: Path, jobs: int | None) -> Run:
     return Run(name, seconds, int(files), int(written), pages, largest, total, summary, cpu, usage.ru_stime)
 
 
+def check(name: str, site: Path, out: Path) -> tuple[str, float, float, str]:
+    """`gongkai check` as a user runs it: (name, wall time, processor time of it and its workers, summary)."""
+    command = [sys.executable, "-m", "generator", "check", ".", "--out", str(out)]
+    env = {**without_bytecode_switch(os.environ), "PYTHONPATH": str(REPO)}
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=site, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    output = process.stdout.read()
+    _, _, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    return name, seconds, usage.ru_utime + usage.ru_stime, output.strip().splitlines()[-1]
+
+
 def edit_one_report(site: Path, which: int = 0) -> Path:
     """Change the overview and the publication date of the latest report of an office in the middle
     (`which`: the office that many offices further on)."""
@@ -173,9 +189,11 @@ def main() -> None:
             f"site: {site} ({reports} reports); output: {out}; {os.cpu_count()} cores; Python {sys.version.split()[0]}"
         )
 
+        checks = [check("cold", site, out)]
         runs = [build("cold", site, out, args.jobs)]
         settle()
         runs.append(build("warm", site, out, args.jobs))
+        checks.append(check("warm", site, out))
         edits = []
         for which in range(args.edits):
             edited = edit_one_report(site, which)
@@ -202,6 +220,11 @@ def main() -> None:
                 f"| {run.largest_mib:20.0f} MiB | {run.total_mib:19.0f} MiB |"
             )
         print(f"\n{runs[0].files:,} files, {runs[0].pages:,} pages; last summary: {runs[-1].output}")
+        print("\n| check | wall time | CPU time |\n|-------|----------:|---------:|")
+        for name, seconds, cpu, _ in checks:
+            print(f"| {name:5} | {seconds:7.2f} s | {cpu:6.2f} s |")
+        assert checks[0][3] == checks[1][3], f"cold and warm checks differ: {checks[0][3]} / {checks[1][3]}"
+        print(f"check summary: {checks[1][3]}")
     finally:
         for aside in out.parent.glob(f".{out.name}.bench-aside-*"):  # this run's, and any a killed run left
             shutil.rmtree(aside, ignore_errors=True)

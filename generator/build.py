@@ -40,6 +40,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -321,6 +322,15 @@ def _layouts_key(renderer: Renderer) -> bytes:
     return digest(*parts)
 
 
+def base_key(root: Path, layouts_key: bytes | None = None, drafts: bool = False) -> bytes:
+    """The part of every page's key that is not its files': Gongkai's code, the layouts, how the
+    content folder is shown (in messages), and whether drafts are shown. `layouts_key`: the layouts'
+    key, when already taken."""
+    if layouts_key is None:
+        layouts_key = _layouts_key(Renderer(root / "layouts"))
+    return digest(_code_key(), layouts_key, display_path(root / "content").encode(), b"drafts" * drafts)
+
+
 def office_digest(office: Office, summaries: tuple[pages.ReportSummary, ...], written: tuple[str, ...]) -> bytes:
     """All that index pages show of an office: its details, its reports' summaries, its pages."""
     return digest(repr((office, summaries, written)).encode())
@@ -394,7 +404,9 @@ def _site_page_key(
         summaries = digests.years.get(page.year, [])
     elif page.kind in ("accessibility", "not_found", "robots", "schema"):
         summaries = []
-    else:  # home, feed, data files, sitemap: every office
+    else:  # home, feed, data files, sitemap, status: every office
+        if page.kind in ("status", "status_csv"):
+            facts += f" as of {site_plan.as_of}"
         facts += " ".join(p.url for p in site_plan.site_pages())
         summaries = [digests.offices]
     return digest(base, page.url.encode(), files(plan.SITE_FILE), facts.encode(), *summaries)
@@ -409,7 +421,7 @@ def build_office(job: OfficeJob, site: Site, renderer: Renderer, folder: Path) -
     settings = site.settings
     files = FileKeys(site.root, None)
     files(f"content/{office.slug}/office.yaml")
-    read = list(read_reports(office, _Reader(files)))
+    read = list(read_reports(office, _Reader(files), settings))
     findings = tuple(f for _, more in read for f in more)
     readable = {report.year: (report, more) for report, more in read if report is not None}
     published = {year: both for year, both in readable.items() if job.drafts or not both[0].draft}
@@ -633,15 +645,15 @@ def _listing(root: Path) -> tuple:
     return tuple(listing)
 
 
-_last_plan: list = []  # [site, static files, plan, findings] of the last build in this process
+_last_plan: list = []  # [site, static files, plan, findings, as-of date] of the last build in this process
 
 
-def _plan_site(site: Site, static_files: dict[str, str]) -> tuple[plan.Plan, list[Finding]]:
+def _plan_site(site: Site, static_files: dict[str, str], as_of: date) -> tuple[plan.Plan, list[Finding]]:
     """plan.plan_site, or the plan made for the same Site object (kept by a long-running process: serve)."""
-    if _last_plan and _last_plan[0] is site and _last_plan[1] == static_files:
+    if _last_plan and _last_plan[0] is site and _last_plan[1] == static_files and _last_plan[4] == as_of:
         return _last_plan[2], list(_last_plan[3])
-    site_plan, findings = plan.plan_site(site, static_files)
-    _last_plan[:] = [site, static_files, site_plan, tuple(findings)]
+    site_plan, findings = plan.plan_site(site, static_files, as_of)
+    _last_plan[:] = [site, static_files, site_plan, tuple(findings), as_of]
     return site_plan, findings
 
 
@@ -665,6 +677,7 @@ def build_site(
     changed: Iterable[str] | None = None,
     keep_going: bool = False,
     drafts: bool = False,
+    as_of: date | None = None,
 ) -> BuildResult:
     """Build the site in `root` into `out` (default root/public), making only what changed since the
     last build into it. Raises GongkaiError when nothing was changed.
@@ -681,7 +694,8 @@ def build_site(
     next build makes it whole. Without `save_manifest` the result's save_manifest() writes the
     manifest, for the caller to call once the new pages are shown (a fifth of a second at 20,000
     reports). `changed` (the preview's, from the system's notifications): every file or folder that
-    may have changed since the last build; no other file is even looked at.
+    may have changed since the last build; no other file is even looked at. `as_of`: the date the
+    status page (发布情况) is computed for; default today.
     """
     started = time.perf_counter()
     started_ns = time.time_ns()
@@ -703,12 +717,13 @@ def build_site(
 
         renderer, layouts_key = _renderer(root / "layouts", cache_folder / TEMPLATES_DIR)
         static_files = renderer.static_files()
-        site_plan, more = _plan_site(site, {name: _site_path(root, path) for name, path in static_files.items()})
+        static = {name: _site_path(root, path) for name, path in static_files.items()}
+        site_plan, more = _plan_site(site, static, as_of or date.today())
         findings += more
         files = FileKeys(root, previous, hinted)
         if hinted is None:
             files.seen(listing[1:])  # site.yaml and office.yaml: their stats just taken
-        base = digest(_code_key(), layouts_key, display_path(root / "content").encode(), b"drafts" * drafts)
+        base = base_key(root, layouts_key, drafts)
         # When Gongkai's code or the layouts changed, so did every page's key: the build then makes the
         # whole site, as without a manifest, and swaps it in whole (moving in 65,000 pages one by one
         # costs more than a third of the build). The last build's file digests and site still serve.
@@ -1154,9 +1169,14 @@ def _site_page(
         return export.datapackage(settings, lines.headlines)
     if page.kind == "schema":
         return schema_text()
+    if page.kind == "status_csv":
+        offices = _public_offices(site, site_plan, written)
+        return export.status_csv(pages.publication_statuses(settings, offices, summaries, site_plan.as_of))
     if page.kind == "home":
-        offices = [site.offices[slug] for slug in site_plan.offices if plan.office_url(slug) in written]
-        context = pages.home_context(settings, offices, summaries, years)
+        context = pages.home_context(settings, _public_offices(site, site_plan, written), summaries, years)
+    elif page.kind == "status":
+        offices = _public_offices(site, site_plan, written)
+        context = pages.status_context(settings, offices, summaries, site_plan.as_of)
     elif page.kind == "accessibility":
         context = pages.accessibility_context(settings)
     elif page.kind == "not_found":
@@ -1170,6 +1190,11 @@ def _site_page(
     else:
         raise ValueError(f"no way to make {page}")
     return renderer.render(page.template, context)
+
+
+def _public_offices(site: Site, site_plan: plan.Plan, written: set[str]) -> list[Office]:
+    """The offices the site shows: those with a page (an office whose reports are all drafts has none)."""
+    return [site.offices[slug] for slug in site_plan.offices if plan.office_url(slug) in written]
 
 
 # A year page to make: the page, the reports it lists, the site's years, the year's pages and reports.

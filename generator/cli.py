@@ -14,6 +14,7 @@ VERBS = {
     "build": "构建静态网站",
     "serve": "本地预览，修改后自动刷新",
     "check": "检查全部报告的格式与勾稽关系",
+    "status": "各机关年度报告的发布情况（按时、逾期、未发布）",
     "new": "生成一份新的年度报告文件",
     "import": "从 Word 文本、网页或 .docx 导入报告",
     "schema": "输出报告文件的 JSON Schema",
@@ -60,6 +61,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader of the output went away, e.g. `gongkai check | head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing more to write to it
+        return 1
 
 
 def command_line() -> None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from itertools import chain, repeat
 
-from . import plan
+from . import deadlines, plan
 from .findings import Finding
 from .format import Block, Format, Label, get_format
 from .pages import ReportSummary, rule_findings
@@ -274,6 +274,24 @@ def report_lines(summaries: Iterable[ReportSummary], headlines: tuple[tuple[str,
 
 
 _OFFICE_YEAR = operator.itemgetter(0, 2)  # a ReportSummary's office and year
+
+
+STATUS_CSV_FIELDS = (
+    "year", "office", "office_name", "kind", "deadline", "published", "status", "days_late"
+)  # fmt: skip
+
+
+def status_csv(statuses: Iterable[deadlines.Status]) -> bytes:
+    """status/status.csv: every office's publication status per year, newest year first (as the page)."""
+    lines = _Lines()
+    writer = csv.writer(lines, lineterminator=CSV_LINE_END)
+    writer.writerow(STATUS_CSV_FIELDS)
+    for s in statuses:
+        published = s.published.isoformat() if s.published else ""
+        writer.writerow(
+            (s.year, s.office, s.office_name, s.kind, s.deadline.isoformat(), published, s.label, s.days_late)
+        )
+    return "".join(lines).encode(CSV_ENCODING)
 
 
 def datapackage(settings: Settings, headlines: tuple[tuple[str, Label], ...]) -> bytes:

@@ -15,6 +15,7 @@ import yaml
 from .source import Loader
 
 FORMATS_DIR = Path(__file__).parent / "formats"
+NOT_FORMATS = ("narrative.yaml",)  # data beside the formats: the phrases the narrative is checked for
 VALUE_TYPES = ("count", "signed_count", "amount")
 
 
@@ -321,7 +322,7 @@ def load_format(path: Path) -> Format:
 @cache
 def all_formats() -> dict[str, Format]:
     """Every format shipped with Gongkai, by id, newest first."""
-    loaded = [load_format(p) for p in sorted(FORMATS_DIR.glob("*.yaml"))]
+    loaded = [load_format(p) for p in sorted(FORMATS_DIR.glob("*.yaml")) if p.name not in NOT_FORMATS]
     loaded.sort(key=lambda f: f.first_year, reverse=True)  # newest first: the default for new reports
     return {f.id: f for f in loaded}
 

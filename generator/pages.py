@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
-from . import plan
+from . import deadlines, plan
 from .findings import Finding
 from .format import Label, Table, all_formats
 from .render import markdown_html
@@ -397,6 +397,54 @@ def home_context(
         "tree": tree,
         "office_count": len(offices),
         "report_count": len(summaries),
+    }
+
+
+def publication_statuses(
+    settings: Settings, offices: list[Office], summaries: list[ReportSummary], as_of: date
+) -> list[deadlines.Status]:
+    """Every office's publication status per year (deadlines.py), from the summaries of the reports published."""
+    published = {(s.office, s.year): s.published for s in summaries}
+    return deadlines.statuses(settings, offices, published, as_of)
+
+
+STATUS_PAGE_ROWS = 500  # a year of more offices lists only those to chase (the CSV has every office)
+TO_CHASE = (deadlines.LATE, deadlines.MISSING, deadlines.UNDATED)
+
+
+@dataclass(frozen=True)
+class StatusYear:
+    year: int
+    counts: tuple[tuple[str, int], ...]  # (state, offices), every state in deadlines.STATES order
+    rows: tuple[tuple[deadlines.Status, str], ...]  # each office's status, and its report's url (or its office's)
+    offices: int  # in all; more than the rows when only those to chase are listed
+
+
+def status_context(settings: Settings, offices: list[Office], summaries: list[ReportSummary], as_of: date) -> dict:
+    """The status page (发布情况): per year, every office's deadline, publication date and status as of a date."""
+    found = publication_statuses(settings, offices, summaries, as_of)
+    reported = {(s.office, s.year) for s in summaries}
+    counts = deadlines.counts(found)
+    years = []
+    for year, row in counts.items():
+        of_year = [s for s in found if s.year == year]
+        if len(of_year) > STATUS_PAGE_ROWS:  # a page to read, not a list of 5,000 offices
+            of_year = [s for s in of_year if s.state in TO_CHASE][:STATUS_PAGE_ROWS]
+        rows = tuple(
+            (s, plan.report_url(s.office, s.year) if (s.office, s.year) in reported else plan.office_url(s.office))
+            for s in of_year
+        )
+        years.append(StatusYear(year, tuple(row.items()), rows, sum(row.values())))
+    kinds = [(kind, deadlines.deadline(settings, kind, 2000).strftime("%m-%d")) for kind in OFFICE_KINDS]
+    crumbs = [home_crumb(), Crumb("发布情况")]
+    return {
+        **common(settings, plan.STATUS, "年度报告发布情况", crumbs),
+        "as_of": as_of,
+        "states": deadlines.STATES,
+        "years": years,
+        "deadlines": kinds,
+        "csv_url": plan.STATUS_CSV,
+        "to_chase": "、".join(TO_CHASE),
     }
 
 

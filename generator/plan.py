@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from operator import attrgetter
 from typing import NamedTuple
@@ -24,6 +25,8 @@ FEED = "feed.xml"
 ACCESSIBILITY = "accessibility/index.html"
 REPORTS_CSV = "data/reports.csv"
 DATAPACKAGE = "data/datapackage.json"
+STATUS = "status/index.html"  # 发布情况: every office's publication status per year, as of a date
+STATUS_CSV = "status/status.csv"
 SCHEMA = "data/report.schema.json"  # the JSON Schema of report files, for anyone publishing data like ours
 STATIC_DIR = "static"
 YEAR_PAGE_ROWS = 500  # reports listed on one year page (a page of 500 rows is about 250 KB)
@@ -31,7 +34,7 @@ MARKER = ".gongkai-output"  # marks a folder made by `gongkai build`, which a bu
 SITE_FILE = "site.yaml"
 
 # First path segments the site itself uses: an office folder of that name would collide.
-RESERVED = ("accessibility", "data", "static", "years")
+RESERVED = ("accessibility", "data", "static", "status", "years")
 
 # Page kinds made per report, per office and once per site. Report and office pages are made
 # office by office (see build.py); site pages from the per-report summaries afterwards.
@@ -43,6 +46,7 @@ TEMPLATES = {
     "year": "year.html",
     "home": "home.html",
     "accessibility": "accessibility.html",
+    "status": "status.html",
     "not_found": "404.html",
     "feed": "feed.xml",
     "sitemap": "sitemap.xml",
@@ -114,6 +118,7 @@ class Plan:
     year_offices: dict[int, tuple[str, ...]] = field(hash=False, default_factory=dict)  # offices with a report file
     index_pages: tuple[Page, ...] = ()  # the pages made once per site, sorted by url
     office_files: dict[str, tuple[Office, tuple[str, ...]]] = field(hash=False, default_factory=dict, repr=False)
+    as_of: date | None = None  # the date the status page is computed for (its key names it)
     _made: dict[str, tuple[Page, ...]] = field(hash=False, default_factory=dict, repr=False, compare=False)
     _office_page: dict[str, Page] = field(hash=False, default_factory=dict, repr=False, compare=False)
 
@@ -178,8 +183,11 @@ def _office_pages(office_page: Page, office: Office) -> tuple[Page, ...]:
     return tuple(sorted(pages, key=attrgetter("url")))
 
 
-def plan_site(site: Site, static_files: dict[str, str] | None = None) -> tuple[Plan, list[Finding]]:
+def plan_site(
+    site: Site, static_files: dict[str, str] | None = None, as_of: date | None = None
+) -> tuple[Plan, list[Finding]]:
     """Every page of the site; offices whose folder name the site reserves are left out with an error.
+    `as_of`: the date the status page is computed for (default: today).
 
     `static_files` maps each static file's name (under static/) to the file it is copied from.
     Index pages (home, year pages, feed, data files, sitemap) name site.yaml alone as their input:
@@ -221,6 +229,8 @@ def plan_site(site: Site, static_files: dict[str, str] | None = None) -> tuple[P
     pages += [
         Page(HOME, "home", (SITE_FILE,)),
         Page(ACCESSIBILITY, "accessibility", (SITE_FILE,)),
+        Page(STATUS, "status", (SITE_FILE,)),
+        Page(STATUS_CSV, "status_csv", (SITE_FILE,)),
         Page(NOT_FOUND, "not_found", (SITE_FILE,)),
         Page(ROBOTS, "robots", (SITE_FILE,)),
         Page(FEED, "feed", (SITE_FILE,)),
@@ -238,5 +248,6 @@ def plan_site(site: Site, static_files: dict[str, str] | None = None) -> tuple[P
         year_offices={year: tuple(year_slugs) for year, year_slugs in by_year.items()},
         index_pages=tuple(sorted(pages, key=attrgetter("url"))),
         office_files={o.slug: (o, tuple(sorted(relatives[o.slug]))) for o in offices},
+        as_of=as_of or date.today(),
     )
     return plan, findings

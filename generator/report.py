@@ -32,6 +32,7 @@ REPORT_KEYS = {
 INTRO_KEY = "intro"
 HEADLINE_KEY = "headline"
 PLACEHOLDER = "【待填写】"  # marks scaffold text that staff still have to write
+TEXT_START = "~text"  # positions[<text key> + TEXT_START]: where the text's first line starts (see text_position)
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,16 @@ class Report:
     def text(self, section_id: str) -> str:
         return self.texts.get(section_id, "")
 
+    def text_position(self, key: str, offset: int) -> Position:
+        """Where a character of a text (a section, or a table's intro) is written in the file: its line
+        and column inside a literal block (`|-`) or a one-line value; the text's key for another style."""
+        start = self.positions.get(key + TEXT_START)
+        if start is None:
+            return self.position_of(key)
+        text = self.texts.get(key, "")
+        line_start = text.rfind("\n", 0, offset) + 1
+        return Position(self.path, start[0] + text.count("\n", 0, offset), start[1] + offset - line_start)
+
 
 def cell_key(table: str, row: str, column: str) -> str:
     return f"{table}.{row}.{column}"
@@ -127,6 +138,7 @@ def read_composed_report(
 ) -> tuple[Report | None, list[Finding]]:
     """read_report the full way: the YAML composed into nodes, every problem found and positioned."""
     try:
+        data = source.read_bytes(file, path) if data is None else data
         root, findings = source.load_file(file, path, data)
     except GongkaiError as exc:
         return None, exc.findings
@@ -178,6 +190,7 @@ def read_composed_report(
         headline = _read_headline(fmt, node, path, findings)
     omitted: set[str] = set()
     positions = {key: _line_column(top.key_position(key)) for key in top.items}
+    lines = source.text_lines(data)
     for section in fmt.sections:
         node = top.get(section.id)
         if node is None:
@@ -194,6 +207,7 @@ def read_composed_report(
             free_tables = _read_free_tables(node, path, findings)
         elif section.kind == "narrative":
             texts[section.id] = source.read_text(node, path, findings, f"“{section.heading}”") or ""
+            _note_text_start(positions, section.id, node, lines)
             if PLACEHOLDER in texts[section.id]:  # a draft may still have them; a report to publish may not
                 findings.append(
                     Finding(
@@ -204,7 +218,7 @@ def read_composed_report(
                     )
                 )
         else:
-            _read_table(fmt.tables[section.id], node, path, findings, texts, values, omitted, positions)
+            _read_table(fmt.tables[section.id], node, path, findings, texts, values, omitted, positions, lines)
 
     computed = _fill_omitted(fmt, values, omitted)
     report = Report(
@@ -247,12 +261,14 @@ def read_plain_report(data: bytes, path: str, office: str, year_in_name: int | N
     if top is None:
         return None
     try:
-        return _plain_report(top, path, office, year_in_name)
+        return _plain_report(top, path, office, year_in_name, data)
     except _NotPlain:
         return None
 
 
-def _plain_report(top: simpleyaml.Mapping, path: str, office: str, year_in_name: int | None) -> Report:
+def _plain_report(
+    top: simpleyaml.Mapping, path: str, office: str, year_in_name: int | None, data: bytes = b""
+) -> Report:
     year_text = _plain_scalar(top, "year")
     if not re.fullmatch(r"(19|20)\d\d", year_text) or (year_in_name is not None and int(year_text) != year_in_name):
         raise _NotPlain
@@ -294,7 +310,7 @@ def _plain_report(top: simpleyaml.Mapping, path: str, office: str, year_in_name:
         values=values,
         computed=frozenset(computed),
         draft=draft,
-        positions=_PlainPositions(top, fmt.id),
+        positions=_PlainPositions(top, fmt.id, data),
     )
 
 
@@ -302,15 +318,27 @@ class _PlainPositions(Mapping):
     """Where each key and cell of a report read the quick way is written, worked out from the file's
     parse when first asked for: only a finding asks, and most reports have none. Pickled as a dict."""
 
-    def __init__(self, top: simpleyaml.Mapping, format_id: str):
+    def __init__(self, top: simpleyaml.Mapping, format_id: str, data: bytes = b""):
         self._top = top
         self._format_id = format_id
+        self._data = data  # the file, for where each line of a text starts
 
     @functools.cached_property
     def _positions(self) -> dict[str, tuple[int, int]]:
         top = self._top
         positions = {key: (item.line, item.key_column) for key, item in top.items()}
+        lines: list[str] | None = None
         for section in get_format(self._format_id).sections:
+            texts = [(section.id, top.get(section.id))] if section.kind == "narrative" else []
+            if section.kind == "table" and section.id in top:
+                texts.append((f"{section.id}.{INTRO_KEY}", top[section.id].value.get(INTRO_KEY)))
+            for key, item in texts:
+                if item is not None and item.kind == simpleyaml.BLOCK:
+                    lines = source.text_lines(self._data) if lines is None else lines
+                    if (start := source.text_start(lines, item.line)) is not None:
+                        positions[key + TEXT_START] = start
+                elif item is not None and item.kind in (simpleyaml.PLAIN, simpleyaml.QUOTED):
+                    positions[key + TEXT_START] = (item.line, item.column + (item.kind == simpleyaml.QUOTED))
             if section.kind != "table" or section.id not in top:
                 continue
             rows = top[section.id].value
@@ -504,7 +532,7 @@ def _read_format(top: source.MappingReader, path: str, findings: list[Finding], 
     return fmt
 
 
-def _read_table(table: Table, node, path, findings, texts, values, omitted, positions) -> None:
+def _read_table(table: Table, node, path, findings, texts, values, omitted, positions, lines) -> None:
     section = table.section
     reader = source.MappingReader(node, path, findings, f"第{section.number}部分“{section.label.zh}”")
     if not reader.ok:
@@ -515,6 +543,7 @@ def _read_table(table: Table, node, path, findings, texts, values, omitted, posi
     reader.reject_unknown(allowed, f"第{section.number}部分")
     if (intro := reader.get(INTRO_KEY)) is not None:
         texts[f"{table.id}.{INTRO_KEY}"] = source.read_text(intro, path, findings, "表前说明") or ""
+        _note_text_start(positions, f"{table.id}.{INTRO_KEY}", intro, lines)
 
     for block, row in table.row_entries():
         row_node = reader.get(row.id)
@@ -564,6 +593,22 @@ def _read_table(table: Table, node, path, findings, texts, values, omitted, posi
 
 def _line_column(position: Position) -> tuple[int, int]:
     return position.line, position.column
+
+
+def _note_text_start(positions: dict, key: str, node, lines: list[str]) -> None:
+    """positions[key + TEXT_START] for a text read the full way, when its style allows (see source.text_start)."""
+    if not isinstance(node, yaml.ScalarNode):
+        return
+    mark, end = node.start_mark, node.end_mark
+    style = node.style or ""
+    if style == "|":
+        start = source.text_start(lines, mark.line + 1)
+    elif style in "\"'" and mark.line == end.line:
+        start = (mark.line + 1, mark.column + 1 + bool(style))
+    else:
+        start = None  # folded or multi-line: where each character stands is not worth working out
+    if start is not None:
+        positions[key + TEXT_START] = start
 
 
 def _fill_omitted(fmt: Format, values: dict[str, Number], omitted: set[str]) -> set[str]:

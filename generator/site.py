@@ -16,6 +16,7 @@ from . import simpleyaml, source
 from .cache import ParseCache
 from .files import display_path
 from .findings import Finding, GongkaiError, Position, error, warning
+from .narrative import check_narrative
 from .report import Report
 from .rules import check_report
 
@@ -29,6 +30,7 @@ def is_report_path(path: str) -> bool:
     return len(parts) == 3 and parts[0] == "content" and bool(SLUG.match(parts[1]) and REPORT_FILE.match(parts[2]))
 
 
+OFFICE_KINDS = {"政府": "本级政府", "部门": "政府部门", "乡镇街道": "乡镇人民政府或街道办事处", "其他": "其他机关单位"}
 # site.yaml: key -> (zh description, required, sub-keys for a mapping or None for text)
 CONTACT_KEYS = {"address": "地址", "phone": "电话", "email": "电子邮箱", "website": "网址"}
 SITE_KEYS: dict[str, tuple[str, bool, dict | None]] = {
@@ -40,6 +42,11 @@ SITE_KEYS: dict[str, tuple[str, bool, dict | None]] = {
     "icp": ("ICP备案号", False, None),
     "police_record": ("公安机关备案号", False, None),
     "contact": ("联系方式", False, CONTACT_KEYS),
+    "deadlines": (
+        "年度报告的发布期限（按机关类型，月-日，如 01-31）",
+        False,
+        {kind: f"{description}的发布期限" for kind, description in OFFICE_KINDS.items()},
+    ),
     "accessibility": (
         "无障碍声明",
         False,
@@ -52,7 +59,6 @@ SITE_KEYS: dict[str, tuple[str, bool, dict | None]] = {
         },
     ),
 }
-OFFICE_KINDS = {"政府": "本级政府", "部门": "政府部门", "乡镇街道": "乡镇人民政府或街道办事处", "其他": "其他机关单位"}
 OFFICE_KEYS: dict[str, tuple[str, bool, dict | None]] = {
     "name": ("机关名称", True, None),
     "full_name": ("机关全称", False, None),
@@ -73,6 +79,7 @@ class Settings:
     police_record: str = ""
     contact: dict[str, str] = field(default_factory=dict, hash=False)
     accessibility: dict[str, str] = field(default_factory=dict, hash=False)
+    deadlines: dict[str, str] = field(default_factory=dict, hash=False)  # office kind -> MM-DD (deadlines.py)
 
 
 @dataclass(frozen=True)
@@ -186,8 +193,13 @@ def read_settings(root: Path) -> tuple[Settings, list[Finding]]:
             )
         )
     data, findings = _read_mapping(file, SITE_KEYS, "site.yaml")
-    data.pop("_positions", None)
-    return Settings(**{"name": "", **data}), findings
+    positions = data.pop("_positions", {})
+    settings = Settings(**{"name": "", **data})
+    if settings.deadlines:
+        from .deadlines import deadline_findings  # deadlines.py reads offices and settings: it imports this module
+
+        findings += deadline_findings(settings, positions.get("deadlines", Position(display_path(file))))
+    return settings, findings
 
 
 def read_office(folder: Path, shown: str | None = None) -> tuple[Office | None, list[Finding]]:
@@ -299,8 +311,13 @@ def _has_cycle(slug: str, offices: dict[str, Office]) -> bool:
     return False
 
 
-def read_reports(office: Office, cache: ParseCache | None = None) -> Iterator[tuple[Report | None, list[Finding]]]:
-    """Each report of an office in year order, checked: reading findings and rule findings together."""
+def read_reports(
+    office: Office, cache: ParseCache | None = None, settings: Settings | None = None
+) -> Iterator[tuple[Report | None, list[Finding]]]:
+    """Each report of an office in year order, checked: reading findings, rule findings, the
+    narrative's (narrative.py) and, given the site's settings, a late publication (deadlines.py)."""
+    from .deadlines import lateness  # deadlines.py reads offices and settings: it imports this module
+
     cache = cache or ParseCache(None)
     previous: Report | None = None
     for _, name in office.report_files:
@@ -308,17 +325,8 @@ def read_reports(office: Office, cache: ParseCache | None = None) -> Iterator[tu
         report, findings, _ = cache.read(file, display_path(file), office.slug)
         if report is not None:
             prior = previous if previous is not None and previous.year == report.year - 1 else None
-            findings = findings + check_report(report, prior)
+            findings = findings + check_report(report, prior) + check_narrative(report)
+            if settings is not None:
+                findings += lateness(report, office, settings)
         yield report, findings
         previous = report
-
-
-def check_site(root: Path) -> tuple[Site, int, list[Finding]]:
-    """Read and check everything; returns the site, how many reports were read, and all findings."""
-    site, findings = load_site(root)
-    count = 0
-    for office in site.offices.values():
-        for _, more in read_reports(office):
-            count += 1
-            findings += more
-    return site, count, findings

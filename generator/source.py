@@ -241,6 +241,29 @@ def plain_text(item: simpleyaml.Item) -> str | None:
     return item.value
 
 
+def text_lines(data: bytes) -> list[str]:
+    """A content file's lines, decoded as decode() does (for working out positions inside texts)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("gb18030", errors="replace")
+    return text.replace("\r\n", "\n").split("\n")
+
+
+def text_start(lines: list[str], header_line: int) -> tuple[int, int] | None:
+    """Where the first line of a literal block scalar's text starts (line and column, from 1), given the
+    line of its `|` header: each further line of the text starts on the next line, at the same column."""
+    index = header_line  # the line after the header, counted from 0
+    while index < len(lines) and not lines[index].strip(" "):
+        index += 1  # leading empty lines are lines of the text too, but say nothing of the indentation
+    if index == len(lines):
+        return None
+    indent = len(lines[index]) - len(lines[index].lstrip(" "))
+    return header_line + 1, indent + 1
+
+
 def read_year(node: yaml.Node, path: str, findings: list[Finding]) -> int | None:
     if isinstance(node, yaml.ScalarNode) and re.fullmatch(r"(19|20)\d\d", node.value.strip()):
         return int(node.value)

@@ -48,6 +48,8 @@ def test_build_writes_every_page_of_the_plan(two_offices):
         "robots.txt",
         "feed.xml",
         "accessibility/index.html",
+        "status/index.html",
+        "status/status.csv",
         "data/reports.csv",
         "data/datapackage.json",
         "data/report.schema.json",

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import yaml
 
 from generator.format import get_format
 from generator.report import read_report
-from tests.conftest import run_process
+from tests.conftest import ROOT, run_process
 from tests.helpers import line_of, write_office, write_report
 
 
@@ -187,3 +190,23 @@ def test_a_report_file_that_cannot_be_read_is_one_positioned_error(cli, empty_si
     assert result.code == 1
     assert "Traceback" not in result.err + result.out
     assert any("content/a/2023.yaml: error: 无法读取文件" in line for line in (result.out + result.err).splitlines())
+
+
+def test_output_read_only_in_part_ends_without_a_traceback(empty_site):
+    """`gongkai check | head -1`: the reader goes away while findings are still printed."""
+    write_office(empty_site, "a", "甲")
+    text = "format: '2021'\nyear: 2023\n" + "".join(f"bad{n}: 1\n" for n in range(5000))  # 400 KB of findings
+    write_report(empty_site, "a", 2023, text)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "check"],
+        cwd=empty_site,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout.readline()
+    process.stdout.close()  # as `head -1` does
+    stderr = process.stderr.read().decode()
+    assert process.wait() == 1
+    assert "Traceback" not in stderr

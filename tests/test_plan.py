@@ -31,6 +31,8 @@ def test_urls_of_every_page(tmp_path):
         "robots.txt": "robots",
         "feed.xml": "feed",
         "accessibility/index.html": "accessibility",
+        "status/index.html": "status",
+        "status/status.csv": "status_csv",
         "data/reports.csv": "reports_csv",
         "data/datapackage.json": "datapackage",
         "data/report.schema.json": "schema",

@@ -23,8 +23,8 @@ from tornado.websocket import websocket_connect
 
 import generator.serve as serve
 from generator.build import build_site
+from generator.checking import check_site
 from generator.serve import Preview
-from generator.site import check_site
 from tests.helpers import report_yaml, write_office, write_report
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -253,7 +253,7 @@ def test_broken_content_shows_an_error_page_until_it_is_fixed(example_site):
 
         edit(report, "year: 2023", 'year: 2023\n"<b>未知</b>": 1')
         status, body = wait_for(lambda: (answer := page(preview))[0] == 500 and answer)
-        _, _, findings = check_site(example_site)
+        findings = check_site(example_site).findings
         expected = [f for f in findings if f.severity == "error" and not f.rule]
         assert expected and all(f.position.line and f.position.column for f in expected)
         items = re.findall(r"<li>(.*?)</li>", body)

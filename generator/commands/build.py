@@ -1,4 +1,4 @@
-"""`gongkai build [SITE] [--out DIR] [--strict] [--keep-going] [--drafts] [--jobs N]`: build the site, or update it.
+"""`gongkai build [SITE] [--out DIR] [--strict] [--keep-going] [--drafts] [--jobs N] [--as-of DATE]`: build the site.
 
 Exit status: 0 when the site was built (safe to upload); 1 when nothing was changed: a file that
 cannot be read or does not fit the format (with --keep-going: an office.yaml; the reports are then
@@ -19,6 +19,7 @@ from ..build import build_site, sort_findings
 from ..files import display_path
 from ..findings import GongkaiError
 from ..source import LIBYAML
+from .status import as_of_date
 
 BAR_WIDTH = 30
 DRAFTS_OUT = "public-drafts"  # where `--drafts` builds by default: never the folder a deploy uploads
@@ -40,6 +41,9 @@ def add_arguments(parser) -> None:
     )
     parser.add_argument(
         "--jobs", "-j", type=_jobs, default=os.cpu_count() or 1, metavar="N", help="并行进程数（默认：CPU 核数）"
+    )
+    parser.add_argument(
+        "--as-of", type=as_of_date, metavar="YYYY-MM-DD", help="发布情况页面统计截至哪一天（默认：今天）"
     )
 
 
@@ -78,6 +82,7 @@ def _build(args) -> int:
             progress=progress,
             keep_going=args.keep_going,
             drafts=args.drafts,
+            as_of=args.as_of,
         )
     except (GongkaiError, OSError) as exc:
         _clear_bar(progress)

@@ -1,12 +1,16 @@
-"""`gongkai check [SITE]`: read every report, apply the schema and every rule, print the findings."""
+"""`gongkai check [SITE] [--format json] [--out DIR] [--jobs N]`: every report's findings, printed.
+
+The findings of offices unchanged since the last build into DIR come from its manifest; the others
+are read by worker processes when there are many (checking.py)."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
+from ..checking import check_site
 from ..findings import findings_json, summary_counts
-from ..site import check_site
+from .build import _jobs
 
 
 def add_arguments(parser) -> None:
@@ -14,11 +18,16 @@ def add_arguments(parser) -> None:
     parser.add_argument(
         "--format", choices=("text", "json"), default="text", help="输出格式：text 或 json（供 CI 工具使用）"
     )
+    parser.add_argument(
+        "--out", "-o", metavar="DIR", help="沿用这个输出目录上次构建的检查结果（默认：站点目录下的 public）"
+    )
+    parser.add_argument("--jobs", "-j", type=_jobs, metavar="N", help="并行进程数（默认：CPU 核数）")
 
 
 def run(args) -> int:
-    site, reports, findings = check_site(Path(args.site))
-    findings.sort(key=lambda f: (f.position.path, f.position.line, f.position.column, f.rule))
+    checked = check_site(Path(args.site), Path(args.out) if args.out else None, args.jobs)
+    site, reports, findings = checked.site, checked.reports, checked.findings
+    findings.sort(key=lambda f: (f.position.path, f.position.line, f.position.column, f.rule, f.message))
     errors, warnings = summary_counts(findings)
     if args.format == "json":
         print(findings_json(findings, reports=reports, offices=len(site.offices)))

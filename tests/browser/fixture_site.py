@@ -22,6 +22,7 @@ PAGES = {
     "report-legacy": "hehualu/2015/index.html",  # free-form text and an appended table
     "404": "no/such/page.html",  # a missing page: the host serves 404.html in its place
     "accessibility": "accessibility/index.html",
+    "status": "status/index.html",  # 发布情况: a table of counts, and a sortable table per year
 }
 
 SITE_YAML = f"""\
