@@ -59,6 +59,7 @@ class Renderer:
         self.env.filters["figure"] = figure_html
         self.env.filters["value_cell"] = value_cell_html
         self.env.filters["zh_date"] = zh_date
+        self.env.filters["css_string"] = css_string
         self._skeletons: dict[tuple[str, str], tuple[TableSkeleton | None, int]] = {}  # and the table's width
 
     def check_templates(self) -> None:
@@ -107,7 +108,7 @@ class Renderer:
             return None
         fragments, keys, start = [], [], 0
         for cell in value_cells(shape):
-            opening = value_cell_start(cell.headers, cell.colspan)
+            opening = value_cell_start(cell.headers, cell.colspan, cell.label, cell.group)
             found = html.find(opening + value_cell_end(None, False), start)
             if found < 0:
                 return None
@@ -161,14 +162,19 @@ COMPUTED_NOTE = '<span class="visually-hidden">（原文未填，按各项之和
 def value_cell_html(cell: Cell) -> Markup:
     """A value cell of a statistical table: its headers, and a note when the value was computed."""
     return Markup(
-        value_cell_start(cell.headers, cell.colspan)
+        value_cell_start(cell.headers, cell.colspan, cell.label, cell.group)
         + value_cell_end(None if cell.missing else cell.text, cell.computed)
     )
 
 
-def value_cell_start(headers: str, colspan: int) -> str:
+def value_cell_start(headers: str, colspan: int, label: str = "", group: str = "") -> str:
+    """A value cell's opening tag up to its class. `label` and `group` (data-label, data-group) are its
+    headings in words, which the stylesheet shows beside it where the table is stacked (on a phone);
+    screen readers keep the `headers`, and the stylesheet keeps its words out of the cell's name."""
     span = f' colspan="{colspan}"' if colspan > 1 else ""
-    return f'<td headers="{escape(headers)}"{span} class="num'
+    words = f' data-label="{escape(label)}"' if label else ""
+    words += f' data-group="{escape(group)}"' if group else ""
+    return f'<td headers="{escape(headers)}"{span}{words} class="num'
 
 
 def value_cell_end(text: str | None, computed: bool) -> str:
@@ -207,6 +213,13 @@ class _CellEnds(dict):
 
 
 _CELL_ENDS = _CellEnds()
+
+
+def css_string(text: str) -> Markup:
+    """Text as a quoted CSS string for a <style> element: every character that could end the string, the
+    declaration or the element is written as a CSS escape."""
+    escaped = "".join(f"\\{ord(c):x} " if c in "\"\\<>&'\n\r" or ord(c) < 32 else c for c in str(text))
+    return Markup(f'"{escaped}"')
 
 
 def zh_date(day: date) -> str:
