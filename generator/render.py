@@ -60,6 +60,7 @@ class Renderer:
         self.env.filters["value_cell"] = value_cell_html
         self.env.filters["zh_date"] = zh_date
         self.env.filters["css_string"] = css_string
+        self.env.globals["scroll_hint"] = Markup(SCROLL_HINT)
         self._skeletons: dict[tuple[str, str], tuple[TableSkeleton | None, int]] = {}  # and the table's width
 
     def check_templates(self) -> None:
@@ -155,6 +156,8 @@ def figure_html(value) -> Markup:
     return Markup.escape(show(value))
 
 
+# Shown by the stylesheet inside a table's scroll box while the table is wider than the box.
+SCROLL_HINT = '<p class="scroll-hint" aria-hidden="true">左右滑动查看更多</p>'
 MISSING_HTML = '<span aria-hidden="true">—</span><span class="visually-hidden">无数据</span>'
 COMPUTED_NOTE = '<span class="visually-hidden">（原文未填，按各项之和计算）</span>'
 
@@ -276,5 +279,7 @@ def converted_html(text: str) -> str:
     )
     # Wide tables scroll inside their own focusable region, never the page. The sanitiser has run:
     # "<table>" can only be a tag here, since text "<" is escaped.
-    clean = clean.replace("<table>", '<div class="table-scroll" role="region" aria-label="表格" tabindex="0"><table>')
+    clean = clean.replace(
+        "<table>", f'<div class="table-scroll" role="region" aria-label="表格" tabindex="0">{SCROLL_HINT}<table>'
+    )
     return clean.replace("</table>", "</table></div>")

@@ -102,7 +102,7 @@ def test_every_link_of_the_built_site_resolves(county):
         "feed.xml",
         "static/sort.js",
         "static/style.css",
-        "static/textsize.js",
+        "static/site.js",
     } <= linked
     assert {f"{slug}/2023/report.csv" for slug in ("xianzhengfu", "jiaoyuju", "gonganju", "chengguan")} <= linked
 
