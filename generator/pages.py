@@ -210,6 +210,7 @@ def report_context(
     notices = rule_findings(findings)
     return {
         **common(settings, url, title, crumbs, meta),
+        "table_labels": Markup("".join(view.labels for section in sections for view in section.tables)),
         "office": office,
         "office_name": name,
         "year": report.year,

@@ -21,7 +21,7 @@ from .findings import Finding, GongkaiError, Position
 from .format import Table
 from .report import Report
 from .rules import show
-from .tables import Cell, TableView, table_view, table_width, value_cells
+from .tables import Cell, TableView, css_string, table_view, table_width, value_cells
 
 DEFAULT_LAYOUTS = Path(__file__).parent / "layouts"
 STATIC = "static"
@@ -59,9 +59,10 @@ class Renderer:
         self.env.filters["figure"] = figure_html
         self.env.filters["value_cell"] = value_cell_html
         self.env.filters["zh_date"] = zh_date
-        self.env.filters["css_string"] = css_string
+        self.env.filters["css_string"] = lambda text: Markup(css_string(text))
         self.env.globals["scroll_hint"] = Markup(SCROLL_HINT)
-        self._skeletons: dict[tuple[str, str], tuple[TableSkeleton | None, int]] = {}  # and the table's width
+        # per table of a format: its skeleton, its width and its label rules
+        self._skeletons: dict[tuple[str, str], tuple[TableSkeleton | None, int, Markup]] = {}
 
     def check_templates(self) -> None:
         """Compile every template now, so that a syntax error stops the build before anything is written."""
@@ -91,9 +92,9 @@ class Renderer:
         """A report's statistical table, its markup made from the table's skeleton when the layouts allow."""
         key = (report.format_id, table.id)
         if key not in self._skeletons:
-            self._skeletons[key] = (self._skeleton(table), table_width(table))
-        skeleton, width = self._skeletons[key]
-        return table_view(table, report, Markup(skeleton.fill(report)) if skeleton else "", width)
+            self._skeletons[key] = (self._skeleton(table), table_width(table), table_view(table, None).labels)
+        skeleton, width, labels = self._skeletons[key]
+        return table_view(table, report, Markup(skeleton.fill(report)) if skeleton else "", width, labels)
 
     def _skeleton(self, table: Table) -> TableSkeleton | None:
         """The table's markup cut at its value cells, or None when the layouts' table.html does not print
@@ -109,7 +110,7 @@ class Renderer:
             return None
         fragments, keys, start = [], [], 0
         for cell in value_cells(shape):
-            opening = value_cell_start(cell.headers, cell.colspan, cell.label, cell.group)
+            opening = value_cell_start(cell.headers, cell.colspan)
             found = html.find(opening + value_cell_end(None, False), start)
             if found < 0:
                 return None
@@ -165,19 +166,14 @@ COMPUTED_NOTE = '<span class="visually-hidden">（原文未填，按各项之和
 def value_cell_html(cell: Cell) -> Markup:
     """A value cell of a statistical table: its headers, and a note when the value was computed."""
     return Markup(
-        value_cell_start(cell.headers, cell.colspan, cell.label, cell.group)
+        value_cell_start(cell.headers, cell.colspan)
         + value_cell_end(None if cell.missing else cell.text, cell.computed)
     )
 
 
-def value_cell_start(headers: str, colspan: int, label: str = "", group: str = "") -> str:
-    """A value cell's opening tag up to its class. `label` and `group` (data-label, data-group) are its
-    headings in words, which the stylesheet shows beside it where the table is stacked (on a phone);
-    screen readers keep the `headers`, and the stylesheet keeps its words out of the cell's name."""
+def value_cell_start(headers: str, colspan: int) -> str:
     span = f' colspan="{colspan}"' if colspan > 1 else ""
-    words = f' data-label="{escape(label)}"' if label else ""
-    words += f' data-group="{escape(group)}"' if group else ""
-    return f'<td headers="{escape(headers)}"{span}{words} class="num'
+    return f'<td headers="{escape(headers)}"{span} class="num'
 
 
 def value_cell_end(text: str | None, computed: bool) -> str:
@@ -216,13 +212,6 @@ class _CellEnds(dict):
 
 
 _CELL_ENDS = _CellEnds()
-
-
-def css_string(text: str) -> Markup:
-    """Text as a quoted CSS string for a <style> element: every character that could end the string, the
-    declaration or the element is written as a CSS escape."""
-    escaped = "".join(f"\\{ord(c):x} " if c in "\"\\<>&'\n\r" or ord(c) < 32 else c for c in str(text))
-    return Markup(f'"{escaped}"')
 
 
 def zh_date(day: date) -> str:

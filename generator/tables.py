@@ -39,7 +39,7 @@ class Cell:
     kind: str = ""  # "corner", "block", "group", "leaf", "value": a styling hint
     key: str = ""  # a value cell's "table.row.column"
     label: str = ""  # a value cell's column headings in words, shown beside it where the table is stacked
-    group: str = ""  # the row headings a one-line block's row of values opens with, shown above its first value
+    group: str = ""  # the row headings a one-line block's row of values opens with (on its first value)
 
 
 @dataclass(frozen=True)
@@ -62,10 +62,28 @@ class TableView:
     layout: Callable[[], tuple[TablePart, ...]] = field(repr=False)
     kind: str = "stats"  # "stats": a table of the national form; "free": a free-form report's table
     html: Markup | str = ""  # the whole table's markup, when already made; "" to lay it out from `parts`
+    label_rules: Markup | None = field(default=None, repr=False)  # `labels`, when already made
 
     @cached_property
     def parts(self) -> tuple[TablePart, ...]:
         return self.layout()
+
+    @cached_property
+    def labels(self) -> Markup:
+        """CSS for the page's <style>: each value cell's headings in words, by the id of its column header
+        (the last of its `headers`), as custom properties the stylesheet shows where the table is stacked.
+        One rule per column, not an attribute per cell: table 三 alone has 175 value cells."""
+        if self.label_rules is not None:
+            return self.label_rules
+        rules: dict[str, str] = {}
+        for cell in value_cells(self):
+            words = f"--label: {css_string(cell.label)}"
+            if cell.group:
+                words += f"; --group: {css_string(cell.group)}; --label-row: 2"
+            rules.setdefault(cell.headers.rsplit(" ", 1)[-1], words)
+        return Markup(
+            "".join(f'#{self.id} td[headers$=" {column}"] {{ {words}; }}\n' for column, words in rules.items())
+        )
 
 
 NUMBER = re.compile(r"^[-+−]?[\d,，]+(\.\d+)?%?$")
@@ -78,15 +96,22 @@ def column_text(column: Column) -> str:
     return column.label.zh
 
 
-def table_view(table: Table, report: Report | None, html: Markup | str = "", width: int = 0) -> TableView:
-    """The whole table of a report, block after block, all blocks as wide as the widest (`width`, when
-    the caller knows it already).
+def table_view(
+    table: Table, report: Report | None, html: Markup | str = "", width: int = 0, labels: Markup | None = None
+) -> TableView:
+    """The whole table of a report, block after block, all blocks as wide as the widest (`width`, and its
+    `labels`, when the caller knows them already).
 
     Without a report every value cell is missing: the shape of the table alone.
     """
     width = width or table_width(table)
     return TableView(
-        f"table-{table.id}", table.section.heading, width, partial(_parts, table, report, width), html=html
+        f"table-{table.id}",
+        table.section.heading,
+        width,
+        partial(_parts, table, report, width),
+        html=html,
+        label_rules=labels,
     )
 
 
@@ -201,6 +226,12 @@ def _value_cell(
 
 
 LABEL_JOINER = " · "
+
+
+def css_string(text: str) -> str:
+    """Text as a quoted CSS string for a <style> element: each character that could end the string, the
+    declaration or the element written as a CSS escape."""
+    return '"' + "".join(f"\\{ord(c):x} " if c in "\"\\<>&'" or ord(c) < 32 else c for c in text) + '"'
 
 
 def _tree_labels(nodes, children: str, text: Callable) -> dict[str, str]:

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import pytest
 
+from generator.build import build_site
 from generator.collation import ORDER_FILE, name_key
 from tests.browser.fixture_site import PAGES
 from tests.browser.test_screens import assert_fits
 from tests.browser.zh_order import icu_order
+from tests.helpers import report_yaml, write_office, write_report, write_site
 
 pytestmark = pytest.mark.browser
 
@@ -77,14 +79,12 @@ def test_on_a_phone_the_statistical_tables_are_stacked_lists(open_page, kind):
     shown = page.evaluate("""() => Array.from(document.querySelectorAll('table.stats')).map(table => [
       getComputedStyle(table).display,
       Array.from(table.querySelectorAll('td')).every(td => td.getBoundingClientRect().right <= table.getBoundingClientRect().right + 1),
-      getComputedStyle(table.querySelector('td[data-label]'), '::before').content])""")
+      getComputedStyle(table.querySelector('tbody td'), '::before').content])""")
     assert len(shown) == 3
     for display, inside, label in shown:
         assert display == "block" and inside and label.startswith('"')
     # Table 四's first value says which row of values it opens, in words.
-    group = page.evaluate(
-        "getComputedStyle(document.querySelector('#table-review_litigation td[data-group]'), '::after').content"
-    )
+    group = page.evaluate("getComputedStyle(document.querySelector('#table-review_litigation td'), '::after').content")
     assert "行政复议" in group
     wide = open_page(kind, width=1280, height=800)
     assert set(
@@ -250,3 +250,43 @@ def test_without_script_the_switch_is_hidden_and_the_tables_still_stack(browser,
         values_in_sight(page, "report without script at 375 px")
     finally:
         context.close()
+
+
+def test_the_switch_and_the_stacked_tables_work_from_disk(browser, fixture_site):
+    """Opened from file:// (a staff member's preview of the output folder): no error, the switch works."""
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto((fixture_site / PAGES["report"]).as_uri())
+        base = root_font_size(page)
+        page.locator(".text-size button[data-text-size='2']").click()
+        assert root_font_size(page) == pytest.approx(base * 1.25)
+        values_in_sight(page, "report from file:// at 375 px, text size 2")
+        assert errors == []
+    finally:
+        context.close()
+
+
+LONG_NAME = "某某县" + "Xiangcunzhenxingjuzhengfuxinxigongkaibangongshi" * 6  # 285 letters without a break
+
+
+@pytest.mark.parametrize(
+    "url", ["changming/index.html", "changming/2023/index.html", "years/2023/index.html", "index.html"]
+)
+def test_a_long_unbroken_name_wraps_in_headings_breadcrumbs_and_cells(browser, tmp_path, url):
+    site = write_site(tmp_path / "site")
+    write_office(site, "changming", LONG_NAME)
+    write_report(site, "changming", 2023, report_yaml(2023))
+    build_site(site)
+    for width in (320, 1280):
+        context = browser.new_context(viewport={"width": width, "height": 800})
+        try:
+            page = context.new_page()
+            page.goto((site / "public" / url).as_uri())
+            assert page.locator(f"text={LONG_NAME[:20]}").count() > 0
+            assert_fits(page, f"{url} with a long name at {width} px")
+            values_in_sight(page, f"{url} with a long name at {width} px")
+        finally:
+            context.close()
