@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from markupsafe import Markup
 
 from . import deadlines, plan
+from .collation import name_key
 from .findings import Finding
 from .format import Label, Table, all_formats
 from .render import markdown_html
@@ -214,6 +215,7 @@ def report_context(
         page["head_title"] = f"草稿：{page['head_title']}"
     return {
         **page,
+        "table_labels": Markup("".join(view.labels for section in sections for view in section.tables)),
         "office": office,
         "office_name": name,
         "year": report.year,
@@ -297,12 +299,13 @@ def year_context(
     pages: int = 1,
     count: int | None = None,
 ) -> dict:
-    """A year page: offices' reports of the year, pre-sorted by office (the script re-sorts a page).
+    """A year page: offices' reports of the year, in the pinyin order of the names shown (as browsers
+    sort Chinese: the page's script sorts by this order too, and re-sorts the page by other columns).
 
     A year of many offices has `pages` pages of at most plan.YEAR_PAGE_ROWS reports; `count` is how many
     reports the whole year has (default: the rows given). Every page links to the year's CSV file.
     """
-    rows = sorted(summaries, key=lambda s: s.office)
+    rows = sorted(summaries, key=lambda s: (name_key(s.office_name), s.office))
     title = f"{year}年度政府信息公开工作年度报告"
     if pages > 1:
         title += f"（第 {number} 页，共 {pages} 页）"
@@ -427,7 +430,7 @@ def status_context(settings: Settings, offices: list[Office], summaries: list[Re
     counts = deadlines.counts(found)
     years = []
     for year, row in counts.items():
-        of_year = [s for s in found if s.year == year]
+        of_year = sorted((s for s in found if s.year == year), key=lambda s: (name_key(s.office_name), s.office))
         if len(of_year) > STATUS_PAGE_ROWS:  # a page to read, not a list of 5,000 offices
             of_year = [s for s in of_year if s.state in TO_CHASE][:STATUS_PAGE_ROWS]
         rows = tuple(

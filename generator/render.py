@@ -21,7 +21,7 @@ from .findings import Finding, GongkaiError, Position
 from .format import Table
 from .report import Report
 from .rules import show
-from .tables import Cell, TableView, table_view, table_width, value_cells
+from .tables import Cell, TableView, css_string, table_view, table_width, value_cells
 
 DEFAULT_LAYOUTS = Path(__file__).parent / "layouts"
 STATIC = "static"
@@ -59,7 +59,10 @@ class Renderer:
         self.env.filters["figure"] = figure_html
         self.env.filters["value_cell"] = value_cell_html
         self.env.filters["zh_date"] = zh_date
-        self._skeletons: dict[tuple[str, str], tuple[TableSkeleton | None, int]] = {}  # and the table's width
+        self.env.filters["css_string"] = lambda text: Markup(css_string(text))
+        self.env.globals["scroll_hint"] = Markup(SCROLL_HINT)
+        # per table of a format: its skeleton, its width and its label rules
+        self._skeletons: dict[tuple[str, str], tuple[TableSkeleton | None, int, Markup]] = {}
 
     def check_templates(self) -> None:
         """Compile every template now, so that a syntax error stops the build before anything is written."""
@@ -89,9 +92,9 @@ class Renderer:
         """A report's statistical table, its markup made from the table's skeleton when the layouts allow."""
         key = (report.format_id, table.id)
         if key not in self._skeletons:
-            self._skeletons[key] = (self._skeleton(table), table_width(table))
-        skeleton, width = self._skeletons[key]
-        return table_view(table, report, Markup(skeleton.fill(report)) if skeleton else "", width)
+            self._skeletons[key] = (self._skeleton(table), table_width(table), table_view(table, None).labels)
+        skeleton, width, labels = self._skeletons[key]
+        return table_view(table, report, Markup(skeleton.fill(report)) if skeleton else "", width, labels)
 
     def _skeleton(self, table: Table) -> TableSkeleton | None:
         """The table's markup cut at its value cells, or None when the layouts' table.html does not print
@@ -154,6 +157,8 @@ def figure_html(value) -> Markup:
     return Markup.escape(show(value))
 
 
+# Shown by the stylesheet inside a table's scroll box while the table is wider than the box.
+SCROLL_HINT = '<p class="scroll-hint" aria-hidden="true">左右滑动查看更多</p>'
 MISSING_HTML = '<span aria-hidden="true">—</span><span class="visually-hidden">无数据</span>'
 COMPUTED_NOTE = '<span class="visually-hidden">（原文未填，按各项之和计算）</span>'
 
@@ -263,5 +268,7 @@ def converted_html(text: str) -> str:
     )
     # Wide tables scroll inside their own focusable region, never the page. The sanitiser has run:
     # "<table>" can only be a tag here, since text "<" is escaped.
-    clean = clean.replace("<table>", '<div class="table-scroll" role="region" aria-label="表格" tabindex="0"><table>')
+    clean = clean.replace(
+        "<table>", f'<div class="table-scroll" role="region" aria-label="表格" tabindex="0">{SCROLL_HINT}<table>'
+    )
     return clean.replace("</table>", "</table></div>")

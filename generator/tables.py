@@ -38,6 +38,8 @@ class Cell:
     missing: bool = False
     kind: str = ""  # "corner", "block", "group", "leaf", "value": a styling hint
     key: str = ""  # a value cell's "table.row.column"
+    label: str = ""  # a value cell's column headings in words, shown beside it where the table is stacked
+    group: str = ""  # the row headings a one-line block's row of values opens with (on its first value)
 
 
 @dataclass(frozen=True)
@@ -60,10 +62,28 @@ class TableView:
     layout: Callable[[], tuple[TablePart, ...]] = field(repr=False)
     kind: str = "stats"  # "stats": a table of the national form; "free": a free-form report's table
     html: Markup | str = ""  # the whole table's markup, when already made; "" to lay it out from `parts`
+    label_rules: Markup | None = field(default=None, repr=False)  # `labels`, when already made
 
     @cached_property
     def parts(self) -> tuple[TablePart, ...]:
         return self.layout()
+
+    @cached_property
+    def labels(self) -> Markup:
+        """CSS for the page's <style>: each value cell's headings in words, by the id of its column header
+        (the last of its `headers`), as custom properties the stylesheet shows where the table is stacked.
+        One rule per column, not an attribute per cell: table 三 alone has 175 value cells."""
+        if self.label_rules is not None:
+            return self.label_rules
+        rules: dict[str, str] = {}
+        for cell in value_cells(self):
+            words = f"--label: {css_string(cell.label)}"
+            if cell.group:
+                words += f"; --group: {css_string(cell.group)}; --label-row: 2"
+            rules.setdefault(cell.headers.rsplit(" ", 1)[-1], words)
+        return Markup(
+            "".join(f'#{self.id} td[headers$=" {column}"] {{ {words}; }}\n' for column, words in rules.items())
+        )
 
 
 NUMBER = re.compile(r"^[-+−]?[\d,，]+(\.\d+)?%?$")
@@ -76,15 +96,22 @@ def column_text(column: Column) -> str:
     return column.label.zh
 
 
-def table_view(table: Table, report: Report | None, html: Markup | str = "", width: int = 0) -> TableView:
-    """The whole table of a report, block after block, all blocks as wide as the widest (`width`, when
-    the caller knows it already).
+def table_view(
+    table: Table, report: Report | None, html: Markup | str = "", width: int = 0, labels: Markup | None = None
+) -> TableView:
+    """The whole table of a report, block after block, all blocks as wide as the widest (`width`, and its
+    `labels`, when the caller knows them already).
 
     Without a report every value cell is missing: the shape of the table alone.
     """
     width = width or table_width(table)
     return TableView(
-        f"table-{table.id}", table.section.heading, width, partial(_parts, table, report, width), html=html
+        f"table-{table.id}",
+        table.section.heading,
+        width,
+        partial(_parts, table, report, width),
+        html=html,
+        label_rules=labels,
     )
 
 
@@ -173,7 +200,14 @@ def _column_cell(heading: _Heading, grow: int = 0) -> Cell:
 
 
 def _value_cell(
-    report: Report | None, table: Table, row: Row, column: Column, headers: tuple[str, ...], colspan: int
+    report: Report | None,
+    table: Table,
+    row: Row,
+    column: Column,
+    headers: tuple[str, ...],
+    colspan: int,
+    label: str = "",
+    group: str = "",
 ) -> Cell:
     key = cell_key(table.id, row.id, column.id)
     value = report.values.get(key) if report is not None else None
@@ -186,7 +220,46 @@ def _value_cell(
         colspan=colspan,
         kind="value",
         key=key,
+        label=label,
+        group=group,
     )
+
+
+LABEL_JOINER = " · "
+
+
+def css_string(text: str) -> str:
+    """Text as a quoted CSS string for a <style> element: each character that could end the string, the
+    declaration or the element written as a CSS escape."""
+    return '"' + "".join(f"\\{ord(c):x} " if c in "\"\\<>&'" or ord(c) < 32 else c for c in text) + '"'
+
+
+def _tree_labels(nodes, children: str, text: Callable) -> dict[str, str]:
+    """Each leaf's headings in words, outermost first (for a value cell of a stacked table): a group
+    heading over every leaf (申请人情况) tells nothing about one value and is left out."""
+    total = sum(len(node.leaves) for node in nodes)
+    labels: dict[str, str] = {}
+
+    def walk(node, path: tuple[str, ...]) -> None:
+        kids = getattr(node, children)
+        here = path + (text(node),) if len(node.leaves) < total or not kids else path
+        if kids:
+            for kid in kids:
+                walk(kid, here)
+        else:
+            labels[node.id] = LABEL_JOINER.join(here)
+
+    for node in nodes:
+        walk(node, ())
+    return labels
+
+
+def _column_labels(block: Block) -> dict[str, str]:
+    return _tree_labels(block.columns, "columns", column_text)
+
+
+def _row_labels(block: Block) -> dict[str, str]:
+    return _tree_labels(block.rows, "rows", lambda row: row.label.zh)
 
 
 def _block_part(table: Table, block: Block, report: Report | None, width: int, labelled: bool) -> TablePart:
@@ -231,13 +304,14 @@ def _grid_part(table: Table, block: Block, report: Report | None, width: int, la
         head.append(tuple(cells))
 
     column_paths = _paths(column_levels)
+    labels = _column_labels(block)
     body = []
     for row, row_cells, row_path in _row_headers(block, prefix, row_depth, block_ids + corner_ids):
         cells = list(row_cells)
         for column in block.leaf_columns:
             colspan = 1 + (extra if column is last_leaf else 0)
             headers = block_ids + row_path + column_paths[column.id]
-            cells.append(_value_cell(report, table, row, column, headers, colspan))
+            cells.append(_value_cell(report, table, row, column, headers, colspan, labels[column.id]))
         body.append(tuple(cells))
     return TablePart(head=tuple(head), body=tuple(body))
 
@@ -295,14 +369,16 @@ def _one_line_part(table: Table, block: Block, report: Report | None, width: int
     row_paths = _paths(row_levels)
     column_rows: list[list[Cell]] = [[] for _ in range(column_depth)]
     values: list[Cell] = []
+    labels, groups = _column_labels(block), _row_labels(block)
     for index, row in enumerate(block.leaf_rows):
         levels = _levels(block.columns, "columns", f"{prefix}l{index}c")
         for level, entries in enumerate(levels):
             column_rows[level] += [_column_cell(heading) for heading in entries]
         column_paths = _paths(levels)
-        for column in block.leaf_columns:
+        for position, column in enumerate(block.leaf_columns):
             headers = block_ids + row_paths[row.id] + column_paths[column.id]
-            values.append(_value_cell(report, table, row, column, headers, 1))
+            group = groups[row.id] if position == 0 else ""
+            values.append(_value_cell(report, table, row, column, headers, 1, labels[column.id], group))
     head.extend(tuple(cells) for cells in column_rows)
     extra = width - _block_width(block)
     if extra:

@@ -55,6 +55,7 @@ def test_build_writes_every_page_of_the_plan(two_offices):
         "data/report.schema.json",
         "static/style.css",
         "static/sort.js",
+        "static/site.js",
         "years/2022/index.html",
         "years/2023/index.html",
         "years/2022/reports.csv",

@@ -96,7 +96,14 @@ def test_every_link_of_the_built_site_resolves(county):
             target = (page.parent / urlsplit(url).path).resolve()
             linked.add(target.relative_to(out.resolve()).as_posix())
     assert pages - linked <= {"404.html"}, "pages nothing links to"
-    assert {"data/reports.csv", "data/datapackage.json", "feed.xml", "static/sort.js", "static/style.css"} <= linked
+    assert {
+        "data/reports.csv",
+        "data/datapackage.json",
+        "feed.xml",
+        "static/sort.js",
+        "static/style.css",
+        "static/site.js",
+    } <= linked
     assert {f"{slug}/2023/report.csv" for slug in ("xianzhengfu", "jiaoyuju", "gonganju", "chengguan")} <= linked
 
 

@@ -38,7 +38,8 @@ def many_offices(tmp_path, monkeypatch):
 
 
 def rows_of(page) -> list[str]:
-    return [th.attrs["data-sort-value"] for th in page.find("tbody").iter("th")]
+    """The offices a year page lists, by the folder of each report linked (../../<office>/2023/index.html)."""
+    return [th.find("a").attrs["href"].split("/")[-3] for th in page.find("tbody").iter("th")]
 
 
 def test_a_year_of_many_offices_is_split_into_pages_that_list_each_report_once(many_offices):

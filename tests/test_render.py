@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from generator.build import build_site
 from generator.findings import GongkaiError
 from generator.format import get_format
-from generator.render import Renderer, converted_html, markdown_html, plain_paragraphs_html
+from generator.render import SCROLL_HINT, Renderer, converted_html, markdown_html, plain_paragraphs_html
 from generator.report import read_report
-from generator.tables import table_view
+from generator.tables import css_string, table_view, value_cells
 from tests.helpers import report_yaml, write_office, write_report, write_site
 from tests.html_tree import parse_html
 
@@ -120,7 +120,7 @@ def test_allowed_markdown_keeps_its_meaning():
         assert fragment in html
     assert 'href="../index.html"' in html and 'href="https://www.gov.cn/"' in html
     assert 'href="mailto:a@example.gov.cn"' in html
-    assert '<div class="table-scroll" role="region" aria-label="表格" tabindex="0"><table>' in html
+    assert '<div class="table-scroll" role="region" aria-label="表格" tabindex="0">' + SCROLL_HINT + "<table>" in html
 
 
 @pytest.mark.parametrize(
@@ -272,3 +272,41 @@ def test_a_sites_table_template_that_prints_value_cells_itself_is_used_as_it_is(
         td.text for td in page.find("table", id="table-applications").iter("td") if td.attrs.get("class") == "mine"
     ]
     assert len(cells) == 25 * 7 and "42" in cells
+
+
+@pytest.mark.parametrize("format_id", ["2021", "2019"])
+def test_every_value_cell_has_its_headings_in_words_for_the_stacked_table(tmp_path, format_id):
+    """One CSS rule per column header id gives the words a phone shows beside each value: every value cell's
+    last header is a column header with a rule, and the words are the format's own labels."""
+    fmt = get_format(format_id)
+    renderer = Renderer()
+    path = write_report(write_site(tmp_path / "site"), "ceshi", 2021, report_yaml(2021, format_id=format_id))
+    report, _ = read_report(path, "p", "ceshi")
+    for table in fmt.tables.values():
+        view = table_view(table, None)
+        rules = dict(re.findall(r'td\[headers\$=" ([\w-]+)"\] \{ (.*?); \}', str(view.labels)))
+        cells = value_cells(view)
+        assert cells and all(cell.headers.rsplit(" ", 1)[-1] in rules for cell in cells)
+        assert str(view.labels).count("\n") == len(rules), "one rule per column"
+        # The renderer makes them once per table of a format, the same.
+        assert renderer.table_view(table, report).labels == view.labels
+    labels = {
+        cell.key.split(".", 1)[1]: (cell.label, cell.group)
+        for cell in value_cells(table_view(fmt.tables["applications"], None))
+    }
+    assert labels["new_received.natural_person"] == ("自然人", "")
+    assert labels["granted.business"] == ("法人或其他组织 · 商业企业", "")  # 申请人情况 spans every column: left out
+    four = {
+        cell.key.split(".", 1)[1]: (cell.label, cell.group)
+        for cell in value_cells(table_view(fmt.tables["review_litigation"], None))
+    }
+    assert four["reconsideration.upheld"] == ("结果维持", "行政复议")
+    assert four["lawsuit_direct.upheld"] == ("结果维持", "行政诉讼 · 未经复议直接起诉")
+    assert four["lawsuit_direct.corrected"] == ("结果纠正", "")  # the group's words open its first value only
+
+
+def test_css_strings_cannot_end_the_string_the_rule_or_the_style_element():
+    assert css_string("结果维持") == '"结果维持"'
+    hostile = css_string('a"b\\c</style><script>x</script>;}')
+    assert '"' not in hostile[1:-1] and "<" not in hostile and ">" not in hostile and "\\\\" not in hostile
+    assert hostile.startswith('"a\\22 b\\5c c\\3c /style\\3e ')

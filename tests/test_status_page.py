@@ -29,13 +29,13 @@ def test_the_page_lists_every_office_with_its_status_as_of_the_date(cli, tmp_pat
         ["2023年度", "1", "1", "1", "0", "0"],
         ["2022年度", "1", "0", "2", "0", "0"],
     ]
-    assert rows(page, 2023) == [
+    assert rows(page, 2023) == [  # by name in pinyin order (mǒu mǒu zhèn, mǒu xiàn jiào…, mǒu xiàn rén…)
+        ["某某镇人民政府", "乡镇街道", "2024-01-31", "—", "未发布"],
         ["某县教育局", "部门", "2024-01-31", "2024-01-20", "按时"],
         ["某县人民政府", "政府", "2024-03-31", "2024-04-02", "逾期 2 天"],
-        ["某某镇人民政府", "乡镇街道", "2024-01-31", "—", "未发布"],
     ]
     links = [a.attrs["href"] for a in page.find("section", id="status-2023").iter("a")]
-    assert links == ["../edu/2023/index.html", "../gov/2023/index.html", "../town/index.html"]
+    assert links == ["../town/index.html", "../edu/2023/index.html", "../gov/2023/index.html"]
     table = page.find("section", id="status-2023").find("table")
     assert "data-sortable" in table.attrs  # sorted by sort.js, as the year page
     home = (out / "index.html").read_text(encoding="utf-8")
@@ -67,7 +67,7 @@ def test_another_date_makes_the_status_pages_alone_again(cli, tmp_path):
     result = cli("build", root, "--as-of", "2024-02-01")
     assert "其中本次写入 2 个" in result.out  # the page and its CSV
     after = parse_html((root / "public/status/index.html").read_text(encoding="utf-8"))
-    assert rows(after, 2023)[2][-1] == "未发布"
+    assert {row[0]: row[-1] for row in rows(after, 2023)}["某某镇人民政府"] == "未发布"
     assert cli("build", root, "--as-of", "2024-02-01").out.count("其中本次写入 0 个") == 1
 
 
@@ -76,7 +76,7 @@ def test_a_year_of_many_offices_lists_those_to_chase(cli, tmp_path, monkeypatch)
     root = county(tmp_path)
     assert cli("build", root, "--as-of", "2024-05-01").code == 0
     page = parse_html((root / "public/status/index.html").read_text(encoding="utf-8"))
-    assert [row[0] for row in rows(page, 2023)] == ["某县人民政府", "某某镇人民政府"]  # late, missing
+    assert [row[0] for row in rows(page, 2023)] == ["某某镇人民政府", "某县人民政府"]  # missing, late
     note = page.find("section", id="status-2023").find("p").text
     assert note.startswith("本年度共 3 个机关。为便于阅读，这里只列出逾期、未发布、未注明发布日期的 2 个机关")
     lines = (root / "public/status/status.csv").read_text(encoding="utf-8-sig").splitlines()
