@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..files import write_generated, write_new
+from ..files import write_generated, write_user_file
 from ..findings import Finding, GongkaiError, Position, error, summary_counts
 from ..format import all_formats
 from ..importer import SUFFIXES, Imported, import_file
@@ -179,14 +179,15 @@ def _write(outcome: Outcome, args, site: Path, folder: Path, office_name: str, w
         header_note=_note(imported),
     )
     try:
-        write_new(target, text, force=args.force)
+        folder.mkdir(parents=True, exist_ok=True)  # the office's folder, which the command is asked to make
+        write_user_file(target, text, force=args.force)
     except GongkaiError as exc:
         _print(exc.findings)
         outcome.status = "已存在"
         return
     written[year] = outcome.source
     if not (folder / "office.yaml").exists():
-        write_new(folder / "office.yaml", _office_text(office_name))
+        write_user_file(folder / "office.yaml", _office_text(office_name))
         print(f"已创建 {display_path(folder / 'office.yaml')}（机关名称：{office_name or PLACEHOLDER_NAME}，请核对）")
     write_generated(site / "content" / SCHEMA_FILE, schema_text())
     outcome.status = "已写入（部分）" if problems else "已写入"
