@@ -422,6 +422,36 @@ def test_only_files_inside_the_output_folder_are_served(example_site):
             assert "SECRET" not in body and settings not in body and "root:" not in body, path
 
 
+UNMAPPABLE = [
+    "/" + "a" * 300,  # longer than a file name may be
+    "/hehualu/" + "b" * 300 + "/index.html",
+    "/" + "c" * 5000,
+    "/" + "%E4%B8%AD" * 200,  # 中 200 times: 600 bytes
+    "/" + "d/" * 400,
+    "/%ff%fe",  # not UTF-8
+    "/hehualu/%c3%28",
+    "/" + "%E4" * 100,
+    "/a%00b",
+    "/%00",
+    "/..",
+    "/%2e%2e/%2e%2e",
+    "/hehualu/../../../etc/passwd",
+]
+
+
+@pytest.mark.parametrize("base_path", ["/", "/gov/xxgk/"])
+def test_any_path_that_names_no_file_is_a_404_without_a_traceback(example_site, caplog, base_path):
+    with running(example_site, base_path=base_path) as preview:
+        for path in UNMAPPABLE:
+            for where in (path, base_path.rstrip("/") + path):
+                status, _, body = fetch(preview, where)
+                assert status == 404, where
+                assert "Traceback" not in body and "Errno" not in body, where
+        assert page(preview)[0] == 200  # and the preview goes on serving
+    logged = [r for r in caplog.records if r.levelname in ("WARNING", "ERROR", "CRITICAL")]
+    assert not logged, [r.getMessage()[:200] for r in logged]
+
+
 def test_base_path_serves_the_site_under_a_sub_path(example_site):
     with running(example_site, base_path="/gov/xxgk/") as preview:
         assert preview.url.endswith("/gov/xxgk/")
