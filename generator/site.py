@@ -107,6 +107,7 @@ class Site:
 def _read_mapping(file: Path, keys: dict, what: str, path: str | None = None) -> tuple[dict, list[Finding]]:
     path = path or display_path(file)
     data = source.read_bytes(file, path)
+    source.check_size(data, path)
     if (quick := _plain_mapping(data, path, keys)) is not None:
         return quick, []
     node, findings = source.load_file(file, path, data)
@@ -223,11 +224,14 @@ def read_office(folder: Path, shown: str | None = None) -> tuple[Office | None, 
     if data.get("kind") and data["kind"] not in OFFICE_KINDS:
         findings.append(
             error(
-                positions.get("kind", Position(path)), f"机关类型“{data['kind']}”无效；可选：{'、'.join(OFFICE_KINDS)}"
+                positions.get("kind", Position(path)),
+                f"机关类型“{source.excerpt(data['kind'])}”无效；可选：{'、'.join(OFFICE_KINDS)}",
             )
         )
     if data.get("parent") and not SLUG.match(data["parent"]):
-        findings.append(error(positions["parent"], f"上级机关“{data['parent']}”应为另一个机关的目录名（slug）"))
+        findings.append(
+            error(positions["parent"], f"上级机关“{source.excerpt(data['parent'])}”应为另一个机关的目录名（slug）")
+        )
     reports = []
     for name in sorted(os.listdir(folder)):
         match = REPORT_FILE.match(name)
