@@ -20,6 +20,7 @@ from ..rules import check_report
 from ..scaffold import SCHEMA_FILE, report_text
 from ..schema import schema_text
 from ..site import SLUG, display_path, read_office
+from ..source import excerpt
 
 PLACEHOLDER_NAME = "【待填写】机关名称"
 OFFICE_KINDS = (
@@ -84,6 +85,10 @@ def run(args) -> int:
             outcome.imported = import_file(file, outcome.source, args.format_id, args.year)
         except GongkaiError as exc:
             _print(exc.findings)
+            outcome.status = "无法读取"
+        except Exception as exc:  # noqa: BLE001 - whatever a broken file makes a reader raise: the batch goes on
+            problem = excerpt(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+            print(f"{outcome.source}: error: 无法读取这个文件（{problem}）；请确认文件完好、类型与扩展名相符")
             outcome.status = "无法读取"
 
     folder = site / "content" / args.office
