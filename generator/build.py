@@ -50,7 +50,7 @@ from .files import display_path
 from .findings import Finding, GongkaiError, Position, error
 from .format import Label
 from .manifest import FileKeys, Manifest, OfficeRecord, digest
-from .render import STATIC, Renderer
+from .render import Renderer
 from .report import Report, read_report
 from .schema import schema_text
 from .site import Office, Settings, Site, is_report_path, load_site, read_reports
@@ -307,11 +307,8 @@ def _renderer(layouts: Path, cache: Path) -> tuple[Renderer, bytes]:
 def _layouts_key(renderer: Renderer) -> bytes:
     """The templates, a site's own first (static files are pages of their own, with their own keys)."""
     parts = []
-    for index, folder in enumerate(renderer.folders):
-        for file in sorted(folder.rglob("*")):
-            name = file.relative_to(folder).as_posix()
-            if file.is_file() and not name.startswith(f"{STATIC}/"):
-                parts += [f"{index}:{name}".encode(), file.read_bytes()]
+    for index, name, file in renderer.layout_files():
+        parts += [f"{index}:{name}".encode(), file.read_bytes()]
     return digest(*parts)
 
 

@@ -23,7 +23,8 @@ def display_path(file: Path) -> str:
         relative = os.path.relpath(file)
     except ValueError:  # another drive on Windows
         return str(file)
-    return str(Path(file).resolve()) if relative.startswith("..") else relative
+    # Outside the current folder: the absolute path of the file named, not of what a link leads to.
+    return os.path.abspath(file) if relative.startswith("..") else relative
 
 
 class OutsideSite(OSError):
@@ -53,6 +54,45 @@ def check_link(path: str | Path, root: str | Path | None = None) -> None:
     root = root if root is not None else site_root_of(path)
     if root is None or not inside(path, root):
         raise OutsideSite(path)
+
+
+def site_files(base: Path, root: Path) -> tuple[dict[str, Path], list[Path]]:
+    """The files under the folder `base` of the site `root`, by their "/"-separated names there
+    (sorted; names beginning with "." left out), and the symbolic links among them that lead out of
+    the site, which are not followed. A link inside the site is followed, a folder once."""
+    files: dict[str, Path] = {}
+    refused: list[Path] = []
+    seen: set[str] = set()
+
+    def walk(folder: str, prefix: str) -> None:
+        try:
+            with os.scandir(folder) as entries:
+                found = sorted(entries, key=lambda entry: entry.name)
+        except OSError:
+            return
+        for entry in found:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_symlink():
+                if not inside(entry.path, root):
+                    refused.append(Path(entry.path))
+                    continue
+                if entry.is_dir():
+                    real = os.path.realpath(entry.path)
+                    if real not in seen:  # a loop of links is walked once
+                        seen.add(real)
+                        walk(entry.path, f"{prefix}{entry.name}/")
+                    continue
+            if entry.is_dir():
+                walk(entry.path, f"{prefix}{entry.name}/")
+            elif entry.is_file():
+                files[prefix + entry.name] = Path(entry.path)
+
+    if base.is_symlink() and not inside(base, root):
+        return {}, [base]
+    seen.add(os.path.realpath(base))
+    walk(str(base), "")
+    return dict(sorted(files.items())), refused
 
 
 def read_file(path: str | Path) -> tuple[os.stat_result, bytes]:

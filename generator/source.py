@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from . import simpleyaml
-from .files import read_file
+from .files import OUTSIDE_SITE, OutsideSite, read_file
 from .findings import Finding, GongkaiError, Position, error, warning
 
 try:
@@ -148,6 +148,8 @@ def read_bytes(file: Path, path: str) -> bytes:
     """A content file's bytes; a file that cannot be read is a finding at `path`."""
     try:
         return read_file(file)[1]
+    except OutsideSite:
+        raise GongkaiError(error(Position(path), OUTSIDE_SITE)) from None
     except OSError as exc:
         raise GongkaiError(error(Position(path), f"无法读取文件：{exc.strerror}")) from None
 
