@@ -44,7 +44,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from . import __version__, export, manifest, pages, plan
+from . import __version__, export, manifest, outputs, pages, plan
 from .cache import CACHE_DIR, ParseCache
 from .files import display_path
 from .findings import Finding, GongkaiError, Position, error
@@ -225,8 +225,8 @@ def move_in(staging: Path, out: Path, urls: list[str]) -> None:
 
 
 def remove_stale(out: Path, stale: set[str], live: set[str]) -> None:
-    """Delete the files of pages that no longer exist. A folder left without any page is deleted whole,
-    with anything else put in it; a file put by hand in a folder that still has pages stays."""
+    """Delete the files of pages that no longer exist. A folder left without any page is deleted whole
+    (files that no build wrote are gone by then: outputs.remove_foreign)."""
     if not stale:
         return
     live_folders = {url[:i] for url in live for i, char in enumerate(url) if char == "/"}
@@ -585,12 +585,14 @@ def _listing(root: Path) -> tuple:
 _last_plan: list = []  # [site, static files, plan, findings] of the last build in this process
 
 
-def _plan_site(site: Site, static_files: dict[str, str]) -> tuple[plan.Plan, list[Finding]]:
+def _plan_site(
+    site: Site, static_files: dict[str, str], extra_files: dict[str, str]
+) -> tuple[plan.Plan, list[Finding]]:
     """plan.plan_site, or the plan made for the same Site object (kept by a long-running process: serve)."""
-    if _last_plan and _last_plan[0] is site and _last_plan[1] == static_files:
+    if _last_plan and _last_plan[0] is site and _last_plan[1] == (static_files, extra_files):
         return _last_plan[2], list(_last_plan[3])
-    site_plan, findings = plan.plan_site(site, static_files)
-    _last_plan[:] = [site, static_files, site_plan, tuple(findings)]
+    site_plan, findings = plan.plan_site(site, static_files, extra_files)
+    _last_plan[:] = [site, (static_files, extra_files), site_plan, tuple(findings)]
     return site_plan, findings
 
 
@@ -643,7 +645,11 @@ def build_site(
 
         renderer, layouts_key = _renderer(root / "layouts", cache_folder / TEMPLATES_DIR)
         static_files = renderer.static_files()
-        site_plan, more = _plan_site(site, {name: _site_path(root, path) for name, path in static_files.items()})
+        extra_files, more = outputs.extra_files(root)
+        findings += more
+        site_plan, more = _plan_site(
+            site, {name: _site_path(root, path) for name, path in static_files.items()}, extra_files
+        )
         findings += more
         files = FileKeys(root, previous, hinted)
         if hinted is None:
@@ -677,6 +683,10 @@ def build_site(
             stale = last.written() - built.written if last else set()
             output_changed = bool(last is None or built.made or stale)
             noted = output_changed or files.hashed  # the manifest: files read again may have new times
+            # Files no build wrote are removed, in full builds and updates alike, each with a line.
+            findings += outputs.remove_foreign(
+                target, built.written | (previous.written() if previous else set()), plan.MARKER
+            )
             if last is None:
                 write_file(staging, plan.MARKER, MARKER_TEXT)
                 swap_in(staging, target)

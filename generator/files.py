@@ -56,10 +56,10 @@ def check_link(path: str | Path, root: str | Path | None = None) -> None:
         raise OutsideSite(path)
 
 
-def site_files(base: Path, root: Path) -> tuple[dict[str, Path], list[Path]]:
+def site_files(base: Path, root: Path, hidden: bool = False) -> tuple[dict[str, Path], list[Path]]:
     """The files under the folder `base` of the site `root`, by their "/"-separated names there
-    (sorted; names beginning with "." left out), and the symbolic links among them that lead out of
-    the site, which are not followed. A link inside the site is followed, a folder once."""
+    (sorted; names beginning with "." left out unless `hidden`), and the symbolic links among them
+    that lead out of the site, which are not followed. A link inside the site is followed, a folder once."""
     files: dict[str, Path] = {}
     refused: list[Path] = []
     seen: set[str] = set()
@@ -71,7 +71,7 @@ def site_files(base: Path, root: Path) -> tuple[dict[str, Path], list[Path]]:
         except OSError:
             return
         for entry in found:
-            if entry.name.startswith("."):
+            if entry.name.startswith(".") and not hidden:
                 continue
             if entry.is_symlink():
                 if not inside(entry.path, root):
