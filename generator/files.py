@@ -134,6 +134,20 @@ def atomic_write(path: Path, data: bytes | str) -> None:
         raise
 
 
+def make_folder(folder: Path, root: Path) -> None:
+    """Make a folder a command was asked to make in the site `root` (an office's), with its parents:
+    never through a symbolic link out of the site; a failure is one positioned line."""
+    existing = folder
+    while not os.path.lexists(existing) and existing != existing.parent:
+        existing = existing.parent
+    if not inside(existing, root):
+        raise GongkaiError(error(Position(display_path(existing)), "符号链接指向站点目录之外，未写入"))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise GongkaiError(error(Position(display_path(folder)), f"无法创建目录：{exc.strerror}")) from None
+
+
 def write_user_file(path: Path, data: bytes | str, force: bool = False) -> None:
     """Write a file the user asked for (schema -o, new, import): the one way every command does.
 

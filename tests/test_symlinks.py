@@ -157,3 +157,11 @@ def test_no_link_no_check(site, monkeypatch):
     (site / "content" / "a" / "2023.yaml").symlink_to(site / "content" / "a" / "2022.yaml")
     build_site(site)
     assert {Path(p).name for p in mine()} == {"2023.yaml"}
+
+
+def test_new_writes_nothing_through_a_link_out_of_the_site(cli, site, secret):
+    (site / "content" / "b").symlink_to(secret.parent, target_is_directory=True)
+    before = sorted(p.name for p in secret.parent.iterdir())
+    result = cli("new", "b", "2024", "--name", "乙机关", cwd=site)
+    assert result.code == 1 and "content/b: error: 符号链接指向站点目录之外，未写入" in result.err
+    assert sorted(p.name for p in secret.parent.iterdir()) == before

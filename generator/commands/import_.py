@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..files import write_generated, write_user_file
+from ..files import make_folder, write_generated, write_user_file
 from ..findings import Finding, GongkaiError, Position, error, summary_counts
 from ..format import all_formats
 from ..importer import SUFFIXES, Imported, import_file
@@ -184,7 +184,7 @@ def _write(outcome: Outcome, args, site: Path, folder: Path, office_name: str, w
         header_note=_note(imported),
     )
     try:
-        folder.mkdir(parents=True, exist_ok=True)  # the office's folder, which the command is asked to make
+        make_folder(folder, site)  # the office's folder, which the command is asked to make
         write_user_file(target, text, force=args.force)
     except GongkaiError as exc:
         _print(exc.findings)

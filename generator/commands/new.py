@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..files import write_generated, write_user_file
+from ..files import make_folder, write_generated, write_user_file
 from ..findings import GongkaiError, Position, error
 from ..format import format_for_year, get_format
 from ..report import read_report
@@ -66,7 +66,7 @@ def run(args) -> int:
 
     values = _carried_over(fmt, folder / f"{args.year - 1}.yaml", args.office)
     text = report_text(fmt, office_name, args.year, values=values)
-    folder.mkdir(parents=True, exist_ok=True)  # the office's folder, which the command is asked to make
+    make_folder(folder, site)  # the office's folder, which the command is asked to make
     if new_office:
         write_user_file(office_file, OFFICE_TEMPLATE.format(name=office_name))
         print(f"已创建 {display_path(office_file)}" + ("" if args.name else "：请填写机关名称（name）"))
