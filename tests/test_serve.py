@@ -273,6 +273,19 @@ def test_broken_content_shows_an_error_page_until_it_is_fixed(example_site):
         assert "加强组织领导" in body and preview.problems == ()
 
 
+def test_a_report_linked_from_outside_the_site_is_refused_on_every_page(example_site, tmp_path):
+    secret = tmp_path / "id_rsa"
+    secret.write_text("-----BEGIN OPENSSH PRIVATE KEY-----\nPRIVATE-KEY-BYTES\n", encoding="utf-8")
+    with running(example_site) as preview:
+        assert page(preview)[0] == 200
+        (example_site / "content" / "hehualu" / "2021.yaml").symlink_to(secret)
+        status, body = wait_for(lambda: (answer := page(preview, "index.html"))[0] == 500 and answer)
+        assert "2021.yaml: error: 符号链接指向站点目录之外，已拒绝读取" in body
+        assert "PRIVATE" not in body and "BEGIN" not in body
+        for url in (REPORT, "hehualu/index.html", "hehualu/2021/index.html", "data/reports.csv"):
+            assert "PRIVATE" not in fetch(preview, preview.base_path + url)[2]
+
+
 def test_a_broken_rule_is_shown_on_the_report_page_not_as_an_error_page(example_site):
     report = example_site / REPORT_FILE
     with running(example_site) as preview:
