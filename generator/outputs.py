@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .files import OUTSIDE_SITE, display_path, site_files
 from .findings import Finding, Position, error, warning
+from .manifest import RACY_NS
 
 EXTRA_DIR = "extra"  # a site's files to publish at the output's root, e.g. a search engine's verification file
 REMOVED = "已删除输出目录中非本站生成的文件："
@@ -27,31 +28,41 @@ def extra_files(root: Path) -> tuple[dict[str, str], list[Finding]]:
 
 def remove_foreign(out: Path, known: set[str], marker: str) -> list[Finding]:
     """Delete every file in the output folder `out` that is not one of the `known` pages (nor the
-    marker), in one walk of the folder: a folder that holds no known page goes whole. A warning
-    for each file deleted, at its path."""
+    marker); a folder that holds no known page goes whole. A warning for each file deleted, at its path.
+
+    Only the folders whose entries changed since the last build are listed: a file added to a folder,
+    or removed, changes the folder's time, and the last build ended with writing its marker. The other
+    folders cost a stat each (a tenth of listing them)."""
     folders: set[str] = set()
     for url in known:
         folder = url.rpartition("/")[0]
         while folder and folder not in folders:
             folders.add(folder)
             folder = folder.rpartition("/")[0]
+    try:
+        since = os.stat(os.path.join(out, marker)).st_mtime_ns - RACY_NS
+    except OSError:
+        since = None  # no marker: every folder is listed
     removed: list[Finding] = []
 
     def note(path: str) -> None:
         removed.append(warning(Position(display_path(Path(path))), REMOVED + os.path.relpath(path, out)))
 
-    def walk(folder: str, prefix: str) -> None:
+    for folder in ["", *sorted(folders)]:
+        path = os.path.join(out, folder)
         try:
-            with os.scandir(folder) as entries:
+            if folder and since is not None and os.lstat(path).st_mtime_ns < since:
+                continue
+            with os.scandir(path) as entries:
                 listed = list(entries)
-        except OSError:
-            return
+        except OSError:  # not there (a page of this build's, still to come), or not a folder
+            continue
+        prefix = f"{folder}/" if folder else ""
         for entry in listed:
             name = prefix + entry.name
             if entry.is_dir(follow_symlinks=False):
                 if name in folders:
-                    walk(entry.path, name + "/")
-                    continue
+                    continue  # listed in its turn
                 for top, _, names in os.walk(entry.path):
                     for file in sorted(names):
                         note(os.path.join(top, file))
@@ -62,7 +73,4 @@ def remove_foreign(out: Path, known: set[str], marker: str) -> list[Finding]:
                     os.unlink(entry.path)
                 except FileNotFoundError:
                     pass
-
-    if out.is_dir():
-        walk(str(out), "")
     return sorted(removed)

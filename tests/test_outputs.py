@@ -3,7 +3,9 @@ removed, with a line each, in a full build and in an update alike."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -89,3 +91,16 @@ def test_an_extra_file_linked_from_outside_the_site_is_refused(cli, site, tmp_pa
     result = cli("build", cwd=site)
     assert "extra/leak.txt: error: 符号链接指向站点目录之外，已拒绝读取" in result.err
     assert not (site / "public" / "leak.txt").exists() and "SECRET-MARKER" not in result.out + result.err
+
+
+def test_a_file_added_long_after_the_last_build_is_found(site):
+    """Folders unchanged since the last build are not listed: one where a file was added later is."""
+    public = site / "public"
+    build_site(site)
+    past = time.time() - 60
+    for folder in [public, *(p for p in public.rglob("*") if p.is_dir())]:
+        os.utime(folder, (past, past))
+    os.utime(public / ".gongkai-output", (past + 10, past + 10))  # the last build ended then
+    (public / "a" / "2023" / "old.html").write_text("hand-made", encoding="utf-8")
+    assert removed(build_site(site)) == ["a/2023/old.html"]
+    assert not (public / "a" / "2023" / "old.html").exists()
