@@ -45,13 +45,13 @@ from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from . import __version__, export, manifest, pages, plan
+from . import __version__, export, manifest, outputs, pages, plan
 from .cache import CACHE_DIR, ParseCache
 from .files import display_path
 from .findings import Finding, GongkaiError, Position, error
 from .format import Label
 from .manifest import FileKeys, Manifest, OfficeRecord, digest
-from .render import STATIC, Renderer
+from .render import Renderer
 from .report import Report, read_report
 from .schema import schema_text
 from .site import Office, Settings, Site, is_report_path, load_site, read_reports
@@ -232,8 +232,8 @@ def move_in(staging: Path, out: Path, urls: list[str]) -> None:
 
 
 def remove_stale(out: Path, stale: set[str], live: set[str]) -> None:
-    """Delete the files of pages that no longer exist. A folder left without any page is deleted whole,
-    with anything else put in it; a file put by hand in a folder that still has pages stays."""
+    """Delete the files of pages that no longer exist. A folder left without any page is deleted whole
+    (files that no build wrote are gone by then: outputs.remove_foreign)."""
     if not stale:
         return
     live_folders = {url[:i] for url in live for i, char in enumerate(url) if char == "/"}
@@ -314,11 +314,8 @@ def _renderer(layouts: Path, cache: Path) -> tuple[Renderer, bytes]:
 def _layouts_key(renderer: Renderer) -> bytes:
     """The templates, a site's own first (static files are pages of their own, with their own keys)."""
     parts = []
-    for index, folder in enumerate(renderer.folders):
-        for file in sorted(folder.rglob("*")):
-            name = file.relative_to(folder).as_posix()
-            if file.is_file() and not name.startswith(f"{STATIC}/"):
-                parts += [f"{index}:{name}".encode(), file.read_bytes()]
+    for index, name, file in renderer.layout_files():
+        parts += [f"{index}:{name}".encode(), file.read_bytes()]
     return digest(*parts)
 
 
@@ -648,12 +645,15 @@ def _listing(root: Path) -> tuple:
 _last_plan: list = []  # [site, static files, plan, findings, as-of date] of the last build in this process
 
 
-def _plan_site(site: Site, static_files: dict[str, str], as_of: date) -> tuple[plan.Plan, list[Finding]]:
+def _plan_site(
+    site: Site, static_files: dict[str, str], extra_files: dict[str, str], as_of: date
+) -> tuple[plan.Plan, list[Finding]]:
     """plan.plan_site, or the plan made for the same Site object (kept by a long-running process: serve)."""
-    if _last_plan and _last_plan[0] is site and _last_plan[1] == static_files and _last_plan[4] == as_of:
+    inputs = (static_files, extra_files, as_of)
+    if _last_plan and _last_plan[0] is site and _last_plan[1] == inputs:
         return _last_plan[2], list(_last_plan[3])
-    site_plan, findings = plan.plan_site(site, static_files, as_of)
-    _last_plan[:] = [site, static_files, site_plan, tuple(findings), as_of]
+    site_plan, findings = plan.plan_site(site, static_files, extra_files, as_of)
+    _last_plan[:] = [site, inputs, site_plan, tuple(findings)]
     return site_plan, findings
 
 
@@ -717,8 +717,10 @@ def build_site(
 
         renderer, layouts_key = _renderer(root / "layouts", cache_folder / TEMPLATES_DIR)
         static_files = renderer.static_files()
+        extra_files, more = outputs.extra_files(root)
+        findings += more
         static = {name: _site_path(root, path) for name, path in static_files.items()}
-        site_plan, more = _plan_site(site, static, as_of or date.today())
+        site_plan, more = _plan_site(site, static, extra_files, as_of or date.today())
         findings += more
         files = FileKeys(root, previous, hinted)
         if hinted is None:
@@ -769,6 +771,10 @@ def build_site(
             stale = last.written() - built.written if last else set()
             output_changed = bool(last is None or built.made or stale)
             noted = output_changed or files.hashed  # the manifest: files read again may have new times
+            # Files no build wrote are removed, in full builds and updates alike, each with a line.
+            findings += outputs.remove_foreign(
+                target, built.written | (previous.written() if previous else set()), plan.MARKER
+            )
             if last is None:
                 if previous is not None and keep_going:  # a whole new site, but for the reports kept as they were
                     _copy_kept(target, staging, built.written.difference(built.made, built.site_pages))

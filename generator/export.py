@@ -92,10 +92,23 @@ def _csv_cells(format_id: str) -> tuple[tuple[str, str], ...]:
 
 
 def _csv_text(fields: Iterable) -> str:
-    """Fields as a CSV line without its line end, quoted where needed (exactly as csv.writer writes them)."""
+    """Fields as a CSV line without its line end, quoted where needed (exactly as csv.writer writes them),
+    each text made inert for spreadsheets (spreadsheet_safe)."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="").writerow(fields)
+    csv.writer(buffer, lineterminator="").writerow(spreadsheet_safe(f) if type(f) is str else f for f in fields)
     return buffer.getvalue()
+
+
+_FORMULA_START = frozenset("=+-@\t\r")
+_NUMERIC = re.compile(r"[-+]?\d+(?:\.\d+)?")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A CSV text field that Excel or WPS will not take for a formula: one beginning with = + - @, a tab
+    or a carriage return gets a leading ' (as OWASP recommends), unless it is a number such as -3."""
+    if text and text[0] in _FORMULA_START and not _NUMERIC.fullmatch(text):
+        return "'" + text
+    return text
 
 
 def _json(data) -> bytes:
@@ -267,9 +280,8 @@ def report_lines(summaries: Iterable[ReportSummary], headlines: tuple[tuple[str,
         if Decimal in map(type, figures):
             figures = [show(v) if isinstance(v, Decimal) else v for v in figures]
         published = s.published.isoformat() if s.published else ""
-        writer.writerow(
-            (s.office, s.office_name, s.year, s.format_id, published, *figures, s.errors, s.warnings, s.url)
-        )
+        name = s.office_name if s.office_name[:1] not in _FORMULA_START else spreadsheet_safe(s.office_name)
+        writer.writerow((s.office, name, s.year, s.format_id, published, *figures, s.errors, s.warnings, s.url))
     return lines
 
 

@@ -183,13 +183,34 @@ def _office_pages(office_page: Page, office: Office) -> tuple[Page, ...]:
     return tuple(sorted(pages, key=attrgetter("url")))
 
 
+def _extra_pages(
+    extra_files: dict[str, str], pages: list[Page], slugs: list[str], findings: list[Finding]
+) -> list[Page]:
+    """The pages of the site's extra/ files: none may take the place of a page, or of a folder, of the site."""
+    taken = {page.url for page in pages} | {MARKER}
+    folders = {*slugs, *RESERVED, *(page.url.partition("/")[0] for page in pages if "/" in page.url)}
+    extra = []
+    for name, source in sorted(extra_files.items()):
+        if name in taken or name.partition("/")[0] in folders:
+            message = f"extra 中的 {name} 会替换网站生成的页面或目录，未发布；请改名或移到别的目录"
+            findings.append(error(Position(source), message))
+        else:
+            extra.append(Page(name, "static", (source,)))
+    return extra
+
+
 def plan_site(
-    site: Site, static_files: dict[str, str] | None = None, as_of: date | None = None
+    site: Site,
+    static_files: dict[str, str] | None = None,
+    extra_files: dict[str, str] | None = None,
+    as_of: date | None = None,
 ) -> tuple[Plan, list[Finding]]:
     """Every page of the site; offices whose folder name the site reserves are left out with an error.
     `as_of`: the date the status page is computed for (default: today).
 
-    `static_files` maps each static file's name (under static/) to the file it is copied from.
+    `static_files` maps each static file's name (under static/) to the file it is copied from;
+    `extra_files` each file of the site's extra/ folder, published at the root under its name there,
+    unless it would replace or stand in the folder of a page the site makes (an error then).
     Index pages (home, year pages, feed, data files, sitemap) name site.yaml alone as their input:
     they are made from the summaries of the offices' reports, and their keys say which (build.py).
     """
@@ -241,6 +262,8 @@ def plan_site(
     if site.settings.base_url:
         pages.append(Page(SITEMAP, SITEMAP_KIND, (SITE_FILE,)))
     pages += [Page(static_url(name), "static", (source,)) for name, source in sorted((static_files or {}).items())]
+    if extra_files:
+        pages += _extra_pages(extra_files, pages, [o.slug for o in offices], findings)
     plan = Plan(
         offices=tuple(o.slug for o in offices),
         years=tuple(sorted(by_year, reverse=True)),

@@ -6,6 +6,7 @@ becomes a GongkaiError positioned at the template's file and line.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -16,7 +17,7 @@ import jinja2
 import nh3
 from markupsafe import Markup, escape
 
-from .files import display_path
+from .files import OUTSIDE_SITE, display_path, inside, site_files
 from .findings import Finding, GongkaiError, Position
 from .format import Table
 from .report import Report
@@ -43,11 +44,15 @@ class Renderer:
     def __init__(self, site_layouts: Path | None = None, cache: Path | None = None):
         """`cache`: a folder to keep compiled templates in, for the next process that renders them."""
         folders = [folder for folder in (site_layouts, DEFAULT_LAYOUTS) if folder is not None and folder.is_dir()]
+        # A site's layouts are read only from inside the site (the folder above layouts/).
+        self.site = site_layouts.parent if site_layouts is not None and site_layouts in folders else None
+        if self.site is not None and site_layouts.is_symlink() and not inside(site_layouts, self.site):
+            raise GongkaiError(Finding(Position(display_path(site_layouts)), "error", OUTSIDE_SITE))
         self.folders = tuple(folders)
         if cache is not None:
             cache.mkdir(parents=True, exist_ok=True)
         self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader([str(f) for f in folders]),
+            loader=_SiteLoader([str(f) for f in folders], self.site),
             bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache)) if cache is not None else None,
             autoescape=jinja2.select_autoescape(["html", "xml"]),
             undefined=jinja2.StrictUndefined,
@@ -120,16 +125,47 @@ class Renderer:
         fragments.append(html[start:])
         return TableSkeleton(tuple(fragments), tuple(keys))
 
+    def layout_files(self) -> list[tuple[int, str, Path]]:
+        """Each file of the layouts folders but their static files: the folder's index, the file's
+        name there and its path. A symbolic link of the site's that leads out of the site stops the
+        build, named (so does one in static/)."""
+        files = []
+        for index, folder in enumerate(self.folders):
+            found, refused = site_files(folder, self.site if index == 0 and self.site is not None else folder)
+            if refused:
+                raise GongkaiError([Finding(Position(display_path(f)), "error", OUTSIDE_SITE) for f in refused])
+            files += [(index, name, file) for name, file in found.items() if not name.startswith(f"{STATIC}/")]
+        return files
+
     def static_files(self) -> dict[str, Path]:
-        """Every file under static/ by its name there; a site's file wins over the default one."""
+        """Every file under static/ by its name there; a site's file wins over the default one. A
+        symbolic link of the site's that leads out of the site stops the build, named."""
         files: dict[str, Path] = {}
         for folder in reversed(self.folders):
             base = folder / STATIC
-            if base.is_dir():
-                for file in sorted(base.rglob("*")):
-                    if file.is_file() and not file.name.startswith("."):
-                        files[file.relative_to(base).as_posix()] = file
+            if base.is_dir() or base.is_symlink():
+                found, refused = site_files(base, self.site if folder == self.folders[0] and self.site else folder)
+                if refused:
+                    raise GongkaiError([Finding(Position(display_path(f)), "error", OUTSIDE_SITE) for f in refused])
+                files.update(found)
         return dict(sorted(files.items()))
+
+
+class _SiteLoader(jinja2.FileSystemLoader):
+    """Templates from the layouts folders, a site's only from inside the site: a template that is a
+    symbolic link out of it (or in a folder that is one) is refused, unread."""
+
+    def __init__(self, searchpath: list[str], site: Path | None):
+        super().__init__(searchpath)
+        self.site = site
+
+    def get_source(self, environment: jinja2.Environment, template: str):
+        if self.site is not None:
+            pieces = jinja2.loaders.split_template_path(template)
+            file = os.path.join(self.searchpath[0], *pieces)
+            if os.path.isfile(file) and not inside(file, self.site):
+                raise GongkaiError(Finding(Position(display_path(Path(file))), "error", OUTSIDE_SITE))
+        return super().get_source(environment, template)
 
 
 def _template_finding(exc: Exception, filename: str, line: int | None) -> Finding:

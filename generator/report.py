@@ -121,6 +121,7 @@ def read_report(file: Path, path: str, office: str, data: bytes | None = None) -
     path (simpleyaml.py); any other by composing its YAML, which explains every problem."""
     try:
         data = source.read_bytes(file, path) if data is None else data
+        source.check_size(data, path)
     except GongkaiError as exc:
         return None, exc.findings
     quick = read_plain_report(data, path, office, _year_in_name(file))
@@ -638,6 +639,9 @@ def _read_headline(fmt: Format, node, path: str, findings: list[Finding]) -> dic
     return figures
 
 
+MAX_FREE_TABLE_ROWS = 1000  # per table of a free-form report: real ones have tens
+
+
 def _read_free_tables(node, path: str, findings: list[Finding]) -> tuple[FreeTable, ...]:
     """tables: a list of {caption, header: [[...], ...], rows: [[...], ...]}; every row as wide as the header."""
     if not isinstance(node, yaml.SequenceNode):
@@ -657,6 +661,14 @@ def _read_free_tables(node, path: str, findings: list[Finding]) -> tuple[FreeTab
         header = _text_rows(reader.require("header", "表头行", "写成 header: [[项目, 数量]]"), path, findings)
         rows = _text_rows(reader.require("rows", "数据行", "写成 rows: [[收到申请, 12]]"), path, findings)
         if header is None or rows is None:
+            continue
+        if len(rows) > MAX_FREE_TABLE_ROWS:
+            findings.append(
+                error(
+                    source.position(path, reader.get("rows")),
+                    f"这个附表有 {len(rows)} 行，超过了 {MAX_FREE_TABLE_ROWS} 行的上限，未读取；请拆分成几个附表",
+                )
+            )
             continue
         width = max((len(r) for r in header), default=0)
         for row_node, row in zip(reader.get("rows").value, rows):

@@ -442,8 +442,12 @@ class Preview:
     # --- files -------------------------------------------------------------------------------------
 
     def site_file(self, parts: list[str]) -> Path | None:
-        """The output file or folder a request names, or None when it names nothing inside the output."""
-        target = self._folder.joinpath(*parts).resolve()
+        """The output file or folder a request names, or None when it names nothing inside the output
+        (a name too long for the file system, say, is no file either)."""
+        try:
+            target = self._folder.joinpath(*parts).resolve()
+        except (OSError, ValueError, RuntimeError):  # RuntimeError: a loop of links, before Python 3.13
+            return None
         if target != self._folder and not target.is_relative_to(self._folder):
             return None  # a link leading out of the output folder
         return target
@@ -628,6 +632,14 @@ class _PreviewHandler(web.RequestHandler):
     def compute_etag(self) -> None:
         return None  # no ETag, hence never a 304
 
+    def decode_argument(self, value: bytes, name: str | None = None) -> str:
+        """A path that is not UTF-8 names no file: a NUL makes it one that is refused (a 404, where
+        tornado would answer 400 and log a warning)."""
+        try:
+            return value.decode("utf-8")
+        except UnicodeDecodeError:
+            return "\x00"
+
     def send_html(self, status: int, text: str | bytes) -> None:
         self.set_status(status)
         self.set_header("Content-Type", "text/html; charset=utf-8")
@@ -666,15 +678,15 @@ class SiteHandler(_PreviewHandler):
         target = self.preview.site_file(parts)
         if target is None:
             return None
-        if target.is_dir():
-            if parts and not self.request.path.endswith("/"):
-                return self.preview.base_path + "/".join(parts) + "/"
-            target = self.preview.site_file([*parts, "index.html"])
-            if target is None:
-                return None
         try:
+            if target.is_dir():
+                if parts and not self.request.path.endswith("/"):
+                    return self.preview.base_path + "/".join(parts) + "/"
+                target = self.preview.site_file([*parts, "index.html"])
+                if target is None:
+                    return None
             data = target.read_bytes()
-        except OSError:  # missing, a folder, or gone during a swap
+        except (OSError, ValueError):  # missing, a folder, gone during a swap, a name too long
             return None
         self.absolute_name = target.name
         return data

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import simpleyaml, source
 from .cache import ParseCache
-from .files import display_path
+from .files import OUTSIDE_SITE, display_path, inside
 from .findings import Finding, GongkaiError, Position, error, warning
 from .narrative import check_narrative
 from .report import Report
@@ -114,6 +114,7 @@ class Site:
 def _read_mapping(file: Path, keys: dict, what: str, path: str | None = None) -> tuple[dict, list[Finding]]:
     path = path or display_path(file)
     data = source.read_bytes(file, path)
+    source.check_size(data, path)
     if (quick := _plain_mapping(data, path, keys)) is not None:
         return quick, []
     node, findings = source.load_file(file, path, data)
@@ -235,13 +236,21 @@ def read_office(folder: Path, shown: str | None = None) -> tuple[Office | None, 
     if data.get("kind") and data["kind"] not in OFFICE_KINDS:
         findings.append(
             error(
-                positions.get("kind", Position(path)), f"机关类型“{data['kind']}”无效；可选：{'、'.join(OFFICE_KINDS)}"
+                positions.get("kind", Position(path)),
+                f"机关类型“{source.excerpt(data['kind'])}”无效；可选：{'、'.join(OFFICE_KINDS)}",
             )
         )
     if data.get("parent") and not SLUG.match(data["parent"]):
-        findings.append(error(positions["parent"], f"上级机关“{data['parent']}”应为另一个机关的目录名（slug）"))
+        findings.append(
+            error(positions["parent"], f"上级机关“{source.excerpt(data['parent'])}”应为另一个机关的目录名（slug）")
+        )
     reports = []
-    for name in sorted(os.listdir(folder)):
+    with os.scandir(folder) as entries:
+        listed = sorted((entry.name, entry.is_symlink()) for entry in entries)  # is_symlink: no system call
+    for name, link in listed:
+        if link and not inside(os.path.join(folder, name), folder.parent.parent):  # the site's folder
+            findings.append(error(Position(show(name)), OUTSIDE_SITE))
+            continue
         match = REPORT_FILE.match(name)
         if match:
             reports.append((int(match.group(1)), os.path.join(folder, name)))
@@ -273,13 +282,25 @@ def load_site(root: Path) -> tuple[Site, list[Finding]]:
                 "找不到 content 目录：请创建它，或用 gongkai new <机关> <年度> 生成第一份报告",
             )
         )
+    elif content.is_symlink() and not inside(content, root):
+        findings.append(error(Position(display_path(content)), OUTSIDE_SITE))
     else:
+        names = []
         with os.scandir(content) as entries:
-            names = sorted(e.name for e in entries if e.is_dir() and not e.name.startswith("."))
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_symlink() and not inside(entry.path, root):
+                    findings.append(error(Position(display_path(content / entry.name)), OUTSIDE_SITE))
+                elif entry.is_dir():
+                    names.append(entry.name)
+        names.sort()
         shown = display_path(content)
-        inside = not os.path.isabs(shown)  # else each path is shown resolved, which may differ
+        relative = not os.path.isabs(shown)  # else each path is shown resolved, which may differ
         for name in names:
-            office, more = read_office(content / name, os.path.normpath(os.path.join(shown, name)) if inside else None)
+            office, more = read_office(
+                content / name, os.path.normpath(os.path.join(shown, name)) if relative else None
+            )
             findings += more
             if office is not None:
                 offices[office.slug] = office

@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from . import simpleyaml
-from .files import read_file
+from .files import OUTSIDE_SITE, OutsideSite, read_file
 from .findings import Finding, GongkaiError, Position, error, warning
 
 try:
@@ -35,6 +35,13 @@ STR_TAG = "tag:yaml.org,2002:str"
 BOOL_TAG = "tag:yaml.org,2002:bool"
 NULL_TAG = "tag:yaml.org,2002:null"
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+
+# Limits on what a content file (report, office.yaml, site.yaml) may be: far above any real report
+# (the largest published ones are under 100 KB), low enough that a mistaken or hostile file cannot
+# make a build run for minutes or take gigabytes.
+MAX_FILE_BYTES = 1 << 20  # 1 MiB
+ALIASES = "YAML 锚点和别名（&、*）在报告、机关和站点文件中不可用；请把内容直接写出"
+EXCERPT = 40  # characters of a file's text quoted in a message at most
 
 FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．－，", "0123456789.-,")
 CHINESE_NUMERAL = re.compile(r"^[零〇一二三四五六七八九十百千万两]+$")
@@ -68,8 +75,27 @@ def decode(data: bytes, path: str) -> tuple[str, list[Finding]]:
     return text, [warning(where, note)]
 
 
+def excerpt(text: str, limit: int = EXCERPT) -> str:
+    """At most `limit` characters of a text read from a file, for a message: never a whole file."""
+    return text if len(text) <= limit else text[:limit] + "……"
+
+
+def check_size(data: bytes, path: str) -> None:
+    """Refuse a content file larger than MAX_FILE_BYTES, before parsing it."""
+    if len(data) > MAX_FILE_BYTES:
+        message = (
+            f"文件有 {len(data) / (1 << 20):.1f} MiB，超过了 {MAX_FILE_BYTES >> 20} MiB 的上限，未读取；"
+            "年度报告通常不到 100 KB，请检查是否放错了文件"
+        )
+        raise GongkaiError(error(Position(path, 1, 1), message))
+
+
 def parse(text: str, path: str) -> yaml.Node | None:
-    """Compose a YAML document into nodes; a syntax error becomes a positioned finding."""
+    """Compose a YAML document into nodes; a syntax error becomes a positioned finding. Anchors and
+    aliases are refused: no content file needs them, and a few lines of nested aliases would expand
+    into billions of values (every value is read, and shown, where it is referred to)."""
+    if "&" in text:  # an alias needs an anchor: only a text with one is looked at again
+        _refuse_anchors(text, path)
     try:
         return yaml.compose(text, Loader=Loader)
     except yaml.MarkedYAMLError as exc:
@@ -86,6 +112,18 @@ def parse(text: str, path: str) -> yaml.Node | None:
         raise GongkaiError(error(Position(path, line, column), message)) from None
     except yaml.YAMLError as exc:
         raise GongkaiError(error(Position(path, 1, 1), f"YAML 语法错误：{exc}")) from None
+
+
+def _refuse_anchors(text: str, path: str) -> None:
+    """A positioned error at the first anchor or alias of the text, if it has one (its events only
+    are read, up to there: no node is made)."""
+    try:
+        for event in yaml.parse(text, Loader=Loader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+                mark = event.start_mark
+                raise GongkaiError(error(Position(path, mark.line + 1, mark.column + 1), ALIASES))
+    except yaml.YAMLError:
+        return  # a syntax error: composing says where
 
 
 def _yaml_problem(exc: yaml.MarkedYAMLError) -> str:
@@ -110,6 +148,8 @@ def read_bytes(file: Path, path: str) -> bytes:
     """A content file's bytes; a file that cannot be read is a finding at `path`."""
     try:
         return read_file(file)[1]
+    except OutsideSite:
+        raise GongkaiError(error(Position(path), OUTSIDE_SITE)) from None
     except OSError as exc:
         raise GongkaiError(error(Position(path), f"无法读取文件：{exc.strerror}")) from None
 
@@ -117,6 +157,7 @@ def read_bytes(file: Path, path: str) -> bytes:
 def load_file(file: Path, path: str, data: bytes | None = None) -> tuple[yaml.Node | None, list[Finding]]:
     """Read and compose one YAML file (or its bytes, already read); findings carry `path` as the name users see."""
     data = read_bytes(file, path) if data is None else data
+    check_size(data, path)
     text, findings = decode(data, path)
     return parse(text, path), findings
 
@@ -134,6 +175,7 @@ class MappingReader:
             return
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            shown = excerpt(key) if isinstance(key, str) else ""
             if not isinstance(key, str):
                 findings.append(error(position(path, key_node), "键应为文字"))
                 continue
@@ -142,7 +184,7 @@ class MappingReader:
                 findings.append(
                     error(
                         position(path, key_node),
-                        f"键“{key}”重复出现（第一次在第 {first.line} 行）；YAML 只会保留最后一个值，请删除多余的一个",
+                        f"键“{shown}”重复出现（第一次在第 {first.line} 行）；YAML 只会保留最后一个值，请删除多余的一个",
                     )
                 )
                 continue
@@ -172,14 +214,14 @@ class MappingReader:
             if key in allowed:
                 continue
             hint = suggest(key, allowed)
-            self.findings.append(error(position(self.path, key_node), f"{where}中没有“{key}”这一项{hint}"))
+            self.findings.append(error(position(self.path, key_node), f"{where}中没有“{excerpt(key)}”这一项{hint}"))
 
 
 def suggest(key: str, allowed: dict[str, str]) -> str:
     """A did-you-mean hint: by spelling of the key, or by its Chinese description."""
     for name, description in allowed.items():
         if key and (key == description or key in description.split("/")):
-            return f"；“{key}”应写作“{name}”"
+            return f"；“{excerpt(key)}”应写作“{name}”"
     close = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.6)
     if close:
         return f"；是否想写“{close[0]}”（{allowed[close[0]]}）？"
@@ -197,7 +239,7 @@ def describe(node: yaml.Node) -> str:
         return "一个列表"
     if node.tag == NULL_TAG:
         return "空值"
-    return f"“{node.value}”"
+    return f"“{excerpt(node.value)}”"
 
 
 def _plain(node: yaml.Node) -> bool:
@@ -219,7 +261,7 @@ def read_text(node: yaml.Node, path: str, findings: list[Finding], what: str) ->
         findings.append(
             warning(
                 position(path, node),
-                f'{what}“{node.value}”在 YAML 中会被读成{surprise}而不是文字；已按文字读取，请加引号写成 "{node.value}"',
+                f'{what}“{excerpt(node.value)}”在 YAML 中会被读成{surprise}而不是文字；已按文字读取，请加引号写成 "{excerpt(node.value)}"',
             )
         )
     if node.tag == NULL_TAG and _plain(node) and node.value in ("", "~"):
@@ -294,35 +336,38 @@ def read_number(node: yaml.Node, path: str, findings: list[Finding], value_type:
         findings.append(error(where, f"{what}应为一个数字，这里是{describe(node)}"))
         return None
     raw = node.value.strip()
+    shown = excerpt(raw)
     fix = "没有就写 0" if value_type != "amount" else "没有就写 0，金额以万元为单位，如 9116.36"
     if node.tag == NULL_TAG or raw == "":
         findings.append(error(where, f"{what}缺少数值；{fix}"))
         return None
     if not _plain(node):
-        findings.append(error(where, f"{what}“{raw}”是带引号的文字；数值请直接写数字，不加引号"))
+        findings.append(error(where, f"{what}“{shown}”是带引号的文字；数值请直接写数字，不加引号"))
         return None
     if CHINESE_NUMERAL.match(raw):
-        findings.append(error(where, f"{what}“{raw}”是汉字数字；请写成阿拉伯数字"))
+        findings.append(error(where, f"{what}“{shown}”是汉字数字；请写成阿拉伯数字"))
         return None
     if raw != raw.translate(FULLWIDTH_DIGITS):
-        findings.append(error(where, f"{what}“{raw}”含全角字符；请改为半角数字 {raw.translate(FULLWIDTH_DIGITS)}"))
+        findings.append(
+            error(where, f"{what}“{shown}”含全角字符；请改为半角数字 {excerpt(raw.translate(FULLWIDTH_DIGITS))}")
+        )
         return None
     if value_type == "amount":
         return _read_amount(raw, where, findings, what)
     if node.tag == INT_TAG and re.fullmatch(r"0\d+", raw):
         findings.append(
-            error(where, f"{what}“{raw}”以 0 开头，YAML 会把它当作八进制数；请去掉开头的 0，写成 {int(raw)}")
+            error(where, f"{what}“{shown}”以 0 开头，YAML 会把它当作八进制数；请去掉开头的 0，写成 {int(raw)}")
         )
         return None
     if not re.fullmatch(r"[-+]?\d+", raw):
         if re.fullmatch(r"[-+]?\d+\.\d*|[-+]?\d[\d,]*", raw):
-            findings.append(error(where, f"{what}“{raw}”不是整数；件数只能是 0 或正整数"))
+            findings.append(error(where, f"{what}“{shown}”不是整数；件数只能是 0 或正整数"))
         else:
-            findings.append(error(where, f"{what}“{raw}”不是数字；请写阿拉伯数字，{fix}"))
+            findings.append(error(where, f"{what}“{shown}”不是数字；请写阿拉伯数字，{fix}"))
         return None
     value = int(raw)
     if value < 0 and value_type == "count":
-        findings.append(error(where, f"{what}“{raw}”是负数；件数只能是 0 或正整数"))
+        findings.append(error(where, f"{what}“{shown}”是负数；件数只能是 0 或正整数"))
         return None
     return value
 
@@ -331,12 +376,12 @@ def _read_amount(raw: str, where: Position, findings: list[Finding], what: str) 
     try:
         value = Decimal(raw)
     except InvalidOperation:
-        findings.append(error(where, f"{what}“{raw}”不是金额；请写以万元为单位的数字，如 9116.36"))
+        findings.append(error(where, f"{what}“{excerpt(raw)}”不是金额；请写以万元为单位的数字，如 9116.36"))
         return None
     if not value.is_finite() or value < 0:
-        findings.append(error(where, f"{what}“{raw}”不是有效金额；金额应为 0 或正数，以万元为单位"))
+        findings.append(error(where, f"{what}“{excerpt(raw)}”不是有效金额；金额应为 0 或正数，以万元为单位"))
         return None
     if value.as_tuple().exponent < -4:
-        findings.append(error(where, f"{what}“{raw}”小数位过多；以万元为单位时最多保留 4 位小数"))
+        findings.append(error(where, f"{what}“{excerpt(raw)}”小数位过多；以万元为单位时最多保留 4 位小数"))
         return None
     return value

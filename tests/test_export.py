@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import build_site
+from generator.export import spreadsheet_safe
 from generator.format import get_format
 from tests.helpers import report_yaml, write_office, write_report, write_site
 
@@ -157,3 +158,47 @@ def test_legacy_report_downloads_carry_its_supplied_figures(example_site):
     data = json.loads((example_site / "public/hehualu/2015/report.json").read_text(encoding="utf-8"))
     assert data["format"] == "legacy" and data["free_tables"][0]["caption"]
     assert data["headline"]["new_received"] == 2
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example","点击")', "+1+2", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1+1"]
+
+
+def test_spreadsheet_formulas_in_every_csv_are_made_inert(tmp_path):
+    root = write_site(tmp_path / "site")
+    slugs = [f"office{number}" for number in range(len(FORMULAS))]
+    for slug, name in zip(slugs, FORMULAS, strict=True):
+        quoted = json.dumps(name, ensure_ascii=False)  # a YAML double-quoted scalar, tab and CR escaped
+        write_office(root, slug, "x").joinpath("office.yaml").write_text(f"name: {quoted}\n", encoding="utf-8")
+        write_report(root, slug, 2023, report_yaml(2023, values={"applications.new_received.natural_person": 1}))
+    build_site(root)
+    public = root / "public"
+    by_file = {
+        "report.csv": [read_csv(public / slug / "2023" / "report.csv")[0]["office_name"] for slug in slugs],
+        "years/2023/reports.csv": [r["office_name"] for r in read_csv(public / "years/2023/reports.csv")],
+        "data/reports.csv": [r["office_name"] for r in read_csv(public / "data/reports.csv")],
+    }
+    for names in by_file.values():  # office names are read stripped of spaces, tabs and line ends
+        assert names == ["'" + name.strip() for name in FORMULAS]
+    # The pages show the name as written (escaped), and numbers in the CSV stay numbers.
+    page = (public / slugs[0] / "index.html").read_text(encoding="utf-8")
+    assert "=HYPERLINK(&#34;http://evil.example&#34;,&#34;点击&#34;)" in page
+    cells = read_csv(public / slugs[0] / "2023" / "report.csv")
+    assert {r["value"] for r in cells} == {"0", "1"}
+
+
+@pytest.mark.parametrize(
+    ("text", "safe"),
+    [
+        ("-3", "-3"),
+        ("+4.5", "+4.5"),
+        ("-", "'-"),
+        ("-3a", "'-3a"),
+        ("\t1", "'\t1"),
+        ("\r=1", "'\r=1"),
+        ("荷花路", "荷花路"),
+        ("", ""),
+        ("a=b", "a=b"),
+    ],
+)
+def test_only_texts_that_a_spreadsheet_would_run_are_changed(text, safe):
+    assert spreadsheet_safe(text) == safe

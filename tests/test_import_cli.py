@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import io
 import re
+import shutil
+import zipfile
 
+import docx
 from conftest import run_process
 from helpers import write_office, write_site
 from import_sources import EXAMPLE, SAMPLE, numbered_sample, replace_line
 from test_import_docx import word_report
 from test_import_html import applications_table, portal_page, proactive_table, review_table
 
-from generator.importer import import_file
+from generator.importer import MAX_IMPORT_BYTES, import_file
 from generator.report import read_report
 
 
@@ -175,3 +179,71 @@ def test_a_forced_format_that_does_not_fit(tmp_path, cli):
     assert result.code == 1
     assert "未写入" in result.out
     assert not (site / "content" / "hehualu" / "2023.yaml").exists()
+
+
+def _docx_with(part: str, xml: bytes | None) -> bytes:
+    """A .docx made by python-docx, with one part's XML replaced (None: the part left out)."""
+    made = io.BytesIO()
+    docx.Document().save(made)
+    out = io.BytesIO()
+    with zipfile.ZipFile(made) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            if item.filename == part:
+                if xml is not None:
+                    target.writestr(item, xml)
+            else:
+                target.writestr(item, source.read(item.filename))
+    return out.getvalue()
+
+
+def _bad_crc(data: bytes) -> bytes:
+    """A zip whose document part's bytes are damaged after it was written (its CRC no longer matches)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        info = archive.getinfo("word/document.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    damaged = bytearray(data)
+    for offset in range(start + 5, start + 25):
+        damaged[offset] ^= 0x55
+    return bytes(damaged)
+
+
+def test_unreadable_files_are_one_line_each_and_the_batch_goes_on(tmp_path):
+    site = write_site(tmp_path / "s")
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    shutil.copy(SAMPLE, folder / "a-good.txt")
+    broken = {
+        "b-bad-xml.docx": _docx_with("word/document.xml", b"<w:document xmlns:w='x'><w:body><w:p>"),
+        "c-bad-styles.docx": _docx_with("word/styles.xml", b"<?xml version='1.0'?><w:styles <<<"),
+        "d-no-document.docx": _docx_with("word/document.xml", None),
+        "e-bad-crc.docx": _bad_crc(_docx_with("word/document.xml", b"<w:document/>" + b" " * 4000)),
+        "f-picture.docx": b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8,
+        "g-zip.htm": _docx_with("word/document.xml", b"<broken"),  # a .docx renamed .htm
+        "h-binary.txt": bytes(range(256)) * 64,
+        "i-scan.txt": b"%PDF-1.4\n" + bytes(range(256)) * 4,  # a PDF renamed .txt
+    }
+    for name, data in broken.items():
+        (folder / name).write_bytes(data)
+    result = run_process("import", str(folder), "--office", "hehualu", cwd=site)
+    output = result.out + result.err
+    assert result.code == 1 and "Traceback" not in output
+    assert (site / "content" / "hehualu" / "2023.yaml").exists(), output  # the good file was written
+    summary = output[output.index("文件  ") :].splitlines()
+    rows = {line.split()[0].rsplit("/", 1)[-1]: line for line in summary[2:-1]}
+    assert rows["a-good.txt"].endswith("已写入")
+    assert [name for name in broken if rows[name].endswith("无法读取")] == list(broken), summary
+    for name in broken:
+        lines = [line for line in output.splitlines() if f"{name}: error:" in line]
+        assert len(lines) == 1 and ("无法读取" in lines[0] or "PDF" in lines[0]) and len(lines[0]) < 300, lines
+    assert summary[-1] == f"共 {len(broken) + 1} 个文件，写入 1 份报告"
+
+
+def test_a_file_over_the_import_limit_is_refused_unread(tmp_path, cli):
+    site = write_site(tmp_path / "s")
+    big = tmp_path / "big.txt"
+    with open(big, "wb") as handle:
+        handle.truncate(MAX_IMPORT_BYTES + 1)  # sparse: no disk used
+    result = cli("import", big, "--office", "hehualu", cwd=site)
+    assert result.code == 1
+    assert "big.txt: error: 文件超过 50 MiB 的上限，未导入" in result.out + result.err
+    assert not (site / "content" / "hehualu").exists()

@@ -273,6 +273,19 @@ def test_broken_content_shows_an_error_page_until_it_is_fixed(example_site):
         assert "加强组织领导" in body and preview.problems == ()
 
 
+def test_a_report_linked_from_outside_the_site_is_refused_on_every_page(example_site, tmp_path):
+    secret = tmp_path / "id_rsa"
+    secret.write_text("-----BEGIN OPENSSH PRIVATE KEY-----\nPRIVATE-KEY-BYTES\n", encoding="utf-8")
+    with running(example_site) as preview:
+        assert page(preview)[0] == 200
+        (example_site / "content" / "hehualu" / "2021.yaml").symlink_to(secret)
+        status, body = wait_for(lambda: (answer := page(preview, "index.html"))[0] == 500 and answer)
+        assert "2021.yaml: error: 符号链接指向站点目录之外，已拒绝读取" in body
+        assert "PRIVATE" not in body and "BEGIN" not in body
+        for url in (REPORT, "hehualu/index.html", "hehualu/2021/index.html", "data/reports.csv"):
+            assert "PRIVATE" not in fetch(preview, preview.base_path + url)[2]
+
+
 def test_a_broken_rule_is_shown_on_the_report_page_not_as_an_error_page(example_site):
     report = example_site / REPORT_FILE
     with running(example_site) as preview:
@@ -420,6 +433,36 @@ def test_only_files_inside_the_output_folder_are_served(example_site):
             status, _, body = fetch(preview, path)
             assert status in (403, 404), path
             assert "SECRET" not in body and settings not in body and "root:" not in body, path
+
+
+UNMAPPABLE = [
+    "/" + "a" * 300,  # longer than a file name may be
+    "/hehualu/" + "b" * 300 + "/index.html",
+    "/" + "c" * 5000,
+    "/" + "%E4%B8%AD" * 200,  # 中 200 times: 600 bytes
+    "/" + "d/" * 400,
+    "/%ff%fe",  # not UTF-8
+    "/hehualu/%c3%28",
+    "/" + "%E4" * 100,
+    "/a%00b",
+    "/%00",
+    "/..",
+    "/%2e%2e/%2e%2e",
+    "/hehualu/../../../etc/passwd",
+]
+
+
+@pytest.mark.parametrize("base_path", ["/", "/gov/xxgk/"])
+def test_any_path_that_names_no_file_is_a_404_without_a_traceback(example_site, caplog, base_path):
+    with running(example_site, base_path=base_path) as preview:
+        for path in UNMAPPABLE:
+            for where in (path, base_path.rstrip("/") + path):
+                status, _, body = fetch(preview, where)
+                assert status == 404, where
+                assert "Traceback" not in body and "Errno" not in body, where
+        assert page(preview)[0] == 200  # and the preview goes on serving
+    logged = [r for r in caplog.records if r.levelname in ("WARNING", "ERROR", "CRITICAL")]
+    assert not logged, [r.getMessage()[:200] for r in logged]
 
 
 def test_base_path_serves_the_site_under_a_sub_path(example_site):

@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..files import write_generated, write_new
+from ..files import make_folder, write_generated, write_user_file
 from ..findings import Finding, GongkaiError, Position, error, summary_counts
 from ..format import all_formats
 from ..importer import SUFFIXES, Imported, import_file
@@ -20,6 +20,7 @@ from ..rules import check_report
 from ..scaffold import SCHEMA_FILE, report_text
 from ..schema import schema_text
 from ..site import SLUG, display_path, read_office
+from ..source import excerpt
 
 PLACEHOLDER_NAME = "【待填写】机关名称"
 OFFICE_KINDS = (
@@ -84,6 +85,10 @@ def run(args) -> int:
             outcome.imported = import_file(file, outcome.source, args.format_id, args.year)
         except GongkaiError as exc:
             _print(exc.findings)
+            outcome.status = "无法读取"
+        except Exception as exc:  # noqa: BLE001 - whatever a broken file makes a reader raise: the batch goes on
+            problem = excerpt(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+            print(f"{outcome.source}: error: 无法读取这个文件（{problem}）；请确认文件完好、类型与扩展名相符")
             outcome.status = "无法读取"
 
     folder = site / "content" / args.office
@@ -179,14 +184,15 @@ def _write(outcome: Outcome, args, site: Path, folder: Path, office_name: str, w
         header_note=_note(imported),
     )
     try:
-        write_new(target, text, force=args.force)
+        make_folder(folder, site)  # the office's folder, which the command is asked to make
+        write_user_file(target, text, force=args.force)
     except GongkaiError as exc:
         _print(exc.findings)
         outcome.status = "已存在"
         return
     written[year] = outcome.source
     if not (folder / "office.yaml").exists():
-        write_new(folder / "office.yaml", _office_text(office_name))
+        write_user_file(folder / "office.yaml", _office_text(office_name))
         print(f"已创建 {display_path(folder / 'office.yaml')}（机关名称：{office_name or PLACEHOLDER_NAME}，请核对）")
     write_generated(site / "content" / SCHEMA_FILE, schema_text())
     outcome.status = "已写入（部分）" if problems else "已写入"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..files import write_generated, write_new
+from ..files import make_folder, write_generated, write_user_file
 from ..findings import GongkaiError, Position, error
 from ..format import format_for_year, get_format
 from ..report import read_report
@@ -54,7 +54,7 @@ def run(args) -> int:
     office_file = folder / "office.yaml"
     target = folder / f"{args.year}.yaml"
     if target.exists() and not args.force:
-        write_new(target, "")  # refuses, with the message to use --force
+        write_user_file(target, "")  # refuses, with the message to use --force
     new_office = not office_file.exists()
     if new_office:
         office_name = args.name or "【待填写】机关名称"
@@ -66,10 +66,11 @@ def run(args) -> int:
 
     values = _carried_over(fmt, folder / f"{args.year - 1}.yaml", args.office)
     text = report_text(fmt, office_name, args.year, values=values, draft=True)
+    make_folder(folder, site)  # the office's folder, which the command is asked to make
     if new_office:
-        write_new(office_file, OFFICE_TEMPLATE.format(name=office_name))
+        write_user_file(office_file, OFFICE_TEMPLATE.format(name=office_name))
         print(f"已创建 {display_path(office_file)}" + ("" if args.name else "：请填写机关名称（name）"))
-    write_new(target, text, force=args.force)
+    write_user_file(target, text, force=args.force)
     write_generated(site / "content" / SCHEMA_FILE, schema_text())
     note = "，上年结转已按上一年度报告的“结转下年度继续办理”填好" if values else ""
     print(

@@ -5,17 +5,18 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..files import write_generated
+from ..files import write_user_file
 from ..schema import schema_text
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("-o", "--output", help="写入此文件（默认：输出到屏幕）")
+    parser.add_argument("-o", "--output", help="写入此文件（默认：输出到屏幕）；不会覆盖已有文件，也不会新建目录")
+    parser.add_argument("--force", action="store_true", help="覆盖已存在的文件（保留其权限）")
 
 
 def run(args) -> int:
     if args.output:
-        write_generated(Path(args.output), schema_text())
+        write_user_file(Path(args.output), schema_text(), force=args.force)
     else:
         sys.stdout.write(schema_text())
     return 0

@@ -16,12 +16,13 @@ from ..findings import Finding, GongkaiError, Position, error, warning
 from ..format import Format, all_formats, get_format
 from ..report import INTRO_KEY, FreeTable, Number
 from .document import Document
-from .docx import read_docx
+from .docx import read_docx_file
 from .html import read_html
 from .match import Placement, place_tables
 from .narrative import Layout, Title, labelled_date, lay_out, markdown, parse_date, read_title, text_tables
 from .text import read_text
 
+MAX_IMPORT_BYTES = 50 << 20  # a file to import; a .docx with its pictures is rarely over 10 MiB
 SUFFIXES = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".shtml": "html", ".docx": "docx"}
 UNSUPPORTED = {
     ".doc": "旧版 Word 文件（.doc）请先在 Word 中另存为 .docx",
@@ -67,12 +68,20 @@ def read_document(file: Path, path: str) -> Document:
     if suffix in UNSUPPORTED:
         raise GongkaiError(error(Position(path), f"不能直接导入 {suffix} 文件：{UNSUPPORTED[suffix]}"))
     try:
-        data = file.read_bytes()
+        with open(file, "rb") as handle:
+            data = handle.read(MAX_IMPORT_BYTES + 1)
     except OSError as exc:
         raise GongkaiError(error(Position(path), f"无法读取文件：{exc.strerror}")) from None
+    if len(data) > MAX_IMPORT_BYTES:
+        message = f"文件超过 {MAX_IMPORT_BYTES >> 20} MiB 的上限，未导入；年度报告通常不到 1 MiB，请检查是否选错了文件"
+        raise GongkaiError(error(Position(path), message))
     kind = SUFFIXES.get(suffix) or _sniff(data)
+    if data.startswith(b"%PDF-"):  # a PDF, whatever its name says
+        raise GongkaiError(error(Position(path), f"这是一个 PDF 文件：{UNSUPPORTED['.pdf']}"))
+    if data.startswith(b"PK\x03\x04"):  # a zip: a .docx renamed, or no report at all (read_docx says)
+        kind = "docx"
     if kind == "docx":
-        return read_docx(data, path)
+        return read_docx_file(data, path)
     if kind == "html":
         return read_html(data, path)
     return read_text(data, path)

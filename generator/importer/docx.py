@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from io import BytesIO
 
 import docx
+from docx.opc.exceptions import OpcError
 from docx.oxml.ns import qn
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
 from ..findings import GongkaiError, Position, error
+from ..source import excerpt
 from .document import Cell, Document, Line
 
 HEADING_STYLE = re.compile(r"(?:heading|标题)\s*(\d)", re.IGNORECASE)
@@ -102,3 +106,34 @@ def read_docx(data: bytes, path: str) -> Document:
     walk(document.element.body)
     title = (document.core_properties.title or "").strip()
     return Document(path=path, kind="docx", lines=tuple(lines), title=title)
+
+
+MAX_UNPACKED_BYTES = 200 << 20  # what a .docx's parts may unpack to: a zip bomb is refused unread
+# What a file that is no .docx python-docx can read raises, wherever the reading finds it out (some
+# parts, such as the styles, are parsed only when first used).
+_BROKEN = (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ValueError, OpcError, etree.LxmlError, OSError,
+           EOFError, zlib.error, NotImplementedError)  # fmt: skip
+
+
+def read_docx_file(data: bytes, path: str) -> Document:
+    """read_docx, with any file it cannot read (not a zip, a part missing, XML that does not parse, a
+    zip bomb) a GongkaiError that says so in one line."""
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+        if unpacked > MAX_UNPACKED_BYTES:
+            message = f"Word 文件解压后超过 {MAX_UNPACKED_BYTES >> 20} MiB 的上限，未导入；请检查是否选错了文件"
+            raise GongkaiError(error(Position(path), message))
+        return read_docx(data, path)
+    except _BROKEN as exc:
+        raise GongkaiError(error(Position(path), _unreadable(exc))) from None
+
+
+def _unreadable(exc: Exception) -> str:
+    if isinstance(exc, zipfile.BadZipFile):
+        problem = "不是有效的 .docx 文件（不是 zip 压缩包，或已损坏）"
+    elif isinstance(exc, etree.LxmlError):
+        problem = f"文件中的 XML 已损坏（{excerpt(str(exc))}）"
+    else:
+        problem = f"文件已损坏（{excerpt(str(exc) or type(exc).__name__)}）"
+    return f"无法读取 Word 文件：{problem}；请在 Word 中打开并另存为 .docx 后重试（旧的 .doc 也请另存为 .docx）"
