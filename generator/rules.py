@@ -90,8 +90,8 @@ def _member_label(fmt: Format, rule: Rule, member: str) -> str:
 
 
 def show(value: Number) -> str:
+    """A value as written: an amount with every decimal it was written with (9116.30 stays 9116.30)."""
     if isinstance(value, Decimal):
-        value = value.normalize()
         return format(value, "f")
     return str(value)
 

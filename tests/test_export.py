@@ -157,3 +157,25 @@ def test_legacy_report_downloads_carry_its_supplied_figures(example_site):
     data = json.loads((example_site / "public/hehualu/2015/report.json").read_text(encoding="utf-8"))
     assert data["format"] == "legacy" and data["free_tables"][0]["caption"]
     assert data["headline"]["new_received"] == 2
+
+
+@pytest.mark.parametrize("amount", ["5949.088667", "24252.311082", "7380.289590", "12345678901234.123456789"])
+def test_an_amount_of_any_scale_is_shown_and_exported_as_written(tmp_path, amount):
+    root = write_site(tmp_path / "site")
+    write_office(root, "ceshi", "测试街道办事处")
+    text = report_yaml(2023).replace("administrative_fees: 0", f"administrative_fees: {amount}")
+    assert f"administrative_fees: {amount}" in text
+    write_report(root, "ceshi", 2023, text)
+    for quick in (True, False):  # the quick reader, and the full one (a quoted key it leaves to libyaml)
+        if not quick:
+            write_report(root, "ceshi", 2023, text.replace("year: 2023", '"year": 2023'))
+        build_site(root)
+        fees = ("proactive", "administrative_fees", "fees")
+        rows = read_csv(root / "public/ceshi/2023/report.csv")
+        assert {(r["table"], r["row"], r["column"]): r["value"] for r in rows}[fees] == amount
+        raw = (root / "public/ceshi/2023/report.json").read_text(encoding="utf-8")
+        assert f'"fees": {amount}' in raw  # a JSON number with every digit, never through a float
+        data = json.loads(raw, parse_float=Decimal)
+        assert str(data["tables"]["proactive"]["administrative_fees"]["fees"]) == amount
+        page = (root / "public/ceshi/2023/index.html").read_text(encoding="utf-8")
+        assert f">{amount}<" in page

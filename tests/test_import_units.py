@@ -76,13 +76,18 @@ def test_shortened_and_misspelt_labels_are_near_but_not_exact():
         ("+2", "signed_count", 2, None),
         ("9,116.36", "amount", Decimal("9116.36"), None),
         ("25.1万元", "amount", Decimal("25.1"), None),
-        ("251000元", "amount", Decimal("25.1"), None),
+        ("251000元", "amount", Decimal("25.1000"), None),
+        ("5949.088667", "amount", Decimal("5949.088667"), None),
+        ("24252.311082万元", "amount", Decimal("24252.311082"), None),
+        ("73802895.90元", "amount", Decimal("7380.289590"), None),
+        ("0.000001", "amount", Decimal("0.000001"), None),
     ],
 )
 def test_value_cells(text, kind, value, blank):
     reading = read_value(text, kind)
     assert (reading.value, reading.blank, reading.problem) == (value, blank, "")
     assert type(reading.value) is type(value)
+    assert str(reading.value) == str(value)  # every digit as published, none added or dropped
 
 
 @pytest.mark.parametrize(
@@ -93,7 +98,7 @@ def test_value_cells(text, kind, value, blank):
         ("若干", "count"),
         ("3万元", "count"),
         ("5件", "amount"),
-        ("1.123456", "amount"),
+        ("-1.5", "amount"),
     ],
 )
 def test_value_cells_that_cannot_be_read(text, kind):
