@@ -220,6 +220,8 @@ class TableReader:
         self.previous: Previous | None = None
         self.headers: set[str] = set()  # column ids seen in header rows
         self.intro: list[Line] = []
+        self.grid: tuple[Cell, ...] = ()  # the current line's cells when they are a table's real cells
+        self.column_at: dict[int, int] = {}  # id() of a leaf column -> its grid column in the header rows
 
     # --- findings ----------------------------------------------------------------------------------
 
@@ -235,6 +237,7 @@ class TableReader:
 
     def read(self, line: Line) -> None:
         paragraph = not line.table
+        self.grid = line.cells if line.grid else ()
         cells = _split_paragraph(line) if paragraph else list(line.cells)
         labels, values, strays = _split_row(cells)
         if strays or (len(labels) > 1 and not self.vocabulary.candidates(labels[-1].text, ("row",))):
@@ -337,6 +340,9 @@ class TableReader:
                 self.context = target
         elif target.kind == "column":
             self.headers.add(target.column.id)
+            at = next((i for i, c in enumerate(self.grid) if c is cell), None)
+            if at is not None and not target.column.columns:
+                self.column_at[id(target.column)] = at
 
     def _row_of(self, labels: list[Cell]) -> tuple[Similarity, Target, str, Cell] | None:
         """The row of the form that these labels name (the last one naming a leaf row wins)."""
@@ -467,8 +473,29 @@ class TableReader:
         aligned = align(slots, values)
         return aligned.cells is not None and not aligned.extra
 
+    def _by_position(self, slots: Slots, values: list[Cell]) -> Alignment | None:
+        """Values of real cells placed by the grid column of their column's header (colspan, rowspan and
+        merged Word cells included), each blank cell in its own place; None when the header did not
+        show every column, or a cell under a column is not one of this row's values."""
+        starts = [self.column_at.get(id(column)) for _, column in slots.full]
+        if not self.grid or None in starts or len(set(starts)) < len(starts):
+            return None
+        own = {id(c) for c in values}
+        picked: list[Cell] = []
+        for start in starts:
+            cell = self.grid[start] if start < len(self.grid) else None
+            if cell is None or (cell.copy and not cell.text.strip()):
+                cell = cell or Cell("", self.grid[-1].position, self.grid[-1].place, copy=True)
+            elif id(cell) not in own:
+                return None  # a label, or a merged value cell reaching over this column
+            picked.append(cell)
+        placed = {id(c) for c in picked}
+        if any(c.text.strip() and id(c) not in placed for c in values):
+            return None
+        return Alignment([(row, column, cell) for (row, column), cell in zip(slots.full, picked)])
+
     def _place(self, slots: Slots, values: list[Cell], label: str) -> None:
-        aligned = align(slots, values)
+        aligned = self._by_position(slots, values) or align(slots, values, exact=bool(self.grid))
         if aligned.extra:
             self._unplaced(
                 aligned.extra,
@@ -538,14 +565,15 @@ class Alignment:
     problem: str = ""
 
 
-def align(slots: Slots, values: list[Cell]) -> Alignment:
+def align(slots: Slots, values: list[Cell], exact: bool = False) -> Alignment:
     """Values to cells counting from the right, so that a label spanning more or fewer columns than the
     header does not shift them. Blank cells at the end may be merged-cell leftovers and are used only
-    when needed; a row of digits run together (PDF text) is split only when nothing else fits."""
+    when needed; a row of digits run together (PDF text) is split only when nothing else fits, and
+    never where the values are real cells (`exact`): separate cells are separate values."""
     full, short = slots.full, slots.short
     filled = [c for c in values if not is_blank(c.text)]
     if slots.total_left_out and len(short) < len(full) and len(filled) <= len(short):  # no 总计 in the header
-        aligned = align(Slots(short, short), values)
+        aligned = align(Slots(short, short), values, exact)
         if aligned.cells is not None:
             placed = {(row.id, column.id): cell for row, column, cell in aligned.cells}
             aligned.cells[:] = [(row, column, placed.get((row.id, column.id))) for row, column in full]
@@ -559,7 +587,7 @@ def align(slots: Slots, values: list[Cell]) -> Alignment:
         left, cells = cells[: len(cells) - len(full)], cells[len(cells) - len(full) :]
         extra = [c for c in left if not is_blank(c.text)]
     filled = [c for c in cells if not is_blank(c.text)]
-    if len(cells) < len(full) and filled and all(is_digits(c.text) for c in filled):
+    if len(cells) < len(full) and filled and all(is_digits(c.text) for c in filled) and not exact:
         digits = "".join(c.text.strip() for c in filled)
         into = None
         if len(digits) == len(full) and len(filled) < len(full):
