@@ -127,6 +127,18 @@ def _equations(format_id: str, rule_index: int) -> tuple[tuple[str, tuple[Cell, 
     return tuple(equations)
 
 
+def error_equations(fmt: Format) -> tuple[tuple[tuple[str, int], ...], ...]:
+    """Every equation of the format's error rules within one report, as signed cell keys that sum to 0
+    when it holds (the importer asks them how digits run together may be split)."""
+    found = []
+    for index, rule in enumerate(fmt.rules):
+        if rule.kind != "equation" or rule.severity != "error" or rule.across_years:
+            continue
+        for _, left, right in _equations(fmt.id, index):
+            found.append(tuple((c.key, c.sign) for c in left) + tuple((c.key, -c.sign) for c in right))
+    return tuple(found)
+
+
 def _check_equation(index: int, rule: Rule, fmt: Format, report: Report, previous: Report | None) -> list[Finding]:
     reports = {"this": report, "previous": previous}
     if rule.across_years and previous is None:

@@ -19,7 +19,8 @@ from ..report import Number, cell_key
 from ..rules import rule_defining, show
 from .document import Cell, Line
 from .labels import ACCEPT, Similarity, is_variant, normalise, similarity, split_numbering
-from .values import is_blank, is_digits, is_numeric, is_value, read_value
+from .split import holds, readings, show_reading, show_readings
+from .values import is_blank, is_digits, is_numeric, is_value, plain, read_value
 
 NEAR = 0.03  # candidates this close to the best are told apart by the row tree and the form's order
 CLAIM = 3  # a table found outside its section belongs to the form's table whose labels it shows this often
@@ -126,6 +127,7 @@ class Placement:
     rejected: set[str] = field(default_factory=set)  # cells whose source value was reported as unreadable
     claimed: set[int] = field(default_factory=set)  # id() of lines read as table rows
     intros: dict[str, list[Line]] = field(default_factory=dict)  # table id -> text lines before/around it
+    fused: list[Fused] = field(default_factory=list)  # rows of digits run together, split once all are read
 
     @property
     def score(self) -> float:
@@ -471,7 +473,7 @@ class TableReader:
 
     def _fits(self, slots: Slots, values: list[Cell]) -> bool:
         aligned = align(slots, values)
-        return aligned.cells is not None and not aligned.extra
+        return (aligned.cells is not None and not aligned.extra) or (not self.grid and _fused(slots, values))
 
     def _by_position(self, slots: Slots, values: list[Cell]) -> Alignment | None:
         """Values of real cells placed by the grid column of their column's header (colspan, rowspan and
@@ -495,23 +497,24 @@ class TableReader:
         return Alignment([(row, column, cell) for (row, column), cell in zip(slots.full, picked)])
 
     def _place(self, slots: Slots, values: list[Cell], label: str) -> None:
-        aligned = self._by_position(slots, values) or align(slots, values, exact=bool(self.grid))
+        aligned = self._by_position(slots, values) or align(slots, values)
         if aligned.extra:
             self._unplaced(
                 aligned.extra,
                 f"“{label}”一行多出 {len(aligned.extra)} 个数值{_show_cells(aligned.extra)}（应为 {len(slots.full)} 个），"
                 "按从右数的列对齐后这些数值未能导入",
             )
-        if aligned.fused:
-            shown = " ".join(c.text.strip() for c in aligned.fused)
-            split = " ".join(cell.text for _, _, cell in aligned.cells if cell is not None)
-            self._note(
-                aligned.fused[0], f"“{label}”一行的数字连在一起（“{shown}”），已按每格一位数拆为 {split}，请核对"
-            )
+        if aligned.cells is None and not self.grid and _fused(slots, values):
+            self.placement.fused.append(Fused(self, slots, [c for c in values if c.text.strip()], label))
+            return  # split once every other row is in, by the form's rules (split_fused)
         if aligned.cells is None:
             numbers = [c for c in values if c.text.strip()] or values
             self._unplaced(numbers, f"“{label}”一行{aligned.problem}（{_show_cells(values)}），这一行未能导入")
             return
+        self._put(aligned, label)
+
+    def _put(self, aligned: Alignment, label: str) -> None:
+        """Read the aligned cells into the placement, noting blanks, units and duplicates."""
         blanks: dict[str, list[str]] = {}
         first_blank: Cell | None = None
         several_rows = len({row.id for row, _, _ in aligned.cells}) > 1
@@ -548,6 +551,126 @@ class TableReader:
             self._note(first_blank, f"“{label}”一行的{shown}，按 0 导入")
 
 
+@dataclass
+class Fused:
+    """A row of text whose digits ran together, waiting for the form's rules to say how they split."""
+
+    reader: TableReader
+    slots: Slots
+    values: list[Cell]  # its non-empty cells, in order
+    label: str
+
+    def readings(self) -> list[tuple[list[tuple[Row, Column]], list[str]]] | None:
+        """Every way of cutting the cells into the row's cells (into all but the total, too, where the
+        header showed no total column); None when there are too many to search."""
+        targets = [self.slots.full]
+        if self.slots.total_left_out and len(self.slots.short) < len(self.slots.full):
+            targets.append(self.slots.short)
+        tokens = [plain(c.text) for c in self.values]
+        found = []
+        for target in targets:
+            ways = readings(tokens, len(target))
+            if ways is None:
+                return None
+            found += [(target, parts) for parts in ways]
+        return found
+
+    def row_values(self, target: list[tuple[Row, Column]], parts: list[str]) -> dict[str, Number] | None:
+        values = {}
+        for (row, column), part in zip(target, parts):
+            reading = read_value(part, column.type)
+            if reading.problem:
+                return None
+            values[cell_key(self.reader.table.id, row.id, column.id)] = reading.value
+        return values
+
+
+def _fused(slots: Slots, values: list[Cell]) -> bool:
+    """Whether the cells may be digits run together into fewer cells than the row has."""
+    tokens = [plain(c.text) for c in values if c.text.strip()]
+    runs = [t for t in tokens if t.isdigit() and len(t) > 1]
+    room = sum(len(t) if t.isdigit() else 1 for t in tokens)
+    return bool(runs) and len(tokens) < len(slots.full) and room >= len(slots.short)
+
+
+def split_fused(fmt: Format, placement: Placement) -> None:
+    """Split each row of digits run together the one way the form's rules allow, once the other rows are
+    in; rows that split several ways or none are reported with their readings and not imported."""
+    pending = list(placement.fused)
+    searched: dict[int, list | None] = {id(f): f.readings() for f in pending}
+    progress = True
+    while pending and progress:
+        progress = False
+        for fused in list(pending):
+            found = searched[id(fused)]
+            if found is None:
+                continue
+            survivors, checked = _survivors(fmt, fused, found, placement.values)
+            if len(survivors) == 1:
+                target, parts = survivors[0]
+                pending.remove(fused)
+                progress = True
+                shown = " ".join(c.text.strip() for c in fused.values)
+                how = "按表中的勾稽关系只能拆为" if checked else "按位数只能拆为"
+                fused.reader._note(
+                    fused.values[0],
+                    f"“{fused.label}”一行的数字连在一起（“{shown}”），{how} {show_reading(parts)}，已按此导入",
+                )
+                cells = _cut_cells(fused.values, parts)
+                placed = dict(zip(target, cells))
+                fused.reader._put(
+                    Alignment([(row, column, placed.get((row, column))) for row, column in fused.slots.full]),
+                    fused.label,
+                )
+    for fused in pending:
+        found = searched[id(fused)]
+        survivors = _survivors(fmt, fused, found, placement.values)[0] if found else []
+        if found is None:
+            why = "可能的拆法过多，无法确定"
+        elif survivors:
+            why = f"可拆为 {show_readings([parts for _, parts in survivors])}，都符合表中的勾稽关系，无法确定"
+        elif found:
+            why = f"可拆为 {show_readings([parts for _, parts in found])}，但没有一种符合表中的勾稽关系"
+        else:
+            why = "没有一种拆法能填满这一行"
+        shown = " ".join(c.text.strip() for c in fused.values)
+        if len(fused.values) == 1:
+            message = f"“{fused.label}”一行的数字连在一起（“{shown}”），无法确定如何拆分：{why}；这一行未能导入"
+        else:
+            count = f"有 {len(fused.values)} 个数值，应为 {len(fused.slots.full)} 个（{_show_cells(fused.values)}）"
+            message = f"“{fused.label}”一行{count}；若是数字连在一起：{why}；这一行未能导入"
+        fused.reader._unplaced(fused.values, message)
+
+
+def _survivors(fmt: Format, fused: Fused, found: list, known: dict[str, Number]) -> tuple[list, int]:
+    survivors = []
+    checked = 0
+    for target, parts in found:
+        row = fused.row_values(target, parts)
+        if row is None:
+            continue
+        ok, count = holds(fmt, row, {k: v for k, v in known.items() if k not in row})
+        checked = max(checked, count)
+        if ok:
+            survivors.append((target, parts))
+    return survivors, checked
+
+
+def _cut_cells(cells: list[Cell], parts: list[str]) -> list[Cell]:
+    """The parts as cells, each at the cell (and column within it) it was cut from."""
+    out = []
+    queue = iter(parts)
+    for cell in cells:
+        text = plain(cell.text)
+        taken = 0
+        while taken < len(text):
+            part = next(queue)
+            where = Position(cell.position.path, cell.position.line, cell.position.column + taken)
+            out.append(replace(cell, text=part, position=where))
+            taken += len(part)
+    return out
+
+
 @dataclass(frozen=True)
 class Slots:
     """The cells a line of values fills: every column, and every column but those that may be left out."""
@@ -561,19 +684,17 @@ class Slots:
 class Alignment:
     cells: list[tuple[Row, Column, Cell | None]] | None  # None: the values do not fit (see problem)
     extra: list[Cell] = field(default_factory=list)  # numbers left over on the left
-    fused: list[Cell] = field(default_factory=list)  # cells of digits run together, split one digit a cell
     problem: str = ""
 
 
-def align(slots: Slots, values: list[Cell], exact: bool = False) -> Alignment:
+def align(slots: Slots, values: list[Cell]) -> Alignment:
     """Values to cells counting from the right, so that a label spanning more or fewer columns than the
     header does not shift them. Blank cells at the end may be merged-cell leftovers and are used only
-    when needed; a row of digits run together (PDF text) is split only when nothing else fits, and
-    never where the values are real cells (`exact`): separate cells are separate values."""
+    when needed. Digits run together (PDF text) are never split here: see split_fused."""
     full, short = slots.full, slots.short
     filled = [c for c in values if not is_blank(c.text)]
     if slots.total_left_out and len(short) < len(full) and len(filled) <= len(short):  # no 总计 in the header
-        aligned = align(Slots(short, short), values, exact)
+        aligned = align(Slots(short, short), values)
         if aligned.cells is not None:
             placed = {(row.id, column.id): cell for row, column, cell in aligned.cells}
             aligned.cells[:] = [(row, column, placed.get((row.id, column.id))) for row, column in full]
@@ -587,17 +708,6 @@ def align(slots: Slots, values: list[Cell], exact: bool = False) -> Alignment:
         left, cells = cells[: len(cells) - len(full)], cells[len(cells) - len(full) :]
         extra = [c for c in left if not is_blank(c.text)]
     filled = [c for c in cells if not is_blank(c.text)]
-    if len(cells) < len(full) and filled and all(is_digits(c.text) for c in filled) and not exact:
-        digits = "".join(c.text.strip() for c in filled)
-        into = None
-        if len(digits) == len(full) and len(filled) < len(full):
-            into = full
-        elif slots.total_left_out and len(digits) == len(short) < len(full) and len(filled) < len(short):
-            into = short
-        if into is not None:
-            split = iter([replace(filled[0], text=d) for d in digits])
-            placed = {slot: next(split) for slot in into}
-            return Alignment([(row, column, placed.get((row, column))) for row, column in full], extra, filled)
     if len(cells) < len(full):
         cells += trailing[: len(full) - len(cells)]
     if len(cells) == len(full):
@@ -643,6 +753,7 @@ def place_tables(
         for line in feeds[table_id]:
             reader.read(line)
         reader.finish()
+    split_fused(fmt, placement)
     _complete(fmt, placement, headings, path)
     return placement
 
