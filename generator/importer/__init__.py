@@ -15,6 +15,7 @@ from pathlib import Path
 from ..findings import Finding, GongkaiError, Position, error, warning
 from ..format import Format, all_formats, get_format
 from ..report import INTRO_KEY, FreeTable, Number
+from .collapsed import unfold
 from .document import Document
 from .docx import read_docx
 from .html import read_html
@@ -121,7 +122,7 @@ def choose(candidates: list[_Candidate], year: int | None) -> _Candidate:
 
 def import_file(file: Path, path: str, format_id: str = "auto", year: int | None = None) -> Imported:
     """Read one source file into report values. `path` is the file as users see it in messages."""
-    document = read_document(file, path)
+    document = unfold(read_document(file, path))
     title = _title(document)
     stated = title.year if title else None
     notes = []

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import product
+from math import prod
 
 from ..findings import Finding, Position, error, warning
 from ..format import Block, Column, Format, Row, Table
@@ -26,7 +28,7 @@ NEAR = 0.03  # candidates this close to the best are told apart by the row tree 
 CLAIM = 3  # a table found outside its section belongs to the form's table whose labels it shows this often
 TOKEN = re.compile(r"\S+")
 SPACE = re.compile(r"\s+")
-TRAILING_DIGITS = re.compile(r"^(?P<label>.*[^\d\s.,+-])(?P<digits>\d+)$")
+TRAILING_DIGITS = re.compile(r"^(?P<label>.*[^\d\s.,+-])(?P<digits>\d+(?:\.\d+)?)$")
 SENTENCE = re.compile(r"[。；;！？!?]")
 
 
@@ -392,7 +394,7 @@ class TableReader:
                 return True
         return False
 
-    def _label_row(self, labels: list[Cell], line: Line) -> None:
+    def _label_row(self, labels: list[Cell], line: Line | None) -> None:
         if len(labels) == 1 and self._continues(labels[0].text):
             return
         self.previous = None
@@ -432,6 +434,9 @@ class TableReader:
     # --- data rows ---------------------------------------------------------------------------------
 
     def _data_row(self, labels: list[Cell], values: list[Cell]) -> None:
+        if labels and self._headers_only(labels):  # a header row run together with the values under it
+            self._label_row(labels, None)
+            labels = []
         chosen = self._row_of(labels) if labels else None
         if chosen is None and not labels:
             if self.carry is not None and self.carry.target is not None and self.carry.target.leaf:
@@ -464,6 +469,16 @@ class TableReader:
             return
         self.previous = Previous(text, target, score.score)
         self._place(self._slots(target.block, [target.row]), values, target.zh)
+
+    def _headers_only(self, labels: list[Cell]) -> bool:
+        """Labels that name columns or blocks of the table and no row."""
+        for cell in labels:
+            found = self.vocabulary.candidates(cell.text, ALL_KINDS)
+            if not found or found[0][0].kind != "exact" or found[0][1].kind == "row":
+                return False
+            if self.vocabulary.candidates(cell.text, ("row",)):
+                return False
+        return True
 
     def _slots(self, block: Block, rows: list[Row]) -> Slots:
         full = [(row, column) for row in rows for column in block.leaf_columns]
@@ -595,7 +610,8 @@ def _fused(slots: Slots, values: list[Cell]) -> bool:
 
 def split_fused(fmt: Format, placement: Placement) -> None:
     """Split each row of digits run together the one way the form's rules allow, once the other rows are
-    in; rows that split several ways or none are reported with their readings and not imported."""
+    in (rows that only the columns of the form can tell apart are tried together); rows that split
+    several ways or none are reported with their readings and not imported."""
     pending = list(placement.fused)
     searched: dict[int, list | None] = {id(f): f.readings() for f in pending}
     progress = True
@@ -607,26 +623,21 @@ def split_fused(fmt: Format, placement: Placement) -> None:
                 continue
             survivors, checked = _survivors(fmt, fused, found, placement.values)
             if len(survivors) == 1:
-                target, parts = survivors[0]
                 pending.remove(fused)
                 progress = True
-                shown = " ".join(c.text.strip() for c in fused.values)
-                how = "按表中的勾稽关系只能拆为" if checked else "按位数只能拆为"
-                fused.reader._note(
-                    fused.values[0],
-                    f"“{fused.label}”一行的数字连在一起（“{shown}”），{how} {show_reading(parts)}，已按此导入",
-                )
-                cells = _cut_cells(fused.values, parts)
-                placed = dict(zip(target, cells))
-                fused.reader._put(
-                    Alignment([(row, column, placed.get((row, column))) for row, column in fused.slots.full]),
-                    fused.label,
-                )
+                _use(fused, survivors[0], "按表中的勾稽关系只能拆为" if checked else "按位数只能拆为")
+        if not progress and len(pending) > 1:
+            for fused, reading in _jointly(fmt, pending, searched, placement.values):
+                pending.remove(fused)
+                progress = True
+                _use(fused, reading, "与其他数字连在一起的行一起，按表中的勾稽关系只能拆为")
     for fused in pending:
         found = searched[id(fused)]
-        survivors = _survivors(fmt, fused, found, placement.values)[0] if found else []
+        survivors, checked = _survivors(fmt, fused, found, placement.values) if found else ([], 0)
         if found is None:
             why = "可能的拆法过多，无法确定"
+        elif survivors and not checked:
+            why = f"可拆为 {show_readings([parts for _, parts in survivors])}，表中没有能核对这一行的勾稽关系，无法确定"
         elif survivors:
             why = f"可拆为 {show_readings([parts for _, parts in survivors])}，都符合表中的勾稽关系，无法确定"
         elif found:
@@ -640,6 +651,54 @@ def split_fused(fmt: Format, placement: Placement) -> None:
             count = f"有 {len(fused.values)} 个数值，应为 {len(fused.slots.full)} 个（{_show_cells(fused.values)}）"
             message = f"“{fused.label}”一行{count}；若是数字连在一起：{why}；这一行未能导入"
         fused.reader._unplaced(fused.values, message)
+
+
+JOINT = 100000  # combinations of several fused rows' readings tried together, at most
+GOOD = 64  # combinations that fit every rule, beyond which the rows are left as they are
+
+
+def _jointly(fmt: Format, pending: list[Fused], searched: dict, known: dict[str, Number]) -> list:
+    """Rows of one table that each split several ways, tried together against the rules down the columns:
+    the rows whose reading is the same in every combination that fits."""
+    for table in dict.fromkeys(f.reader.table.id for f in pending):
+        group, options = [], []
+        for fused in pending:
+            found = searched[id(fused)]
+            if fused.reader.table.id != table or not found:
+                continue
+            survivors, checked = _survivors(fmt, fused, found, known)
+            if survivors and checked:
+                group.append(fused)
+                options.append(survivors)
+        if len(group) < 2 or prod(len(o) for o in options) > JOINT:
+            continue
+        good = []
+        for combination in product(*options):
+            rows: dict[str, Number] = {}
+            for fused, (target, parts) in zip(group, combination):
+                rows.update(fused.row_values(target, parts) or {})
+            if holds(fmt, rows, {k: v for k, v in known.items() if k not in rows})[0]:
+                good.append(combination)
+                if len(good) > GOOD:
+                    break
+        if not good or len(good) > GOOD:
+            continue
+        settled = [(f, good[0][i]) for i, f in enumerate(group) if all(c[i] == good[0][i] for c in good)]
+        if settled:
+            return settled
+    return []
+
+
+def _use(fused: Fused, reading: tuple[list[tuple[Row, Column]], list[str]], how: str) -> None:
+    target, parts = reading
+    shown = " ".join(c.text.strip() for c in fused.values)
+    fused.reader._note(
+        fused.values[0], f"“{fused.label}”一行的数字连在一起（“{shown}”），{how} {show_reading(parts)}，已按此导入"
+    )
+    placed = dict(zip(target, _cut_cells(fused.values, parts)))
+    fused.reader._put(
+        Alignment([(row, column, placed.get((row, column))) for row, column in fused.slots.full]), fused.label
+    )
 
 
 def _survivors(fmt: Format, fused: Fused, found: list, known: dict[str, Number]) -> tuple[list, int]:
