@@ -1,4 +1,4 @@
-"""`gongkai import FILE... --office SLUG`: published reports (text, HTML, .docx) into report files.
+"""`gongkai import FILE... --office SLUG`: published reports (text, HTML, .docx, PDF) into report files.
 
 Every file is read and matched first; then the reports are written in year order (each checked
 against the year before), and a summary table ends the output.
@@ -32,7 +32,9 @@ OFFICE_KINDS = (
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("files", nargs="+", metavar="FILE", help="要导入的文件或文件夹（.txt、.html、.htm、.docx）")
+    parser.add_argument(
+        "files", nargs="+", metavar="FILE", help="要导入的文件或文件夹（.txt、.html、.htm、.docx、.pdf）"
+    )
     parser.add_argument("--office", required=True, help="机关目录名（slug），如 hehualu")
     parser.add_argument("--year", type=int, help="报告年度（默认：从标题中识别；只能用于单个文件）")
     parser.add_argument(
@@ -107,7 +109,7 @@ def _sources(arguments: list[str]) -> tuple[list[Path], list[Outcome]]:
             )
             if not found:
                 print(
-                    f"{display_path(path)}: error: 文件夹中没有可导入的文件（.txt、.html、.htm、.docx）",
+                    f"{display_path(path)}: error: 文件夹中没有可导入的文件（.txt、.html、.htm、.docx、.pdf）",
                     file=sys.stderr,
                 )
                 failed.append(Outcome(display_path(path), status="无文件"))

@@ -1,4 +1,4 @@
-"""Importing published reports (text copied from Word or PDF, HTML pages, .docx) into report values.
+"""Importing published reports (text copied from Word or PDF, HTML pages, .docx, PDF) into report values.
 
 Pipeline: a reader per kind of source turns the file into lines of cells (document.py); for each
 format the narrative module finds the title and the sections, and the matcher places the tables'
@@ -21,13 +21,15 @@ from .docx import read_docx
 from .html import read_html
 from .match import Placement, place_tables
 from .narrative import Layout, Title, labelled_date, lay_out, markdown, parse_date, read_title, text_tables
+from .pdf import read_pdf
 from .text import read_text
 
-SUFFIXES = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".shtml": "html", ".docx": "docx"}
+SUFFIXES = {
+    ".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".shtml": "html", ".docx": "docx", ".pdf": "pdf",
+}  # fmt: skip
 UNSUPPORTED = {
     ".doc": "旧版 Word 文件（.doc）请先在 Word 中另存为 .docx",
     ".wps": "WPS 文件请先另存为 .docx",
-    ".pdf": "PDF 文件请先把文字复制到 .txt 文件（或另存为 .docx）再导入",
 }
 
 
@@ -76,12 +78,16 @@ def read_document(file: Path, path: str) -> Document:
         return read_docx(data, path)
     if kind == "html":
         return read_html(data, path)
+    if kind == "pdf":
+        return read_pdf(data, path)
     return read_text(data, path)
 
 
 def _sniff(data: bytes) -> str:
     if data.startswith(b"PK\x03\x04"):
         return "docx"
+    if data.startswith(b"%PDF-"):
+        return "pdf"
     head = data[:2048].lower()
     return "html" if b"<html" in head or b"<!doctype html" in head or b"<table" in head else "text"
 

@@ -226,6 +226,7 @@ class TableReader:
         self.intro: list[Line] = []
         self.grid: tuple[Cell, ...] = ()  # the current line's cells when they are a table's real cells
         self.column_at: dict[int, int] = {}  # id() of a leaf column -> its grid column in the header rows
+        self.source_table = 0  # the source's table the last line was in
 
     # --- findings ----------------------------------------------------------------------------------
 
@@ -242,6 +243,9 @@ class TableReader:
     def read(self, line: Line) -> None:
         paragraph = not line.table
         self.grid = line.cells if line.grid else ()
+        if line.table != self.source_table:  # another table (a PDF's next page): its own header geometry
+            self.source_table = line.table
+            self.column_at = {}
         cells = _split_paragraph(line) if paragraph else list(line.cells)
         labels, values, strays = _split_row(cells)
         if strays or (len(labels) > 1 and not self.vocabulary.candidates(labels[-1].text, ("row",))):
