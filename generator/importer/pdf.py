@@ -76,7 +76,7 @@ def _read_pages(pages: list, path: str) -> tuple[list[Line], int, list]:
             findings.append(warning(Position(path), f"第 {number} 页没有文字层（是扫描的图片），这一页未能读取"))
             continue
         blocks: list[_Block] = []
-        found = page.find_tables(RULED)
+        found = _innermost(page.find_tables(RULED))
         for table in found:
             tables += 1
             blocks.append(_Block(table.bbox[1], _table_lines(page, table, tables, number, path)))
@@ -99,6 +99,20 @@ def _numbered(lines: list[Line], tables: int) -> tuple[Line, ...]:
         out.append(line)
         previous = line
     return tuple(out)
+
+
+def _innermost(tables: list) -> list:
+    """The tables that hold no other table and have rows and columns: a box drawn around the text (a
+    page's frame, shaded backgrounds) is layout, as HTML's layout tables are."""
+
+    def inside(inner, outer) -> bool:
+        a, b = inner.bbox, outer.bbox
+        return inner is not outer and b[0] - 1 <= a[0] and b[1] - 1 <= a[1] and a[2] <= b[2] + 1 and a[3] <= b[3] + 1
+
+    def grid(table) -> bool:  # a frame around text has one row or one column
+        return len(table.rows) > 1 and max(len(row.cells) for row in table.rows) > 1
+
+    return [t for t in tables if grid(t) and not any(inside(other, t) for other in tables)]
 
 
 def _table_lines(page, table, number: int, page_number: int, path: str) -> list[Line]:
