@@ -169,3 +169,12 @@ def numbered_values(first: int = 100) -> dict[str, object]:
 
 def shown(value) -> str:
     return format(value, "f") if isinstance(value, Decimal) else str(value)
+
+
+def blank_zeros_and_totals(values: dict) -> dict[str, str]:
+    """Cell texts for table 三 as many offices publish it, 0 left blank and the 总计 column empty, and the
+    fees in 元 (exactly: 5949.088667 万元 is 59490886.67元)."""
+    texts = {key: "" for key, value in values.items() if key.startswith("applications.") and value == 0}
+    texts.update({key: "" for key in values if key.startswith("applications.") and key.endswith(".total")})
+    texts[FEES] = f"{values[FEES].scaleb(4):f}元"
+    return texts

@@ -104,13 +104,15 @@ def _place(rows: list[list[tuple]]) -> dict[tuple[int, int], tuple]:
 def _height(pdf: FPDF, widths: list[float], grid: dict, row: int) -> float:
     needed = 1
     for (r, c), (text, rowspan, colspan) in grid.items():
-        if r == row and rowspan == 1 and text:
+        if r == row and rowspan == 1 and text and not text.isdigit():  # a number fits on a line
             width = sum(widths[c : c + colspan]) - 1
             needed = max(needed, len(pdf.multi_cell(width, LINE, text, dry_run=True, output="LINES")))
     return needed * LINE + 2
 
 
-def report_pdf(path: Path, values: dict, texts: dict[str, str] | None = None, ruled: bool = True) -> Path:
+def report_pdf(
+    path: Path, values: dict, texts: dict[str, str] | None = None, ruled: bool = True, year: int = 2023
+) -> Path:
     """The 2021 report with these values; `texts` gives some cells another text ("" for a blank cell)."""
     texts = texts or {}
 
@@ -118,9 +120,9 @@ def report_pdf(path: Path, values: dict, texts: dict[str, str] | None = None, ru
         return texts[key] if key in texts else shown(values[key])
 
     doc = ReportPdf(ruled)
-    doc.text("荷花路街道办事处2023年政府信息公开工作年度报告", size=15)
+    doc.text(f"荷花路街道办事处{year}年政府信息公开工作年度报告", size=15)
     doc.text("一、总体情况", size=12)
-    doc.text("2023年，荷花路街道办事处认真贯彻落实《中华人民共和国政府信息公开条例》，全面推进政务公开工作。")
+    doc.text(f"{year}年，荷花路街道办事处认真贯彻落实《中华人民共和国政府信息公开条例》，全面推进政务公开工作。")
     doc.text("二、主动公开政府信息情况", size=12)
     rows = []
     for heading, columns, body, column_ids in PROACTIVE:

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 from fpdf import FPDF
-from import_sources import FEES, consistent_values
+from import_sources import FEES, blank_zeros_and_totals, consistent_values
 from pdf_sources import report_pdf
 
 from generator.findings import GongkaiError
@@ -21,14 +21,6 @@ from generator.importer import import_file
 
 def messages(imported, severity: str | None = None) -> list[str]:
     return [str(f) for f in imported.findings if severity is None or f.severity == severity]
-
-
-def blank_zeros_and_totals(values: dict) -> dict[str, str]:
-    """Table 三 as many offices publish it: 0 left blank, the 总计 column empty; the fees in 元."""
-    texts = {key: "" for key, value in values.items() if key.startswith("applications.") and value == 0}
-    texts.update({f"applications.{row}.total": "" for row in {k.split(".")[1] for k in values if "applications" in k}})
-    texts[FEES] = f"{values[FEES].scaleb(4):f}元"
-    return texts
 
 
 @pytest.mark.parametrize("seed", range(2))

@@ -626,6 +626,7 @@ def split_fused(fmt: Format, placement: Placement) -> None:
             if found is None:
                 continue
             survivors, checked = _survivors(fmt, fused, found, placement.values)
+            searched[id(fused)] = survivors or found  # more rows known only rule out more cuts
             if len(survivors) == 1:
                 pending.remove(fused)
                 progress = True
@@ -681,7 +682,7 @@ def _jointly(fmt: Format, pending: list[Fused], searched: dict, known: dict[str,
             rows: dict[str, Number] = {}
             for fused, (target, parts) in zip(group, combination):
                 rows.update(fused.row_values(target, parts) or {})
-            if holds(fmt, rows, {k: v for k, v in known.items() if k not in rows})[0]:
+            if holds(fmt, rows, known)[0]:
                 good.append(combination)
                 if len(good) > GOOD:
                     break
@@ -712,7 +713,7 @@ def _survivors(fmt: Format, fused: Fused, found: list, known: dict[str, Number])
         row = fused.row_values(target, parts)
         if row is None:
             continue
-        ok, count = holds(fmt, row, {k: v for k, v in known.items() if k not in row})
+        ok, count = holds(fmt, row, known)  # the row's own cells are not known yet: row first
         checked = max(checked, count)
         if ok:
             survivors.append((target, parts))

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from ..report import Number
 
@@ -55,6 +56,7 @@ class Reading:
     problem: str = ""
 
 
+@lru_cache(maxsize=8192)  # fused rows are read in thousands of cuts made of the same few parts
 def read_value(text: str, value_type: str) -> Reading:
     """A cell for a column of type count, signed_count or amount (in 万元, of any scale, exactly as written;
     an amount in 元 is converted exactly)."""
