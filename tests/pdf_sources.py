@@ -9,8 +9,10 @@ the importer's reading of the format.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+import pytest
 from fpdf import FPDF
 from import_sources import APPLICANTS, APPLICATIONS, CORNER, PROACTIVE, RESULT_LABELS, RESULTS, REVIEW_ROWS, shown
 
@@ -19,8 +21,16 @@ TOP, BOTTOM, LEFT = 15.0, 282.0, 12.0
 LINE = 4.2  # mm: the height of a line of text in a cell
 
 
+def require_font() -> None:
+    """Skip locally, fail in CI (as the browser tests' tools do), without the Chinese font."""
+    if not FONT.exists():
+        message = f"PDF tests need a Chinese font at {FONT}: apt-get install fonts-wqy-zenhei"
+        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
+
+
 class ReportPdf:
     def __init__(self, ruled: bool = True):
+        require_font()
         self.pdf = FPDF(format="A4")
         self.pdf.set_auto_page_break(False)
         self.pdf.add_font("zh", fname=str(FONT), collection_font_number=0)

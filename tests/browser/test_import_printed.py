@@ -15,12 +15,14 @@ from generator.importer import import_file
 from generator.scaffold import report_text
 from tests.helpers import write_office, write_report, write_site
 from tests.import_sources import APPLICANTS, FEES, consistent_values, shown
+from tests.pdf_sources import require_font
 from tests.test_import_html import _applications_with, portal_page, proactive_table, review_table
 
 pytestmark = pytest.mark.browser
 
 
 def print_pdf(browser, url: str, target, backgrounds: bool = True) -> None:
+    require_font()  # Chromium prints Chinese with it: without one, no text to read back
     page = browser.new_page()
     try:
         page.goto(url)
