@@ -498,3 +498,22 @@ def test_collapsed_digits_of_table_two_with_several_readings_are_refused(tmp_pat
     (problem,) = [m for m in messages(imported, "error") if "“12345”" in m]
     assert "1 2 345 或 1 23 45" in problem and "无法确定" in problem
     assert {k: v for k, v in values.items() if not k.startswith("proactive.regulations.")} == imported.values
+
+
+def test_a_label_spelt_otherwise_is_kept_only_where_the_rules_confirm_it(tmp_path):
+    values = consistent_values(random.Random(2))
+    text = sample_with(values).replace("4.保护第三方合法权益", "4.保护第三人合法权益")
+    imported = imported_text(tmp_path, text)
+    assert imported.values == values  # the columns add up with the row read as 4.保护第三方合法权益
+    assert any("保护第三人合法权益" in m and "不完全一致" in m for m in messages(imported, "warning"))
+
+    text, expected = numbered_sample()  # the sample numbered: no column adds up
+    imported = imported_text(tmp_path, text.replace("4.保护第三方合法权益", "4.保护第三人合法权益"))
+    assert not any(key.startswith("applications.third_party_rights.") for key in imported.values)
+    (refused,) = [m for m in messages(imported, "error") if "保护第三人合法权益" in m]
+    assert "勾稽关系不成立" in refused and "未能导入" in refused
+    assert not imported.complete
+
+    imported = imported_text(tmp_path, sample_with(values).replace("行政事业性收费", "行政事业收费"))
+    assert FEES not in imported.values  # table 二 has no rule that could confirm it
+    assert any("行政事业收费" in m and "没有能核对" in m for m in messages(imported, "error"))

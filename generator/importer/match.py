@@ -130,6 +130,7 @@ class Placement:
     claimed: set[int] = field(default_factory=set)  # id() of lines read as table rows
     intros: dict[str, list[Line]] = field(default_factory=dict)  # table id -> text lines before/around it
     fused: list[Fused] = field(default_factory=list)  # rows of digits run together, split once all are read
+    guessed: list[tuple] = field(default_factory=list)  # (table id, target, cell, text) of rows found by a fuzzy label
 
     @property
     def score(self) -> float:
@@ -473,6 +474,8 @@ class TableReader:
             return
         self.previous = Previous(text, target, score.score)
         self._place(self._slots(target.block, [target.row]), values, target.zh)
+        if score.kind == "fuzzy":  # a label spelt otherwise: the rules must confirm it (confirm_guesses)
+            self.placement.guessed.append((self.table.id, target, cell, text))
 
     def _headers_only(self, labels: list[Cell]) -> bool:
         """Labels that name columns or blocks of the table and no row."""
@@ -784,6 +787,32 @@ def align(slots: Slots, values: list[Cell]) -> Alignment:
     return Alignment(None, extra, problem=problem)
 
 
+def confirm_guesses(fmt: Format, placement: Placement) -> None:
+    """Rows found by a label spelt otherwise than the form's are kept only where the form's rules that
+    involve the row can be checked and hold: a guess is confirmed by the arithmetic or not made."""
+    for table_id, target, cell, text in placement.guessed:
+        keys = [cell_key(table_id, target.row.id, column.id) for column in target.block.leaf_columns]
+        row = {key: placement.values[key] for key in keys if key in placement.values}
+        if not row:
+            continue
+        holding, checked = holds(fmt, row, placement.values)
+        if holding and checked:
+            continue
+        for key in row:
+            del placement.values[key]
+            placement.sources.pop(key, None)
+        placement.rejected.update(keys)
+        placement.unplaced += len(row)
+        why = "按它读入后表中的勾稽关系不成立" if not holding else "表中没有能核对这一行的勾稽关系"
+        placement.findings.append(
+            error(
+                cell.position,
+                f"{cell.where}“{text.strip()}”与表中标签“{target.zh}”不完全一致，{why}，无法确认是这一行；"
+                "这一行的数值未能导入，请把标签改为表中的写法后重新导入",
+            )
+        )
+
+
 def _segments(lines: list[Line]) -> list[list[Line]]:
     """Runs of lines of the same source table."""
     runs: list[list[Line]] = []
@@ -818,6 +847,7 @@ def place_tables(
             reader.read(line)
         reader.finish()
     split_fused(fmt, placement)
+    confirm_guesses(fmt, placement)
     _complete(fmt, placement, headings, path)
     return placement
 
