@@ -228,6 +228,7 @@ class TableReader:
         self.grid: tuple[Cell, ...] = ()  # the current line's cells when they are a table's real cells
         self.column_at: dict[int, int] = {}  # id() of a leaf column -> its grid column in the header rows
         self.source_table = 0  # the source's table the last line was in
+        self.header_width = 0  # grid columns of the header rows
 
     # --- findings ----------------------------------------------------------------------------------
 
@@ -352,6 +353,7 @@ class TableReader:
             at = next((i for i, c in enumerate(self.grid) if c is cell), None)
             if at is not None and not target.column.columns:
                 self.column_at[id(target.column)] = at
+                self.header_width = len(self.grid)
 
     def _row_of(self, labels: list[Cell]) -> tuple[Similarity, Target, str, Cell] | None:
         """The row of the form that these labels name (the last one naming a leaf row wins)."""
@@ -503,6 +505,8 @@ class TableReader:
         show every column, or a cell under a column is not one of this row's values."""
         starts = [self.column_at.get(id(column)) for _, column in slots.full]
         if not self.grid or None in starts or len(set(starts)) < len(starts):
+            return None
+        if len(self.grid) != self.header_width:  # a row of other spans than the header's: counted from the right
             return None
         own = {id(c) for c in values}
         picked: list[Cell] = []
