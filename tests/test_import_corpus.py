@@ -26,7 +26,23 @@ from test_import_html import _applications_with, portal_page, proactive_table, r
 from generator.importer import import_file
 from generator.report import read_report
 
-KINDS = ("text", "collapsed", "html", "docx", "pdf", "pdf-text")
+KINDS = ("text", "collapsed", "html", "html-word", "docx", "pdf", "pdf-text")
+CELL = re.compile(r'<td([^>]*)><p align="center"><span style="[^"]*">(.*?)</span></p></td>')
+WORD_HEAD = "<!--[if gte mso 9]><xml><w:WordDocument><w:View>Normal</w:View></w:WordDocument></xml><![endif]-->"
+
+
+def word_exported(page: str) -> str:
+    """The page's table cells as Word's 另存为网页 writes them (MsoNormal paragraphs, <o:p>, conditional
+    comments), which CMS editors paste in whole."""
+
+    def cell(match: re.Match) -> str:
+        text = "<o:p>&nbsp;</o:p>" if match.group(2) == "&nbsp;" else match.group(2) + "<o:p></o:p>"
+        return (
+            f"<td{match.group(1)}><p class=MsoNormal align=center style='text-align:center'>"
+            f"<span lang=EN-US style='font-size:10.5pt;mso-bidi-font-size:11.0pt'>{text}</span></p></td>"
+        )
+
+    return CELL.sub(cell, page).replace("<body>", "<body>" + WORD_HEAD)
 
 
 def single_digit_table_two(values: dict, rng: random.Random) -> dict:
@@ -47,7 +63,7 @@ def write_source(kind: str, values: dict, folder: Path, year: int = 2023) -> tup
             text = "".join(text.split())
         name.with_suffix(".txt").write_text(text, encoding="utf-8")
         return name.with_suffix(".txt"), values
-    if kind == "html":
+    if kind in ("html", "html-word"):
         texts = blank_zeros_and_totals(values)
 
         def cell(key: str) -> str:
@@ -56,6 +72,9 @@ def write_source(kind: str, values: dict, folder: Path, year: int = 2023) -> tup
         fees = values[FEES]
         in_yuan = proactive_table(values, value=lambda v: texts[FEES] if v is fees else shown(v))
         page = portal_page([in_yuan, _applications_with(values, cell), review_table(values)])
+        if kind == "html-word":
+            page = word_exported(page)
+            assert "<o:p>&nbsp;</o:p>" in page and "MsoNormal" in page
         name.with_suffix(".html").write_bytes(page.replace("2023年", f"{year}年").encode("gb18030"))
         return name.with_suffix(".html"), values
     if kind == "docx":
