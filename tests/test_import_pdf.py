@@ -105,3 +105,17 @@ def test_labels_broken_over_lines_inside_cells_are_joined(tmp_path):
     cells = {c.text for line in document.lines if line.grid for c in line.cells}
     assert {"社会公益组织", "法律服务机构", "三、本年度办理结果"} <= cells  # narrow columns wrap them in the PDF
     assert any(c.startswith("（本列数据的勾稽关系为") and c.endswith("第三项加第四项之和）") for c in cells)
+
+
+def test_an_amount_in_yuan_is_written_exactly_with_a_note(tmp_path, cli):
+    values = consistent_values(random.Random(9))
+    values[FEES] = Decimal("7380.289590")
+    report_pdf(tmp_path / "2023.pdf", values, {FEES: "73802895.90元"})
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "site.yaml").write_text("name: 测试\n", encoding="utf-8")
+    assert cli("import", tmp_path / "2023.pdf", "--office", "hehualu", "--site", site).code == 0
+    written = (site / "content" / "hehualu" / "2023.yaml").read_text(encoding="utf-8")
+    assert "  administrative_fees: 7380.289590  #" in written
+    assert "# 按表中的单位换算（数字未舍入）：proactive.administrative_fees.fees：“73802895.90元”" in written
+    assert cli("check", site).code == 0

@@ -205,6 +205,8 @@ def _note(imported: Imported) -> str:
     lines = [f"由 gongkai import 从 {imported.path} 导入；表格数字与原文一致，原文违反勾稽关系之处保留原样。"]
     if imported.computed:
         lines.append("原文缺少的总计已按各项之和计算：" + "、".join(imported.computed))
+    if imported.conversions:
+        lines.append("按表中的单位换算（数字未舍入）：" + "；".join(imported.conversions))
     if imported.missing:
         lines.append("以下格在原文中没有找到，已写 0，请核对：" + "、".join(imported.missing))
     return "\n".join(lines)

@@ -50,6 +50,7 @@ class Imported:
     computed: tuple[str, ...]  # totals the source left out, computed from the other cells
     missing: tuple[str, ...]  # cells of the form the source gave no value for
     unplaced: int  # numbers of the source that could not be placed
+    conversions: tuple[str, ...] = ()  # values converted to the form's unit (元 to 万元), as notes
 
     @property
     def office_name(self) -> str:
@@ -162,6 +163,7 @@ def import_file(file: Path, path: str, format_id: str = "auto", year: int | None
         computed=tuple(placement.computed),
         missing=tuple(placement.missing),
         unplaced=placement.unplaced,
+        conversions=tuple(placement.conversions),
     )
 
 

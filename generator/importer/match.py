@@ -130,6 +130,7 @@ class Placement:
     claimed: set[int] = field(default_factory=set)  # id() of lines read as table rows
     intros: dict[str, list[Line]] = field(default_factory=dict)  # table id -> text lines before/around it
     fused: list[Fused] = field(default_factory=list)  # rows of digits run together, split once all are read
+    conversions: list[str] = field(default_factory=list)  # values converted to the form's unit, as notes
     guessed: list[tuple] = field(default_factory=list)  # (table id, target, cell, text) of rows found by a fuzzy label
 
     @property
@@ -564,6 +565,7 @@ class TableReader:
                 continue
             if reading.note:
                 self._note(cell, f"“{row.label.zh}”的“{column.label.zh}”：{reading.note}")
+                self.placement.conversions.append(f"{key}：{reading.note}")
             if reading.blank is not None:
                 first_blank = first_blank or cell
                 name = f"{row.label.zh}的{column.label.zh}" if several_rows else column.label.zh
