@@ -28,10 +28,17 @@ def require_font() -> None:
         pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
 
 
+class _Pages(FPDF):
+    def footer(self) -> None:  # a page number in the margin, as Word prints 「- 1 -」
+        self.set_y(-12)
+        self.set_font("zh", size=9)
+        self.cell(0, 5, f"- {self.page_no()} -", align="C")
+
+
 class ReportPdf:
     def __init__(self, ruled: bool = True):
         require_font()
-        self.pdf = FPDF(format="A4")
+        self.pdf = _Pages(format="A4")
         self.pdf.set_auto_page_break(False)
         self.pdf.add_font("zh", fname=str(FONT), collection_font_number=0)
         self.ruled = ruled
