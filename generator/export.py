@@ -116,14 +116,27 @@ def _json(data) -> bytes:
 
 
 def _json_text(data) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    """JSON text in which an amount (Decimal) is a number spelled as written, never through a float."""
+    amounts: list[str] = []
+
+    def spell(value):
+        if not isinstance(value, Decimal):
+            raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+        amounts.append(show(value))
+        return f"\0amount{len(amounts) - 1}\0"
+
+    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True, default=spell) + "\n"
+    if amounts:
+        text = AMOUNT_SLOT.sub(lambda m: amounts[int(m.group(1))], text)
+    return text
 
 
-def _number(value: Number | None) -> int | float | None:
-    """A JSON number: amounts with decimals as floats (their shortest form is the amount as written)."""
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    return value
+AMOUNT_SLOT = re.compile(r'"\\u0000amount(\d+)\\u0000"')
+
+
+def _spelled(value: Number | None) -> str:
+    """A table value as a JSON number: an amount with every decimal it was written with."""
+    return show(value) if isinstance(value, Decimal) else json.dumps(value)
 
 
 HEADLINE_TABLE = "headline"  # in report.csv of free-form reports: the headline figures the office supplied
@@ -191,7 +204,7 @@ def report_json(report: Report, findings: list[Finding], office: Office) -> byte
         "texts": dict(sorted(report.texts.items())),
         "tables": TABLES_SLOT,
         "computed": sorted(report.computed),
-        "headline": {h.id: _number(headline_value(report, h.id)) for h in fmt.headlines},
+        "headline": {h.id: headline_value(report, h.id) for h in fmt.headlines},
         "findings": [{"rule": f.rule, "severity": f.severity, "message": f.message} for f in rule_findings(findings)],
     }
     if report.draft:  # only a review copy (`build --drafts`, the preview) has a draft's file
@@ -203,9 +216,12 @@ def report_json(report: Report, findings: list[Finding], office: Office) -> byte
         ]
     fragments, keys, amounts = _json_tables(fmt.id)
     numbers = list(map(report.values.get, keys))
+    exact = {index: numbers[index] for index in amounts}
     for index in amounts:
-        numbers[index] = _number(numbers[index])
+        numbers[index] = None
     spelled = json.dumps(numbers)[1:-1].split(", ") if numbers else []  # each as json.dumps spells it
+    for index, value in exact.items():
+        spelled[index] = _spelled(value)
     tables = "".join(chain.from_iterable(zip(fragments, spelled))) + fragments[-1]
     return _json_text(data).replace(json.dumps(TABLES_SLOT), tables, 1).encode("utf-8")
 
@@ -218,7 +234,7 @@ TABLES_SLOT = "\0tables\0"
 @functools.cache
 def _json_tables(format_id: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...]]:
     """The JSON text of a report's `tables`, indented as report.json nests it, cut at each value; the
-    cell key of each cut; and which of them are amounts (Decimal in a report, a float in JSON)."""
+    cell key of each cut; and which of them are amounts (Decimal in a report, spelled as written in JSON)."""
     fmt = get_format(format_id)
     tables: dict[str, dict[str, dict[str, str]]] = {}
     keys = []

@@ -247,7 +247,7 @@ def read_composed_report(
 
 _COUNT = re.compile(r"0|[1-9]\d*")
 _SIGNED_COUNT = re.compile(r"0|-?[1-9]\d*")
-_AMOUNT = re.compile(r"(?:0|[1-9]\d*)\.\d{1,4}")
+_AMOUNT = re.compile(r"(?:0|[1-9]\d*)\.\d+")
 _DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})|(\d{4})年(\d{1,2})月(\d{1,2})日")
 
 

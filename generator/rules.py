@@ -90,8 +90,8 @@ def _member_label(fmt: Format, rule: Rule, member: str) -> str:
 
 
 def show(value: Number) -> str:
+    """A value as written: an amount with every decimal it was written with (9116.30 stays 9116.30)."""
     if isinstance(value, Decimal):
-        value = value.normalize()
         return format(value, "f")
     return str(value)
 
@@ -125,6 +125,18 @@ def _equations(format_id: str, rule_index: int) -> tuple[tuple[str, tuple[Cell, 
         if left and right:
             equations.append((member, left, right))
     return tuple(equations)
+
+
+def error_equations(fmt: Format) -> tuple[tuple[tuple[str, int], ...], ...]:
+    """Every equation of the format's error rules within one report, as signed cell keys that sum to 0
+    when it holds (the importer asks them how digits run together may be split)."""
+    found = []
+    for index, rule in enumerate(fmt.rules):
+        if rule.kind != "equation" or rule.severity != "error" or rule.across_years:
+            continue
+        for _, left, right in _equations(fmt.id, index):
+            found.append(tuple((c.key, c.sign) for c in left) + tuple((c.key, -c.sign) for c in right))
+    return tuple(found)
 
 
 def _check_equation(index: int, rule: Rule, fmt: Format, report: Report, previous: Report | None) -> list[Finding]:

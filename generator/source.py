@@ -328,7 +328,8 @@ def read_date(node: yaml.Node, path: str, findings: list[Finding], what: str) ->
 
 
 def read_number(node: yaml.Node, path: str, findings: list[Finding], value_type: str, what: str):
-    """A table cell: count (int >= 0), signed_count (int) or amount (Decimal >= 0, in 万元)."""
+    """A table cell: count (int >= 0), signed_count (int) or amount (Decimal >= 0 of any scale, exactly as
+    written, in the column's unit)."""
     if node.tag == INT_TAG and node.value.isdigit() and (node.value[0] != "0" or node.value == "0") and _plain(node):
         return int(node.value)  # the common case, without the checks below
     where = position(path, node)
@@ -381,7 +382,4 @@ def _read_amount(raw: str, where: Position, findings: list[Finding], what: str) 
     if not value.is_finite() or value < 0:
         findings.append(error(where, f"{what}“{excerpt(raw)}”不是有效金额；金额应为 0 或正数，以万元为单位"))
         return None
-    if value.as_tuple().exponent < -4:
-        findings.append(error(where, f"{what}“{excerpt(raw)}”小数位过多；以万元为单位时最多保留 4 位小数"))
-        return None
-    return value
+    return value  # as written, every decimal kept: the published figure

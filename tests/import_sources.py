@@ -7,6 +7,7 @@ every value is different, so a value placed in the wrong cell cannot go unnotice
 
 from __future__ import annotations
 
+import random
 from decimal import Decimal
 from pathlib import Path
 
@@ -26,24 +27,68 @@ def form_keys(format_id: str = "2021") -> list[str]:
 
 def numbered_sample(first: int = 100) -> tuple[str, dict[str, object]]:
     """The sample's text with its value cells numbered in the form's order, and the values expected."""
+    numbers = iter(range(first, first + 1000))
+    expected = {key: Decimal("1234.56") if key == FEES else next(numbers) for key in form_keys()}
+    return sample_with(expected, {FEES: "1,234.56"}), expected
+
+
+def sample_with(values: dict[str, object], texts: dict[str, str] | None = None) -> str:
+    """The sample's text with its value cells holding these values (or these texts), in the form's order."""
     keys = iter(form_keys())
-    expected: dict[str, object] = {}
     lines = []
-    number = first
     for line in SAMPLE.read_text(encoding="utf-8").split("\n"):
         cells = line.split("\t")
         for index, cell in enumerate(cells):
-            if cell != "0":
-                continue
-            key = next(keys)
-            if key == FEES:
-                cells[index], expected[key] = "1,234.56", Decimal("1234.56")
-            else:
-                cells[index], expected[key] = str(number), number
-                number += 1
+            if cell == "0":
+                key = next(keys)
+                cells[index] = (texts or {}).get(key) or shown(values[key])
         lines.append("\t".join(cells))
     assert next(keys, None) is None, "the sample has a value cell for every cell of the form"
-    return "\n".join(lines), expected
+    return "\n".join(lines)
+
+
+def consistent_values(rng: random.Random, format_id: str = "2021", most: int = 30, places: int = 6) -> dict:
+    """A random report of the form whose every rule holds (R1 to R4), the fees an amount with `places`
+    decimals: the kind of report an office publishes when its figures add up."""
+    fmt = get_format(format_id)
+    table = fmt.tables["applications"]
+    columns = APPLICANTS[:-1]
+    values: dict[str, object] = {}
+    leaves = [row.id for block, row in table.row_entries()]
+    outcome = [r for r in leaves if r not in ("new_received", "carried_over", "outcome_total", "carried_forward")]
+    for row in outcome + ["carried_over", "carried_forward"]:
+        for column in columns:
+            values[f"applications.{row}.{column}"] = rng.choice([0, 0, 0, rng.randint(0, most)])
+    balance(values, format_id)
+    for row in REVIEW_ROWS:
+        parts = [rng.choice([0, rng.randint(0, 9)]) for _ in RESULTS[:-1]]
+        values.update({f"review_litigation.{row}.{c}": v for c, v in zip(RESULTS, parts + [sum(parts)])})
+    for key in form_keys(format_id):
+        table_id, row, column = key.split(".")
+        if table_id == "proactive":
+            kind = fmt.column_of(table_id, row, column).type
+            if kind == "amount":
+                values[key] = Decimal(rng.randint(0, 10 ** (places + 5))).scaleb(-places)
+            else:
+                values[key] = rng.randint(-20 if kind == "signed_count" else 0, most * 10)
+    assert set(values) == set(form_keys(format_id))
+    return values
+
+
+def balance(values: dict, format_id: str = "2021") -> None:
+    """Make table 三 add up from its outcome rows and carried rows: （七）总计, 一 and each row's 总计."""
+    leaves = [row.id for _, row in get_format(format_id).tables["applications"].row_entries()]
+    outcome = [r for r in leaves if r not in ("new_received", "carried_over", "outcome_total", "carried_forward")]
+    columns = APPLICANTS[:-1]
+    for column in columns:
+        handled = sum(values[f"applications.{row}.{column}"] for row in outcome)
+        values[f"applications.outcome_total.{column}"] = handled
+        forward, over = (values[f"applications.{r}.{column}"] for r in ("carried_forward", "carried_over"))
+        if over > handled + forward:
+            values[f"applications.carried_over.{column}"] = over = handled + forward
+        values[f"applications.new_received.{column}"] = handled + forward - over
+    for row in leaves:
+        values[f"applications.{row}.total"] = sum(values[f"applications.{row}.{c}"] for c in columns)
 
 
 def replace_line(text: str, starts: str, *new_lines: str) -> str:
@@ -124,3 +169,12 @@ def numbered_values(first: int = 100) -> dict[str, object]:
 
 def shown(value) -> str:
     return format(value, "f") if isinstance(value, Decimal) else str(value)
+
+
+def blank_zeros_and_totals(values: dict) -> dict[str, str]:
+    """Cell texts for table 三 as many offices publish it, 0 left blank and the 总计 column empty, and the
+    fees in 元 (exactly: 5949.088667 万元 is 59490886.67元)."""
+    texts = {key: "" for key, value in values.items() if key.startswith("applications.") and value == 0}
+    texts.update({key: "" for key in values if key.startswith("applications.") and key.endswith(".total")})
+    texts[FEES] = f"{values[FEES].scaleb(4):f}元"
+    return texts

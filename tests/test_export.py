@@ -202,3 +202,25 @@ def test_spreadsheet_formulas_in_every_csv_are_made_inert(tmp_path):
 )
 def test_only_texts_that_a_spreadsheet_would_run_are_changed(text, safe):
     assert spreadsheet_safe(text) == safe
+
+
+@pytest.mark.parametrize("amount", ["5949.088667", "24252.311082", "7380.289590", "12345678901234.123456789"])
+def test_an_amount_of_any_scale_is_shown_and_exported_as_written(tmp_path, amount):
+    root = write_site(tmp_path / "site")
+    write_office(root, "ceshi", "测试街道办事处")
+    text = report_yaml(2023).replace("administrative_fees: 0", f"administrative_fees: {amount}")
+    assert f"administrative_fees: {amount}" in text
+    write_report(root, "ceshi", 2023, text)
+    for quick in (True, False):  # the quick reader, and the full one (a quoted key it leaves to libyaml)
+        if not quick:
+            write_report(root, "ceshi", 2023, text.replace("year: 2023", '"year": 2023'))
+        build_site(root)
+        fees = ("proactive", "administrative_fees", "fees")
+        rows = read_csv(root / "public/ceshi/2023/report.csv")
+        assert {(r["table"], r["row"], r["column"]): r["value"] for r in rows}[fees] == amount
+        raw = (root / "public/ceshi/2023/report.json").read_text(encoding="utf-8")
+        assert f'"fees": {amount}' in raw  # a JSON number with every digit, never through a float
+        data = json.loads(raw, parse_float=Decimal)
+        assert str(data["tables"]["proactive"]["administrative_fees"]["fees"]) == amount
+        page = (root / "public/ceshi/2023/index.html").read_text(encoding="utf-8")
+        assert f">{amount}<" in page

@@ -258,7 +258,7 @@ def test_amounts_in_yuan_and_thousands_separators(tmp_path, values):
     page = page.replace(">25.1<", ">251000元<").replace(">1234<", ">1,234<")
     imported = import_page(tmp_path, page)
     assert imported.values == values
-    assert any("251000元" in m and "25.1 万元" in m for m in messages(imported, "warning"))
+    assert any("251000元" in m and "25.1000 万元" in m for m in messages(imported, "warning"))  # exact, no digit lost
 
 
 def test_tables_under_headings_that_are_not_text_are_found_by_their_labels(tmp_path, values):
@@ -273,3 +273,60 @@ def test_tables_under_headings_that_are_not_text_are_found_by_their_labels(tmp_p
     assert imported.values == values
     assert imported.texts["overview"].startswith("## （一）主动公开")
     assert "|" not in imported.texts["overview"]  # the tables were not left in the text
+
+
+def test_separate_cells_are_never_re_split_and_blanks_keep_their_place(tmp_path, values):
+    """The issue's row `258 | 12 | &nbsp; | &nbsp; | 1 | 1 | &nbsp;`: seven real cells, total left blank.
+    Every row of table 三 is written so, each with other digits."""
+    rows = [row_id for _, row_id in APPLICATIONS]
+    for index, row_id in enumerate(rows):
+        figures = (258 + index, 12, 0, 0, 1, index % 3)
+        for column, figure in zip(APPLICANTS, figures):
+            values[f"applications.{row_id}.{column}"] = figure
+        values[f"applications.{row_id}.total"] = sum(figures)
+    blank = lambda key: key.endswith((".research", ".public_welfare", ".total")) or values[key] == 0  # noqa: E731
+
+    def cell(key: str) -> str:
+        return "&nbsp;" if key.startswith("applications.") and blank(key) else shown(values[key])
+
+    page = portal_page([proactive_table(values), _applications_with(values, cell), review_table(values)])
+    imported = import_page(tmp_path, page)
+    assert imported.values == values
+    assert not any("连在一起" in m for m in messages(imported))
+    assert len(imported.computed) == len(rows)  # each blank 总计 computed from its row
+    assert any("按 0 导入" in m and "科研机构" in m for m in messages(imported, "warning"))
+
+
+def _applications_with(values, cell, **layout) -> str:
+    """Table 三 with each value cell's text given by cell(key)."""
+    keys = iter(f"applications.{row_id}.{c}" for _, row_id in APPLICATIONS for c in APPLICANTS)
+    marker = "\0"
+    table = applications_table(values, value=lambda v: marker, **layout)
+    return "".join((cell(next(keys)) if i else "") + part for i, part in enumerate(table.split(marker)))
+
+
+def test_columns_are_placed_by_the_header_geometry(tmp_path, values):
+    """Rows whose label spans two columns and a blank filler cell, with 其他 and 总计 left blank: counted from
+    the right, every value would move one column left; the header's columns say where each one is."""
+    for _, row_id in APPLICATIONS:
+        values[f"applications.{row_id}.other"] = 0
+        values[f"applications.{row_id}.total"] = sum(values[f"applications.{row_id}.{c}"] for c in APPLICANTS[:-1])
+    blank = lambda key: key.endswith((".other", ".total"))  # noqa: E731
+    cell = lambda key: "&nbsp;" if blank(key) else shown(values[key])  # noqa: E731
+    table = _applications_with(values, cell, label_colspan=2)
+    page = portal_page([proactive_table(values), table, review_table(values)])
+    imported = import_page(tmp_path, page)
+    assert imported.values == values
+    assert messages(imported, "error") == []
+
+
+def test_a_row_narrower_than_the_header_is_not_placed_by_the_header(tmp_path, values):
+    """Labels spanning two columns where the header's span three, no filler cell, 自然人 blank: by the
+    header's positions every value would move one column right; such rows are counted from the right."""
+    for _, row_id in APPLICATIONS:
+        values[f"applications.{row_id}.natural_person"] = 0
+    cell = lambda key: " " if key.endswith(".natural_person") else shown(values[key])  # noqa: E731
+    table = _applications_with(values, cell, label_colspan=2).replace(td("&nbsp;"), "")  # the filler cells
+    assert table.count(td(" ")) == len(APPLICATIONS)
+    imported = import_page(tmp_path, portal_page([proactive_table(values), table, review_table(values)]))
+    assert imported.values == values

@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+import random
 from decimal import Decimal
 
 import pytest
-from import_sources import EXAMPLE, FEES, FULL_WIDTH, SAMPLE, line_of, numbered_sample, replace_line
+from import_sources import (
+    APPLICANTS,
+    EXAMPLE,
+    FEES,
+    FULL_WIDTH,
+    SAMPLE,
+    balance,
+    consistent_values,
+    line_of,
+    numbered_sample,
+    replace_line,
+    sample_with,
+)
 
 from generator.importer import import_file
 from generator.report import read_report
@@ -216,17 +229,49 @@ def test_thousands_separators_and_amounts_with_decimals(tmp_path):
     assert imported.values == expected
 
 
-def test_a_fused_row_of_single_digits_is_split(tmp_path):
-    text, expected = numbered_sample()
-    text = replace_line(text, "(七) 总计", "(七) 总计0010002")
-    for column, value in zip(
-        ("natural_person", "business", "research", "public_welfare", "legal_services", "other", "total"),
-        (0, 0, 1, 0, 0, 0, 2),
-    ):
-        expected[f"applications.outcome_total.{column}"] = value
+@pytest.mark.parametrize("seed", range(6))
+def test_fused_rows_of_many_digits_are_split_by_the_columns_of_the_form(tmp_path, seed):
+    """(七) 总计 and 四、结转 run together: many cuts fit each row's total, only one fits every column."""
+    values = consistent_values(random.Random(seed))
+    text = sample_with(values)
+    for label, row in (("(七) 总计", "outcome_total"), ("四、结转下年度继续办理", "carried_forward")):
+        line = line_of(text, label)
+        digits = "".join(str(values[f"applications.{row}.{c}"]) for c in APPLICANTS)
+        text = text.replace(line, line.split("\t")[0] + "\t" + digits.replace("", " ")[1:-1].replace(" ", ""), 1)
     imported = imported_text(tmp_path, text)
-    assert imported.values == expected
-    assert any("连在一起" in m and "0 0 1 0 0 0 2" in m for m in messages(imported, "warning"))
+    assert imported.values == values
+    assert imported.unplaced == 0
+    split = " ".join(str(values[f"applications.outcome_total.{c}"]) for c in APPLICANTS)
+    assert any("连在一起" in m and f"勾稽关系只能拆为 {split}，" in m for m in messages(imported, "warning"))
+
+
+def test_fused_rows_that_split_several_ways_are_refused_with_the_readings(tmp_path):
+    """（一） and （二） both run together: each row's total fits two cuts, and the columns cannot tell
+    while the other row is unknown. Nothing is guessed."""
+    values = consistent_values(random.Random(1))
+    for row, numbers in (("granted", (1, 10, 0, 0, 0, 0)), ("partly_granted", (11, 0, 0, 0, 0, 0))):
+        values.update({f"applications.{row}.{c}": n for c, n in zip(APPLICANTS, numbers)})
+    balance(values)
+    text = sample_with(values)
+    fused = {"granted": "110000011", "partly_granted": "110000011"}
+    for row, label in (("granted", "予以公开"), ("partly_granted", "部分公开")):
+        line = next(x for x in text.split("\n") if label in x and "\t" in x)
+        cells = line.rstrip("\t").split("\t")
+        text = text.replace(line, "\t".join(cells[:-7] + [fused[row]]), 1)
+    imported = imported_text(tmp_path, text)
+    assert not any(k.startswith(("applications.granted.", "applications.partly_granted.")) for k in imported.values)
+    problems = [m for m in messages(imported, "error") if "无法确定如何拆分" in m]
+    assert all("“110000011”" in m and "1 10 0 0 0 0 11 或 11 0 0 0 0 0 11" in m for m in problems), problems
+    assert len(problems) == 2
+
+
+def test_a_fused_row_whose_only_split_breaks_the_row_total_is_refused(tmp_path):
+    text, _ = numbered_sample()
+    text = replace_line(text, "(七) 总计", "(七) 总计0010002")  # 0+0+1+0+0+0 is not 2
+    imported = imported_text(tmp_path, text)
+    assert not any(k.startswith("applications.outcome_total.") for k in imported.values)
+    (problem,) = [m for m in messages(imported, "error") if "0010002" in m]
+    assert "无法确定如何拆分" in problem and "0 0 1 0 0 0 2" in problem and "没有一种符合" in problem
 
 
 def test_a_fused_row_that_cannot_be_split_is_reported(tmp_path):
@@ -417,3 +462,58 @@ def test_text_from_a_pdf_with_a_fused_line_of_fifteen_zeros(tmp_path):
     imported = imported_text(tmp_path, pdf)
     assert imported.values == expected
     assert any("连在一起" in m for m in messages(imported, "warning"))
+
+
+def collapsed(text: str) -> str:
+    """The text as some portals serve it: every line break and space lost, labels and numbers fused."""
+    return "".join(text.split())
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_collapsed_text_is_read_by_its_labels_and_the_form_s_arithmetic(tmp_path, seed):
+    rng = random.Random(seed)
+    values = consistent_values(rng)
+    for key in values:  # table 二 has no row rule: its fused digits have one reading only one digit a cell
+        if key.startswith("proactive.") and key != FEES:
+            values[key] = rng.randint(0, 9)
+    text = collapsed(sample_with(values))
+    assert "\n" not in text and "规章" in text
+    imported = imported_text(tmp_path, text)
+    assert imported.values == values
+    assert (imported.unplaced, imported.missing) == (0, ())
+    assert imported.year == 2023 and imported.office_name == "荷花路街道办事处"
+    assert imported.texts["other"] == "无" and imported.texts["problems"].startswith("2023年，我办政务公开工作")
+
+
+def test_collapsed_digits_of_table_two_with_several_readings_are_refused(tmp_path):
+    rng = random.Random(0)
+    values = consistent_values(rng)
+    for key in values:
+        if key.startswith("proactive.") and key != FEES:
+            values[key] = rng.randint(0, 9)
+    values.update({"proactive.regulations.issued": 12, "proactive.regulations.repealed": 3})
+    values["proactive.regulations.in_force"] = 45
+    imported = imported_text(tmp_path, collapsed(sample_with(values)))
+    assert not any(key.startswith("proactive.regulations.") for key in imported.values)
+    (problem,) = [m for m in messages(imported, "error") if "“12345”" in m]
+    assert "1 2 345 或 1 23 45" in problem and "无法确定" in problem
+    assert {k: v for k, v in values.items() if not k.startswith("proactive.regulations.")} == imported.values
+
+
+def test_a_label_spelt_otherwise_is_kept_only_where_the_rules_confirm_it(tmp_path):
+    values = consistent_values(random.Random(2))
+    text = sample_with(values).replace("4.保护第三方合法权益", "4.保护第三人合法权益")
+    imported = imported_text(tmp_path, text)
+    assert imported.values == values  # the columns add up with the row read as 4.保护第三方合法权益
+    assert any("保护第三人合法权益" in m and "不完全一致" in m for m in messages(imported, "warning"))
+
+    text, expected = numbered_sample()  # the sample numbered: no column adds up
+    imported = imported_text(tmp_path, text.replace("4.保护第三方合法权益", "4.保护第三人合法权益"))
+    assert not any(key.startswith("applications.third_party_rights.") for key in imported.values)
+    (refused,) = [m for m in messages(imported, "error") if "保护第三人合法权益" in m]
+    assert "勾稽关系不成立" in refused and "未能导入" in refused
+    assert not imported.complete
+
+    imported = imported_text(tmp_path, sample_with(values).replace("行政事业性收费", "行政事业收费"))
+    assert FEES not in imported.values  # table 二 has no rule that could confirm it
+    assert any("行政事业收费" in m and "没有能核对" in m for m in messages(imported, "error"))

@@ -15,6 +15,7 @@ from generator.importer.document import Cell, Line
 from generator.importer.labels import ACCEPT, EXACT, normalise, similarity, split_numbering
 from generator.importer.match import Slots, align
 from generator.importer.narrative import escape, heading_of, labelled_date, parse_date, read_title
+from generator.importer.split import readings
 from generator.importer.values import is_numeric, is_value, read_value
 
 
@@ -76,13 +77,18 @@ def test_shortened_and_misspelt_labels_are_near_but_not_exact():
         ("+2", "signed_count", 2, None),
         ("9,116.36", "amount", Decimal("9116.36"), None),
         ("25.1万元", "amount", Decimal("25.1"), None),
-        ("251000元", "amount", Decimal("25.1"), None),
+        ("251000元", "amount", Decimal("25.1000"), None),
+        ("5949.088667", "amount", Decimal("5949.088667"), None),
+        ("24252.311082万元", "amount", Decimal("24252.311082"), None),
+        ("73802895.90元", "amount", Decimal("7380.289590"), None),
+        ("0.000001", "amount", Decimal("0.000001"), None),
     ],
 )
 def test_value_cells(text, kind, value, blank):
     reading = read_value(text, kind)
     assert (reading.value, reading.blank, reading.problem) == (value, blank, "")
     assert type(reading.value) is type(value)
+    assert str(reading.value) == str(value)  # every digit as published, none added or dropped
 
 
 @pytest.mark.parametrize(
@@ -93,7 +99,7 @@ def test_value_cells(text, kind, value, blank):
         ("若干", "count"),
         ("3万元", "count"),
         ("5件", "amount"),
-        ("1.123456", "amount"),
+        ("-1.5", "amount"),
     ],
 )
 def test_value_cells_that_cannot_be_read(text, kind):
@@ -120,8 +126,7 @@ def test_values_align_from_the_right_and_fused_digits_split_only_when_unambiguou
     assert [c.text for _, _, c in aligned.cells] == ["1", "2", "3", "4", "5", "6", "21"]
     aligned = align(slots, cells("1", "2", "3", "4", "5", "6"))
     assert [c.text if c else None for _, _, c in aligned.cells] == ["1", "2", "3", "4", "5", "6", None]
-    aligned = align(slots, cells("0010002"))
-    assert [c.text for _, _, c in aligned.cells] == list("0010002") and aligned.fused
+    assert align(slots, cells("0010001")).cells is None  # digits run together: split by the rules, not here
     assert align(slots, cells("12000012")).cells is None
     assert align(slots, cells("12", "3")).cells is None  # 12 may be a number: not split
     assert [c.text for c in align(slots, cells("9", "1", "2", "3", "4", "5", "6", "21")).extra] == ["9"]
@@ -191,3 +196,15 @@ def test_escaped_text_renders_as_the_same_text(text):
 def test_a_line_is_its_cells():
     line = Line(tuple(cells("规章", "", "0")), table=1)
     assert line.texts == ["规章", "0"] and line.text == "规章 0"
+
+
+def test_digits_run_together_are_cut_every_way_without_leading_zeros():
+    assert readings(["6000017"], 7) == [list("6000017")]
+    found = readings(["110000011"], 7)
+    assert ["1", "10", "0", "0", "0", "0", "11"] in found and ["11", "0", "0", "0", "0", "0", "11"] in found
+    assert all(len(parts) == 7 and "".join(parts) == "110000011" for parts in found)
+    assert len(found) == len({tuple(parts) for parts in found})
+    assert readings(["007"], 2) == []  # 07 is no number a publisher writes
+    assert readings(["258", "12"], 2) == [["258", "12"]]  # separate tokens stay separate
+    assert readings(["9116.36", "12"], 3) == [["9116.36", "1", "2"]]
+    assert readings(["1" * 40], 20, limit=1000) is None

@@ -1,4 +1,4 @@
-"""`gongkai import FILE... --office SLUG`: published reports (text, HTML, .docx) into report files.
+"""`gongkai import FILE... --office SLUG`: published reports (text, HTML, .docx, PDF) into report files.
 
 Every file is read and matched first; then the reports are written in year order (each checked
 against the year before), and a summary table ends the output.
@@ -33,7 +33,9 @@ OFFICE_KINDS = (
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("files", nargs="+", metavar="FILE", help="要导入的文件或文件夹（.txt、.html、.htm、.docx）")
+    parser.add_argument(
+        "files", nargs="+", metavar="FILE", help="要导入的文件或文件夹（.txt、.html、.htm、.docx、.pdf）"
+    )
     parser.add_argument("--office", required=True, help="机关目录名（slug），如 hehualu")
     parser.add_argument("--year", type=int, help="报告年度（默认：从标题中识别；只能用于单个文件）")
     parser.add_argument(
@@ -112,7 +114,7 @@ def _sources(arguments: list[str]) -> tuple[list[Path], list[Outcome]]:
             )
             if not found:
                 print(
-                    f"{display_path(path)}: error: 文件夹中没有可导入的文件（.txt、.html、.htm、.docx）",
+                    f"{display_path(path)}: error: 文件夹中没有可导入的文件（.txt、.html、.htm、.docx、.pdf）",
                     file=sys.stderr,
                 )
                 failed.append(Outcome(display_path(path), status="无文件"))
@@ -209,6 +211,8 @@ def _note(imported: Imported) -> str:
     lines = [f"由 gongkai import 从 {imported.path} 导入；表格数字与原文一致，原文违反勾稽关系之处保留原样。"]
     if imported.computed:
         lines.append("原文缺少的总计已按各项之和计算：" + "、".join(imported.computed))
+    if imported.conversions:
+        lines.append("按表中的单位换算（数字未舍入）：" + "；".join(imported.conversions))
     if imported.missing:
         lines.append("以下格在原文中没有找到，已写 0，请核对：" + "、".join(imported.missing))
     return "\n".join(lines)

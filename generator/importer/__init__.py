@@ -1,4 +1,4 @@
-"""Importing published reports (text copied from Word or PDF, HTML pages, .docx) into report values.
+"""Importing published reports (text copied from Word or PDF, HTML pages, .docx, PDF) into report values.
 
 Pipeline: a reader per kind of source turns the file into lines of cells (document.py); for each
 format the narrative module finds the title and the sections, and the matcher places the tables'
@@ -15,19 +15,22 @@ from pathlib import Path
 from ..findings import Finding, GongkaiError, Position, error, warning
 from ..format import Format, all_formats, get_format
 from ..report import INTRO_KEY, FreeTable, Number
+from .collapsed import unfold
 from .document import Document
 from .docx import read_docx_file
 from .html import read_html
 from .match import Placement, place_tables
 from .narrative import Layout, Title, labelled_date, lay_out, markdown, parse_date, read_title, text_tables
+from .pdf import read_pdf
 from .text import read_text
 
 MAX_IMPORT_BYTES = 50 << 20  # a file to import; a .docx with its pictures is rarely over 10 MiB
-SUFFIXES = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".shtml": "html", ".docx": "docx"}
+SUFFIXES = {
+    ".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".shtml": "html", ".docx": "docx", ".pdf": "pdf",
+}  # fmt: skip
 UNSUPPORTED = {
     ".doc": "旧版 Word 文件（.doc）请先在 Word 中另存为 .docx",
     ".wps": "WPS 文件请先另存为 .docx",
-    ".pdf": "PDF 文件请先把文字复制到 .txt 文件（或另存为 .docx）再导入",
 }
 
 
@@ -48,6 +51,7 @@ class Imported:
     computed: tuple[str, ...]  # totals the source left out, computed from the other cells
     missing: tuple[str, ...]  # cells of the form the source gave no value for
     unplaced: int  # numbers of the source that could not be placed
+    conversions: tuple[str, ...] = ()  # values converted to the form's unit (元 to 万元), as notes
 
     @property
     def office_name(self) -> str:
@@ -77,19 +81,23 @@ def read_document(file: Path, path: str) -> Document:
         raise GongkaiError(error(Position(path), message))
     kind = SUFFIXES.get(suffix) or _sniff(data)
     if data.startswith(b"%PDF-"):  # a PDF, whatever its name says
-        raise GongkaiError(error(Position(path), f"这是一个 PDF 文件：{UNSUPPORTED['.pdf']}"))
-    if data.startswith(b"PK\x03\x04"):  # a zip: a .docx renamed, or no report at all (read_docx says)
+        kind = "pdf"
+    elif data.startswith(b"PK\x03\x04"):  # a zip: a .docx renamed, or no report at all (read_docx says)
         kind = "docx"
     if kind == "docx":
         return read_docx_file(data, path)
     if kind == "html":
         return read_html(data, path)
+    if kind == "pdf":
+        return read_pdf(data, path)
     return read_text(data, path)
 
 
 def _sniff(data: bytes) -> str:
     if data.startswith(b"PK\x03\x04"):
         return "docx"
+    if data.startswith(b"%PDF-"):
+        return "pdf"
     head = data[:2048].lower()
     return "html" if b"<html" in head or b"<!doctype html" in head or b"<table" in head else "text"
 
@@ -130,7 +138,7 @@ def choose(candidates: list[_Candidate], year: int | None) -> _Candidate:
 
 def import_file(file: Path, path: str, format_id: str = "auto", year: int | None = None) -> Imported:
     """Read one source file into report values. `path` is the file as users see it in messages."""
-    document = read_document(file, path)
+    document = unfold(read_document(file, path))
     title = _title(document)
     stated = title.year if title else None
     notes = []
@@ -164,6 +172,7 @@ def import_file(file: Path, path: str, format_id: str = "auto", year: int | None
         computed=tuple(placement.computed),
         missing=tuple(placement.missing),
         unplaced=placement.unplaced,
+        conversions=tuple(placement.conversions),
     )
 
 

@@ -35,6 +35,7 @@ class Line:
     heading: int = 0  # heading level given by the source's markup (h2, Word's 标题 2), 0 for body text
     scope: tuple[int, ...] = field(default=(), compare=False)  # HTML: the elements the line is in, innermost first
     role: str = ""  # "caption": a table's caption; "head": a header row of a table
+    grid: bool = False  # the cells are a table's real cells, one per grid column (merged cells repeated)
 
     @property
     def position(self) -> Position:

@@ -70,7 +70,7 @@ def _table_lines(tbl, parent, number: int, path: str) -> list[Line]:
         if columns:
             hole = Cell("", Position(path), f"第 {number} 个表格第 {row_number + 1} 行", copy=True)
             cells = tuple(grid.get((row_number, c), hole) for c in range(max(columns) + 1))
-            lines.append(Line(cells, table=number, role="head" if repeated else ""))
+            lines.append(Line(cells, table=number, role="head" if repeated else "", grid=True))
     return lines
 
 

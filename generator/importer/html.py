@@ -261,7 +261,7 @@ def grid_lines(table: Element, number: int, path: str) -> list[Line]:
             continue
         hole = Cell("", Position(path, tr.line, tr.column), f"第 {number} 个表格第 {row_number + 1} 行", copy=True)
         cells = tuple(grid.get((row_number, c), hole) for c in range(max(columns) + 1))
-        lines.append(Line(cells, table=number, role="head" if row_number in heads else ""))
+        lines.append(Line(cells, table=number, role="head" if row_number in heads else "", grid=True))
     return lines
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import product
+from math import prod
 
 from ..findings import Finding, Position, error, warning
 from ..format import Block, Column, Format, Row, Table
@@ -19,13 +21,14 @@ from ..report import Number, cell_key
 from ..rules import rule_defining, show
 from .document import Cell, Line
 from .labels import ACCEPT, Similarity, is_variant, normalise, similarity, split_numbering
-from .values import is_blank, is_digits, is_numeric, is_value, read_value
+from .split import holds, readings, show_reading, show_readings
+from .values import is_blank, is_digits, is_numeric, is_value, plain, read_value
 
 NEAR = 0.03  # candidates this close to the best are told apart by the row tree and the form's order
 CLAIM = 3  # a table found outside its section belongs to the form's table whose labels it shows this often
 TOKEN = re.compile(r"\S+")
 SPACE = re.compile(r"\s+")
-TRAILING_DIGITS = re.compile(r"^(?P<label>.*[^\d\s.,+-])(?P<digits>\d+)$")
+TRAILING_DIGITS = re.compile(r"^(?P<label>.*[^\d\s.,+-])(?P<digits>\d+(?:\.\d+)?)$")
 SENTENCE = re.compile(r"[。；;！？!?]")
 
 
@@ -126,6 +129,9 @@ class Placement:
     rejected: set[str] = field(default_factory=set)  # cells whose source value was reported as unreadable
     claimed: set[int] = field(default_factory=set)  # id() of lines read as table rows
     intros: dict[str, list[Line]] = field(default_factory=dict)  # table id -> text lines before/around it
+    fused: list[Fused] = field(default_factory=list)  # rows of digits run together, split once all are read
+    conversions: list[str] = field(default_factory=list)  # values converted to the form's unit, as notes
+    guessed: list[tuple] = field(default_factory=list)  # (table id, target, cell, text) of rows found by a fuzzy label
 
     @property
     def score(self) -> float:
@@ -220,6 +226,10 @@ class TableReader:
         self.previous: Previous | None = None
         self.headers: set[str] = set()  # column ids seen in header rows
         self.intro: list[Line] = []
+        self.grid: tuple[Cell, ...] = ()  # the current line's cells when they are a table's real cells
+        self.column_at: dict[int, int] = {}  # id() of a leaf column -> its grid column in the header rows
+        self.source_table = 0  # the source's table the last line was in
+        self.header_width = 0  # grid columns of the header rows
 
     # --- findings ----------------------------------------------------------------------------------
 
@@ -235,6 +245,10 @@ class TableReader:
 
     def read(self, line: Line) -> None:
         paragraph = not line.table
+        self.grid = line.cells if line.grid else ()
+        if line.table != self.source_table:  # another table (a PDF's next page): its own header geometry
+            self.source_table = line.table
+            self.column_at = {}
         cells = _split_paragraph(line) if paragraph else list(line.cells)
         labels, values, strays = _split_row(cells)
         if strays or (len(labels) > 1 and not self.vocabulary.candidates(labels[-1].text, ("row",))):
@@ -337,6 +351,10 @@ class TableReader:
                 self.context = target
         elif target.kind == "column":
             self.headers.add(target.column.id)
+            at = next((i for i, c in enumerate(self.grid) if c is cell), None)
+            if at is not None and not target.column.columns:
+                self.column_at[id(target.column)] = at
+                self.header_width = len(self.grid)
 
     def _row_of(self, labels: list[Cell]) -> tuple[Similarity, Target, str, Cell] | None:
         """The row of the form that these labels name (the last one naming a leaf row wins)."""
@@ -384,7 +402,7 @@ class TableReader:
                 return True
         return False
 
-    def _label_row(self, labels: list[Cell], line: Line) -> None:
+    def _label_row(self, labels: list[Cell], line: Line | None) -> None:
         if len(labels) == 1 and self._continues(labels[0].text):
             return
         self.previous = None
@@ -424,6 +442,9 @@ class TableReader:
     # --- data rows ---------------------------------------------------------------------------------
 
     def _data_row(self, labels: list[Cell], values: list[Cell]) -> None:
+        if labels and self._headers_only(labels):  # a header row run together with the values under it
+            self._label_row(labels, None)
+            labels = []
         chosen = self._row_of(labels) if labels else None
         if chosen is None and not labels:
             if self.carry is not None and self.carry.target is not None and self.carry.target.leaf:
@@ -456,6 +477,18 @@ class TableReader:
             return
         self.previous = Previous(text, target, score.score)
         self._place(self._slots(target.block, [target.row]), values, target.zh)
+        if score.kind == "fuzzy":  # a label spelt otherwise: the rules must confirm it (confirm_guesses)
+            self.placement.guessed.append((self.table.id, target, cell, text))
+
+    def _headers_only(self, labels: list[Cell]) -> bool:
+        """Labels that name columns or blocks of the table and no row."""
+        for cell in labels:
+            found = self.vocabulary.candidates(cell.text, ALL_KINDS)
+            if not found or found[0][0].kind != "exact" or found[0][1].kind == "row":
+                return False
+            if self.vocabulary.candidates(cell.text, ("row",)):
+                return False
+        return True
 
     def _slots(self, block: Block, rows: list[Row]) -> Slots:
         full = [(row, column) for row in rows for column in block.leaf_columns]
@@ -465,26 +498,50 @@ class TableReader:
 
     def _fits(self, slots: Slots, values: list[Cell]) -> bool:
         aligned = align(slots, values)
-        return aligned.cells is not None and not aligned.extra
+        return (aligned.cells is not None and not aligned.extra) or (not self.grid and _fused(slots, values))
+
+    def _by_position(self, slots: Slots, values: list[Cell]) -> Alignment | None:
+        """Values of real cells placed by the grid column of their column's header (colspan, rowspan and
+        merged Word cells included), each blank cell in its own place; None when the header did not
+        show every column, or a cell under a column is not one of this row's values."""
+        starts = [self.column_at.get(id(column)) for _, column in slots.full]
+        if not self.grid or None in starts or len(set(starts)) < len(starts):
+            return None
+        if len(self.grid) != self.header_width:  # a row of other spans than the header's: counted from the right
+            return None
+        own = {id(c) for c in values}
+        picked: list[Cell] = []
+        for start in starts:
+            cell = self.grid[start] if start < len(self.grid) else None
+            if cell is None or (cell.copy and not cell.text.strip()):
+                cell = cell or Cell("", self.grid[-1].position, self.grid[-1].place, copy=True)
+            elif id(cell) not in own:
+                return None  # a label, or a merged value cell reaching over this column
+            picked.append(cell)
+        placed = {id(c) for c in picked}
+        if any(c.text.strip() and id(c) not in placed for c in values):
+            return None
+        return Alignment([(row, column, cell) for (row, column), cell in zip(slots.full, picked)])
 
     def _place(self, slots: Slots, values: list[Cell], label: str) -> None:
-        aligned = align(slots, values)
+        aligned = self._by_position(slots, values) or align(slots, values)
         if aligned.extra:
             self._unplaced(
                 aligned.extra,
                 f"“{label}”一行多出 {len(aligned.extra)} 个数值{_show_cells(aligned.extra)}（应为 {len(slots.full)} 个），"
                 "按从右数的列对齐后这些数值未能导入",
             )
-        if aligned.fused:
-            shown = " ".join(c.text.strip() for c in aligned.fused)
-            split = " ".join(cell.text for _, _, cell in aligned.cells if cell is not None)
-            self._note(
-                aligned.fused[0], f"“{label}”一行的数字连在一起（“{shown}”），已按每格一位数拆为 {split}，请核对"
-            )
+        if aligned.cells is None and not self.grid and _fused(slots, values):
+            self.placement.fused.append(Fused(self, slots, [c for c in values if c.text.strip()], label))
+            return  # split once every other row is in, by the form's rules (split_fused)
         if aligned.cells is None:
             numbers = [c for c in values if c.text.strip()] or values
             self._unplaced(numbers, f"“{label}”一行{aligned.problem}（{_show_cells(values)}），这一行未能导入")
             return
+        self._put(aligned, label)
+
+    def _put(self, aligned: Alignment, label: str) -> None:
+        """Read the aligned cells into the placement, noting blanks, units and duplicates."""
         blanks: dict[str, list[str]] = {}
         first_blank: Cell | None = None
         several_rows = len({row.id for row, _, _ in aligned.cells}) > 1
@@ -508,6 +565,7 @@ class TableReader:
                 continue
             if reading.note:
                 self._note(cell, f"“{row.label.zh}”的“{column.label.zh}”：{reading.note}")
+                self.placement.conversions.append(f"{key}：{reading.note}")
             if reading.blank is not None:
                 first_blank = first_blank or cell
                 name = f"{row.label.zh}的{column.label.zh}" if several_rows else column.label.zh
@@ -519,6 +577,171 @@ class TableReader:
                 f"{'、'.join(names)}为{'空格' if mark == '' else f'“{mark}”'}" for mark, names in blanks.items()
             )
             self._note(first_blank, f"“{label}”一行的{shown}，按 0 导入")
+
+
+@dataclass
+class Fused:
+    """A row of text whose digits ran together, waiting for the form's rules to say how they split."""
+
+    reader: TableReader
+    slots: Slots
+    values: list[Cell]  # its non-empty cells, in order
+    label: str
+
+    def readings(self) -> list[tuple[list[tuple[Row, Column]], list[str]]] | None:
+        """Every way of cutting the cells into the row's cells (into all but the total, too, where the
+        header showed no total column); None when there are too many to search."""
+        targets = [self.slots.full]
+        if self.slots.total_left_out and len(self.slots.short) < len(self.slots.full):
+            targets.append(self.slots.short)
+        tokens = [plain(c.text) for c in self.values]
+        found = []
+        for target in targets:
+            ways = readings(tokens, len(target))
+            if ways is None:
+                return None
+            found += [(target, parts) for parts in ways]
+        return found
+
+    def row_values(self, target: list[tuple[Row, Column]], parts: list[str]) -> dict[str, Number] | None:
+        values = {}
+        for (row, column), part in zip(target, parts):
+            reading = read_value(part, column.type)
+            if reading.problem:
+                return None
+            values[cell_key(self.reader.table.id, row.id, column.id)] = reading.value
+        return values
+
+
+def _fused(slots: Slots, values: list[Cell]) -> bool:
+    """Whether the cells may be digits run together into fewer cells than the row has."""
+    tokens = [plain(c.text) for c in values if c.text.strip()]
+    runs = [t for t in tokens if t.isdigit() and len(t) > 1]
+    room = sum(len(t) if t.isdigit() else 1 for t in tokens)
+    return bool(runs) and len(tokens) < len(slots.full) and room >= len(slots.short)
+
+
+def split_fused(fmt: Format, placement: Placement) -> None:
+    """Split each row of digits run together the one way the form's rules allow, once the other rows are
+    in (rows that only the columns of the form can tell apart are tried together); rows that split
+    several ways or none are reported with their readings and not imported."""
+    pending = list(placement.fused)
+    searched: dict[int, list | None] = {id(f): f.readings() for f in pending}
+    progress = True
+    while pending and progress:
+        progress = False
+        for fused in list(pending):
+            found = searched[id(fused)]
+            if found is None:
+                continue
+            survivors, checked = _survivors(fmt, fused, found, placement.values)
+            searched[id(fused)] = survivors or found  # more rows known only rule out more cuts
+            if len(survivors) == 1:
+                pending.remove(fused)
+                progress = True
+                _use(fused, survivors[0], "按表中的勾稽关系只能拆为" if checked else "按位数只能拆为")
+        if not progress and len(pending) > 1:
+            for fused, reading in _jointly(fmt, pending, searched, placement.values):
+                pending.remove(fused)
+                progress = True
+                _use(fused, reading, "与其他数字连在一起的行一起，按表中的勾稽关系只能拆为")
+    for fused in pending:
+        found = searched[id(fused)]
+        survivors, checked = _survivors(fmt, fused, found, placement.values) if found else ([], 0)
+        if found is None:
+            why = "可能的拆法过多，无法确定"
+        elif survivors and not checked:
+            why = f"可拆为 {show_readings([parts for _, parts in survivors])}，表中没有能核对这一行的勾稽关系，无法确定"
+        elif survivors:
+            why = f"可拆为 {show_readings([parts for _, parts in survivors])}，都符合表中的勾稽关系，无法确定"
+        elif found:
+            why = f"可拆为 {show_readings([parts for _, parts in found])}，但没有一种符合表中的勾稽关系"
+        else:
+            why = "没有一种拆法能填满这一行"
+        shown = " ".join(c.text.strip() for c in fused.values)
+        if len(fused.values) == 1:
+            message = f"“{fused.label}”一行的数字连在一起（“{shown}”），无法确定如何拆分：{why}；这一行未能导入"
+        else:
+            count = f"有 {len(fused.values)} 个数值，应为 {len(fused.slots.full)} 个（{_show_cells(fused.values)}）"
+            message = f"“{fused.label}”一行{count}；若是数字连在一起：{why}；这一行未能导入"
+        fused.reader._unplaced(fused.values, message)
+
+
+JOINT = 100000  # combinations of several fused rows' readings tried together, at most
+GOOD = 64  # combinations that fit every rule, beyond which the rows are left as they are
+
+
+def _jointly(fmt: Format, pending: list[Fused], searched: dict, known: dict[str, Number]) -> list:
+    """Rows of one table that each split several ways, tried together against the rules down the columns:
+    the rows whose reading is the same in every combination that fits."""
+    for table in dict.fromkeys(f.reader.table.id for f in pending):
+        group, options = [], []
+        for fused in pending:
+            found = searched[id(fused)]
+            if fused.reader.table.id != table or not found:
+                continue
+            survivors, checked = _survivors(fmt, fused, found, known)
+            if survivors and checked:
+                group.append(fused)
+                options.append(survivors)
+        if len(group) < 2 or prod(len(o) for o in options) > JOINT:
+            continue
+        good = []
+        for combination in product(*options):
+            rows: dict[str, Number] = {}
+            for fused, (target, parts) in zip(group, combination):
+                rows.update(fused.row_values(target, parts) or {})
+            if holds(fmt, rows, known)[0]:
+                good.append(combination)
+                if len(good) > GOOD:
+                    break
+        if not good or len(good) > GOOD:
+            continue
+        settled = [(f, good[0][i]) for i, f in enumerate(group) if all(c[i] == good[0][i] for c in good)]
+        if settled:
+            return settled
+    return []
+
+
+def _use(fused: Fused, reading: tuple[list[tuple[Row, Column]], list[str]], how: str) -> None:
+    target, parts = reading
+    shown = " ".join(c.text.strip() for c in fused.values)
+    fused.reader._note(
+        fused.values[0], f"“{fused.label}”一行的数字连在一起（“{shown}”），{how} {show_reading(parts)}，已按此导入"
+    )
+    placed = dict(zip(target, _cut_cells(fused.values, parts)))
+    fused.reader._put(
+        Alignment([(row, column, placed.get((row, column))) for row, column in fused.slots.full]), fused.label
+    )
+
+
+def _survivors(fmt: Format, fused: Fused, found: list, known: dict[str, Number]) -> tuple[list, int]:
+    survivors = []
+    checked = 0
+    for target, parts in found:
+        row = fused.row_values(target, parts)
+        if row is None:
+            continue
+        ok, count = holds(fmt, row, known)  # the row's own cells are not known yet: row first
+        checked = max(checked, count)
+        if ok:
+            survivors.append((target, parts))
+    return survivors, checked
+
+
+def _cut_cells(cells: list[Cell], parts: list[str]) -> list[Cell]:
+    """The parts as cells, each at the cell (and column within it) it was cut from."""
+    out = []
+    queue = iter(parts)
+    for cell in cells:
+        text = plain(cell.text)
+        taken = 0
+        while taken < len(text):
+            part = next(queue)
+            where = Position(cell.position.path, cell.position.line, cell.position.column + taken)
+            out.append(replace(cell, text=part, position=where))
+            taken += len(part)
+    return out
 
 
 @dataclass(frozen=True)
@@ -534,14 +757,13 @@ class Slots:
 class Alignment:
     cells: list[tuple[Row, Column, Cell | None]] | None  # None: the values do not fit (see problem)
     extra: list[Cell] = field(default_factory=list)  # numbers left over on the left
-    fused: list[Cell] = field(default_factory=list)  # cells of digits run together, split one digit a cell
     problem: str = ""
 
 
 def align(slots: Slots, values: list[Cell]) -> Alignment:
     """Values to cells counting from the right, so that a label spanning more or fewer columns than the
     header does not shift them. Blank cells at the end may be merged-cell leftovers and are used only
-    when needed; a row of digits run together (PDF text) is split only when nothing else fits."""
+    when needed. Digits run together (PDF text) are never split here: see split_fused."""
     full, short = slots.full, slots.short
     filled = [c for c in values if not is_blank(c.text)]
     if slots.total_left_out and len(short) < len(full) and len(filled) <= len(short):  # no 总计 in the header
@@ -559,17 +781,6 @@ def align(slots: Slots, values: list[Cell]) -> Alignment:
         left, cells = cells[: len(cells) - len(full)], cells[len(cells) - len(full) :]
         extra = [c for c in left if not is_blank(c.text)]
     filled = [c for c in cells if not is_blank(c.text)]
-    if len(cells) < len(full) and filled and all(is_digits(c.text) for c in filled):
-        digits = "".join(c.text.strip() for c in filled)
-        into = None
-        if len(digits) == len(full) and len(filled) < len(full):
-            into = full
-        elif slots.total_left_out and len(digits) == len(short) < len(full) and len(filled) < len(short):
-            into = short
-        if into is not None:
-            split = iter([replace(filled[0], text=d) for d in digits])
-            placed = {slot: next(split) for slot in into}
-            return Alignment([(row, column, placed.get((row, column))) for row, column in full], extra, filled)
     if len(cells) < len(full):
         cells += trailing[: len(full) - len(cells)]
     if len(cells) == len(full):
@@ -580,6 +791,32 @@ def align(slots: Slots, values: list[Cell]) -> Alignment:
     run_together = len(filled) == 1 and is_digits(filled[0].text) and len(filled[0].text.strip()) > 1
     problem = "的数字连在一起，无法确定如何拆分" if run_together else f"有 {len(cells)} 个数值，应为 {len(full)} 个"
     return Alignment(None, extra, problem=problem)
+
+
+def confirm_guesses(fmt: Format, placement: Placement) -> None:
+    """Rows found by a label spelt otherwise than the form's are kept only where the form's rules that
+    involve the row can be checked and hold: a guess is confirmed by the arithmetic or not made."""
+    for table_id, target, cell, text in placement.guessed:
+        keys = [cell_key(table_id, target.row.id, column.id) for column in target.block.leaf_columns]
+        row = {key: placement.values[key] for key in keys if key in placement.values}
+        if not row:
+            continue
+        holding, checked = holds(fmt, row, placement.values)
+        if holding and checked:
+            continue
+        for key in row:
+            del placement.values[key]
+            placement.sources.pop(key, None)
+        placement.rejected.update(keys)
+        placement.unplaced += len(row)
+        why = "按它读入后表中的勾稽关系不成立" if not holding else "表中没有能核对这一行的勾稽关系"
+        placement.findings.append(
+            error(
+                cell.position,
+                f"{cell.where}“{text.strip()}”与表中标签“{target.zh}”不完全一致，{why}，无法确认是这一行；"
+                "这一行的数值未能导入，请把标签改为表中的写法后重新导入",
+            )
+        )
 
 
 def _segments(lines: list[Line]) -> list[list[Line]]:
@@ -615,6 +852,8 @@ def place_tables(
         for line in feeds[table_id]:
             reader.read(line)
         reader.finish()
+    split_fused(fmt, placement)
+    confirm_guesses(fmt, placement)
     _complete(fmt, placement, headings, path)
     return placement
 
