@@ -438,7 +438,8 @@ def status_context(settings: Settings, offices: list[Office], summaries: list[Re
             for s in of_year
         )
         years.append(StatusYear(year, tuple(row.items()), rows, sum(row.values())))
-    kinds = [(kind, deadlines.deadline(settings, kind, 2000).strftime("%m-%d")) for kind in OFFICE_KINDS]
+    current = deadlines.OLD_REGULATION_LAST_YEAR + 1  # the deadlines of the 2019 regulation, as site.yaml sets them
+    kinds = [(kind, deadlines.deadline(settings, kind, current).strftime("%m-%d")) for kind in OFFICE_KINDS]
     crumbs = [home_crumb(), Crumb("发布情况")]
     return {
         **common(settings, plan.STATUS, "年度报告发布情况", crumbs),

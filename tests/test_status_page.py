@@ -22,7 +22,9 @@ def test_the_page_lists_every_office_with_its_status_as_of_the_date(cli, tmp_pat
     assert result.code == 0, result.err
     out = root / "public"
     page = parse_html((out / "status/index.html").read_text(encoding="utf-8"))
-    assert "统计截至 2024-05-01。" in page.find("p", class_="lead").text
+    lead = page.find("p", class_="lead").text
+    assert "统计截至 2024-05-01。" in lead
+    assert "政府 03-31；部门 01-31；乡镇街道 01-31；其他 01-31" in lead  # the 2019 regulation's, not 2008's
     counts = page.find("table")
     assert [th.text for th in counts.iter("th")][:6] == ["年度", "按时", "逾期", "未发布", "未到期", "未注明发布日期"]
     assert [[c.text for c in row.iter() if c.tag in ("th", "td")] for row in counts.iter("tr")][1:] == [
