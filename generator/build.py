@@ -44,7 +44,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from . import __version__, export, manifest, pages, plan
+from . import __version__, export, manifest, pages, plan, search
 from .cache import CACHE_DIR, ParseCache
 from .files import display_path
 from .findings import Finding, GongkaiError, Position, error
@@ -81,6 +81,8 @@ class BuildResult:
     # (unreadable, with --keep-going), taken offline (turned draft, or their file deleted); one line each.
     notices: tuple[str, ...] = ()
     drafts: int = 0  # draft reports (shown only with drafts=True)
+    # With build_site(search_later=True): makes the search index from the output, when it must be made again.
+    make_search_index: Callable[[], None] | None = field(default=None, compare=False, repr=False)
     # With build_site(save_manifest=False): writes the build's manifest; the next build must not
     # start before it has been called (without it, that build makes everything again).
     save_manifest: Callable[[], None] | None = field(default=None, compare=False, repr=False)
@@ -665,6 +667,7 @@ def build_site(
     changed: Iterable[str] | None = None,
     keep_going: bool = False,
     drafts: bool = False,
+    search_later: bool = False,
 ) -> BuildResult:
     """Build the site in `root` into `out` (default root/public), making only what changed since the
     last build into it. Raises GongkaiError when nothing was changed.
@@ -682,6 +685,11 @@ def build_site(
     manifest, for the caller to call once the new pages are shown (a fifth of a second at 20,000
     reports). `changed` (the preview's, from the system's notifications): every file or folder that
     may have changed since the last build; no other file is even looked at.
+
+    With `search: true` in site.yaml, the search index (search.py) is made from the staged and kept
+    report pages before anything is put in the output, when a report page was made or removed; with
+    `search_later` (the preview's) the result's make_search_index() makes it from the output instead,
+    for the caller to call once the new pages are shown.
     """
     started = time.perf_counter()
     started_ns = time.time_ns()
@@ -708,7 +716,13 @@ def build_site(
         files = FileKeys(root, previous, hinted)
         if hinted is None:
             files.seen(listing[1:])  # site.yaml and office.yaml: their stats just taken
-        base = digest(_code_key(), layouts_key, display_path(root / "content").encode(), b"drafts" * drafts)
+        base = digest(
+            _code_key(),
+            layouts_key,
+            display_path(root / "content").encode(),
+            b"drafts" * drafts,
+            b"search" * site.settings.search,
+        )
         # When Gongkai's code or the layouts changed, so did every page's key: the build then makes the
         # whole site, as without a manifest, and swaps it in whole (moving in 65,000 pages one by one
         # costs more than a third of the build). The last build's file digests and site still serve.
@@ -754,12 +768,23 @@ def build_site(
             stale = last.written() - built.written if last else set()
             output_changed = bool(last is None or built.made or stale)
             noted = output_changed or files.hashed  # the manifest: files read again may have new times
+            indexed = _search_pages(site, built, stale, last is None)
+            make_search_index = None
+            if indexed and search_later:
+                make_search_index = functools.partial(_index_output, target, indexed)
             if last is None:
                 if previous is not None and keep_going:  # a whole new site, but for the reports kept as they were
                     _copy_kept(target, staging, built.written.difference(built.made, built.site_pages))
+                if indexed and not search_later:
+                    pages_of = [(url, staging / url) for url in indexed]
+                    search.make_index(pages_of, staging / search.INDEX_DIR, plan.SITE_FILE)
                 write_file(staging, plan.MARKER, MARKER_TEXT)
                 swap_in(staging, target)
             else:
+                if indexed and not search_later:  # before anything is moved: a failed index changes nothing
+                    made = set(built.made)
+                    pages_of = [(url, (staging if url in made else target) / url) for url in indexed]
+                    search.make_index(pages_of, staging / search.INDEX_DIR, plan.SITE_FILE)
                 if noted:
                     manifest.forget(cache_folder, target)
                 move_in(staging, target, built.made[len(moved) :])
@@ -767,6 +792,8 @@ def build_site(
                 if output_changed:  # a new marker file: a manifest of another cache no longer matches this folder
                     write_file(staging, plan.MARKER, MARKER_TEXT)
                     os.replace(staging / plan.MARKER, target / plan.MARKER)
+                if indexed and not search_later:
+                    search.replace_index(staging / search.INDEX_DIR, target)
                 shutil.rmtree(staging, ignore_errors=True)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -805,7 +832,29 @@ def build_site(
         notices,
         built.drafts,
         None if save_manifest else save,
+        make_search_index,
     )
+
+
+def _search_pages(site: Site, built: _Built, stale: set[str], whole: bool) -> list[str]:
+    """The published report pages, when the search index must be made (again): for a whole new site,
+    or when a report page was made or removed; else none."""
+    if not site.settings.search:
+        return []
+    urls = sorted(plan.report_url(slug, s.year) for slug, record in built.records.items() for s in record.summaries)
+    if whole or any(map(plan.is_report_url, stale)) or not set(built.made).isdisjoint(urls):
+        return urls
+    return []
+
+
+def _index_output(out: Path, urls: list[str]) -> None:
+    """The preview's search index, made from the pages in the output, after they are shown."""
+    work = _temp_folder(out)
+    try:
+        search.make_index([(url, out / url) for url in urls], work / search.INDEX_DIR, plan.SITE_FILE)
+        search.replace_index(work / search.INDEX_DIR, out)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def unreadable_files(findings: Iterable[Finding]) -> list[str]:
@@ -1157,6 +1206,9 @@ def _site_page(
     if page.kind == "home":
         offices = [site.offices[slug] for slug in site_plan.offices if plan.office_url(slug) in written]
         context = pages.home_context(settings, offices, summaries, years)
+    elif page.kind == "search":
+        offices = [site.offices[slug] for slug in site_plan.offices if plan.office_url(slug) in written]
+        context = pages.search_context(settings, offices, years)
     elif page.kind == "accessibility":
         context = pages.accessibility_context(settings)
     elif page.kind == "not_found":
