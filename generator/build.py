@@ -768,7 +768,8 @@ def build_site(
             stale = last.written() - built.written if last else set()
             output_changed = bool(last is None or built.made or stale)
             noted = output_changed or files.hashed  # the manifest: files read again may have new times
-            indexed = _search_pages(site, built, stale, last is None)
+            whole = last is None or not (target / search.INDEX_DIR).is_dir()
+            indexed = _search_pages(site, built, stale, whole)
             make_search_index = None
             if indexed and search_later:
                 make_search_index = functools.partial(_index_output, target, indexed)
@@ -782,7 +783,7 @@ def build_site(
                 swap_in(staging, target)
             else:
                 if indexed and not search_later:  # before anything is moved: a failed index changes nothing
-                    made = set(built.made)
+                    made = set(built.made[len(moved) :])
                     pages_of = [(url, (staging if url in made else target) / url) for url in indexed]
                     search.make_index(pages_of, staging / search.INDEX_DIR, plan.SITE_FILE)
                 if noted:
@@ -837,8 +838,8 @@ def build_site(
 
 
 def _search_pages(site: Site, built: _Built, stale: set[str], whole: bool) -> list[str]:
-    """The published report pages, when the search index must be made (again): for a whole new site,
-    or when a report page was made or removed; else none."""
+    """The published report pages, when the search index must be made (again): for a whole new site
+    or a missing index, or when a report page was made or removed; else none."""
     if not site.settings.search:
         return []
     urls = sorted(plan.report_url(slug, s.year) for slug, record in built.records.items() for s in record.summaries)

@@ -30,6 +30,7 @@ YEAR_PAGE_ROWS = 500  # reports listed on one year page (a page of 500 rows is a
 MARKER = ".gongkai-output"  # marks a folder made by `gongkai build`, which a build may replace
 SITE_FILE = "site.yaml"
 SEARCH = "search/index.html"
+SEARCH_SCRIPT = "search.js"  # a static file of the search page: copied only with `search: true`
 
 # First path segments the site itself uses: an office folder of that name would collide.
 RESERVED = ("accessibility", "data", "pagefind", "search", "static", "years")
@@ -240,7 +241,10 @@ def plan_site(site: Site, static_files: dict[str, str] | None = None) -> tuple[P
         pages.append(Page(SITEMAP, SITEMAP_KIND, (SITE_FILE,)))
     if site.settings.search:
         pages.append(Page(SEARCH, "search", (SITE_FILE,)))
-    pages += [Page(static_url(name), "static", (source,)) for name, source in sorted((static_files or {}).items())]
+    statics = {
+        name: source for name, source in (static_files or {}).items() if site.settings.search or name != SEARCH_SCRIPT
+    }
+    pages += [Page(static_url(name), "static", (source,)) for name, source in sorted(statics.items())]
     plan = Plan(
         offices=tuple(o.slug for o in offices),
         years=tuple(sorted(by_year, reverse=True)),

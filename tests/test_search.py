@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import gzip
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
-from generator import search
+from generator import build, search
 from generator.build import build_site
 from generator.findings import GongkaiError
 from tests.helpers import report_yaml, write_office, write_report, write_site
@@ -69,6 +70,7 @@ def test_the_search_page_and_header_link_come_with_search_true_only(tmp_path):
     (site / "site.yaml").write_text("name: 测试站点\n", encoding="utf-8")
     build_site(site)
     assert not (site / "public/search").exists() and not (site / "public/pagefind").exists()
+    assert not (site / "public/static/search.js").exists()
     report = (site / "public/hehualu/2023/index.html").read_text("utf-8")
     assert "搜索" not in report and "data-pagefind-body" not in report and "data-pagefind-filter" not in report
 
@@ -150,3 +152,33 @@ def test_pagefind_is_deterministic_but_for_the_order_of_filter_values(tmp_path):
     assert any(name.startswith("pagefind/fragment/") for name in one) and any(
         name.startswith("pagefind/index/") for name in one
     )
+
+
+def test_the_preview_shows_the_edited_page_first_and_makes_the_index_after(tmp_path, monkeypatch):
+    from tests.test_serve import page, running, wait_for
+
+    site = searchable_site(tmp_path / "site")
+    made: list[bool] = []  # each index made: whether the edited page was already in the output
+    real = build._index_output
+
+    def index_output(out, urls):
+        made.append("收费标准已在网站公开" in (out / "hehualu/2023/index.html").read_text("utf-8"))
+        real(out, urls)
+
+    monkeypatch.setattr(build, "_index_output", index_output)
+    with running(site) as preview:
+        out = preview.out
+        assert made == [False] and "/hehualu/2023/index.html" in fragments(out)
+        assert "/quzhengfu/2022/index.html" not in fragments(out)  # the preview shows drafts, but never indexes them
+        write_report(site, "hehualu", 2023, report_yaml(2023, problems="收费标准已在网站公开。"))
+        wait_for(lambda: "收费标准已在网站公开" in page(preview, "hehualu/2023/")[1])
+        wait_for(lambda: "收费标准已在网站公开" in fragments(out).get("/hehualu/2023/index.html", ""))
+        assert made == [False, True]  # the edited page was served before the index was made
+
+
+def test_a_missing_index_is_made_again_by_the_next_build(tmp_path):
+    site = searchable_site(tmp_path / "site")
+    build_site(site)
+    shutil.rmtree(site / "public/pagefind")
+    assert build_site(site).rendered == 0  # no page changed
+    assert sorted(fragments(site / "public")) == ["/hehualu/2023/index.html", "/quzhengfu/2023/index.html"]
