@@ -81,11 +81,11 @@ class BuildResult:
     # (unreadable, with --keep-going), taken offline (turned draft, or their file deleted); one line each.
     notices: tuple[str, ...] = ()
     drafts: int = 0  # draft reports (shown only with drafts=True)
-    # With build_site(search_later=True): makes the search index from the output, when it must be made again.
-    make_search_index: Callable[[], None] | None = field(default=None, compare=False, repr=False)
     # With build_site(save_manifest=False): writes the build's manifest; the next build must not
     # start before it has been called (without it, that build makes everything again).
     save_manifest: Callable[[], None] | None = field(default=None, compare=False, repr=False)
+    # With build_site(search_later=True): makes the search index from the output, when it must be made again.
+    make_search_index: Callable[[], None] | None = field(default=None, compare=False, repr=False)
 
     @property
     def errors(self) -> int:

@@ -2,8 +2,8 @@
 
 Pagefind's extended build segments Chinese into words (the standard build finds no Chinese word); its
 Python package ships the binary (the `search` extra), which is run here as a command, never downloaded.
-Only report pages are indexed: their template marks what is indexed (data-pagefind-body) and the
-filters; drafts carry no such mark and are never handed to Pagefind.
+Only report pages are indexed: their template marks what is indexed (data-pagefind-body: the title,
+narratives and tables' labels) and the filters; drafts carry no such mark and are never handed to Pagefind.
 """
 
 from __future__ import annotations
@@ -19,6 +19,9 @@ from .findings import GongkaiError, Position, error
 
 INDEX_DIR = "pagefind"  # the index and pagefind.js, in the output
 INSTALL_HINT = "pip install 'gongkai[search]'"
+# Not indexed: the tables' figures (table.html marks their cells `num`), which nobody searches for as
+# words; leaving them out saves Pagefind about a sixth of its time (README, Performance).
+NOT_INDEXED = "td.num"
 
 
 def executable(settings_path: str) -> Path:
@@ -55,7 +58,10 @@ def make_index(pages: Iterable[tuple[str, Path]], index: Path, settings_path: st
                 continue
             except OSError:
                 shutil.copyfile(file, target)
-        command = [str(binary), "--site", str(source), "--output-path", str(index), "--keep-index-url", "--silent"]
+        command = [
+            *(str(binary), "--site", str(source), "--output-path", str(index)),
+            *("--keep-index-url", "--exclude-selectors", NOT_INDEXED, "--silent"),
+        ]
         done = subprocess.run(command, capture_output=True, text=True, errors="replace")
         if done.returncode != 0:
             shutil.rmtree(index, ignore_errors=True)

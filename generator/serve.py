@@ -191,6 +191,8 @@ class Preview:
         # The search index is made after each build's pages are shown, one at a time, beside the builds.
         self._indexer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gongkai-search")
         self.index_problems: tuple[Finding, ...] = ()  # why the last search index could not be made
+        self._index_next: Callable[[], None] | None = None  # the latest build's, waiting for the indexer
+        self._index_lock = threading.Lock()
 
     @property
     def url(self) -> str:
@@ -229,7 +231,7 @@ class Preview:
             outcome = self._build(())
             if outcome.result is not None and outcome.result.save_manifest is not None:
                 outcome.result.save_manifest()
-            self._index(outcome)
+            self._index_later(outcome)
             self._look_at_all = outcome.result is None
             self._finish(outcome)
         except BaseException:  # e.g. Ctrl+C during the first build: free the port
@@ -409,7 +411,7 @@ class Preview:
                 # asks for the new page, and before any next build (the executor has one thread)
                 self._executor.submit(outcome.result.save_manifest)
             if outcome is not None:
-                self._indexer.submit(self._index, outcome)  # its own thread: the next build need not wait
+                self._index_later(outcome)
             if isinstance(self._watcher, _NotifyWatcher):
                 self._look()  # changes notified during the build
             if self._changed and self._settle_timer is None:
@@ -441,11 +443,22 @@ class Preview:
             return Outcome(None, (problem,), changed, time.perf_counter() - started, traceback.format_exc())
         return Outcome(result, problems_of(result), changed, time.perf_counter() - started)
 
-    def _index(self, outcome: Outcome) -> None:
-        """Make the search index again from the pages shown, when the build says it must (site.yaml's
-        `search: true` and a report page made or removed). On failure the search page keeps the last
-        index, and index_problems says why."""
+    def _index_later(self, outcome: Outcome) -> None:
+        """Have the search index made again from the pages shown, when the build says it must (site.yaml's
+        `search: true` and a report page made or removed), in its own thread: the next build need not
+        wait. Builds that end while an index is being made make one more index between them, not one each."""
         make = outcome.result.make_search_index if outcome.result is not None else None
+        if make is None:
+            return
+        with self._index_lock:
+            waiting, self._index_next = self._index_next, make
+        if waiting is None:
+            self._indexer.submit(self._index)
+
+    def _index(self) -> None:
+        """Make the waiting index. On failure the search page keeps the last index, and index_problems says why."""
+        with self._index_lock:
+            make, self._index_next = self._index_next, None
         if make is None:
             return
         try:

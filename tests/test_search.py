@@ -31,7 +31,12 @@ def searchable_site(root: Path) -> Path:
     (root / "site.yaml").write_text("name: 测试站点\nsearch: true\n", encoding="utf-8")
     write_office(root, "hehualu", "荷花路街道办事处", "kind: 乡镇街道\nparent: quzhengfu\n")
     write_office(root, "quzhengfu", "某某区人民政府", "kind: 政府\n")
-    write_report(root, "hehualu", 2023, report_yaml(2023, problems="行政复议案件的答复说理还不够充分。"))
+    counts = {
+        f"applications.{row}.{column}": 4321
+        for row in ("new_received", "granted", "outcome_total")
+        for column in ("natural_person", "total")
+    }
+    write_report(root, "hehualu", 2023, report_yaml(2023, values=counts, problems="行政复议案件的答复说理还不够充分。"))
     write_report(root, "quzhengfu", 2023, report_yaml(2023))
     write_report(root, "quzhengfu", 2022, "draft: true\n" + report_yaml(2022, problems="蓝鲸专项尚未完成。"))
     return root
@@ -53,6 +58,9 @@ def test_the_index_holds_the_published_report_pages_only_not_drafts_nor_navigati
         assert '"year":["2023"]' in text and '"kind":["乡镇街道"]' in text and '"parent":["quzhengfu"]' in text
         for outside in ("按年度浏览", "无障碍声明", "下载本报告数据", "目录"):  # navigation, footer, downloads, toc
             assert outside not in text
+        assert "新收政府信息公开申请数量" in text  # table labels are indexed, not their figures
+        assert 'class="num">4321</td>' in (out / "hehualu/2023/index.html").read_text("utf-8")
+        assert "4321" not in text
         assert not any("蓝鲸专项" in t for t in pages.values())
 
 
@@ -168,6 +176,7 @@ def test_the_preview_shows_the_edited_page_first_and_makes_the_index_after(tmp_p
     monkeypatch.setattr(build, "_index_output", index_output)
     with running(site) as preview:
         out = preview.out
+        wait_for(lambda: (out / "pagefind").is_dir())
         assert made == [False] and "/hehualu/2023/index.html" in fragments(out)
         assert "/quzhengfu/2022/index.html" not in fragments(out)  # the preview shows drafts, but never indexes them
         write_report(site, "hehualu", 2023, report_yaml(2023, problems="收费标准已在网站公开。"))
@@ -182,3 +191,43 @@ def test_a_missing_index_is_made_again_by_the_next_build(tmp_path):
     shutil.rmtree(site / "public/pagefind")
     assert build_site(site).rendered == 0  # no page changed
     assert sorted(fragments(site / "public")) == ["/hehualu/2023/index.html", "/quzhengfu/2023/index.html"]
+
+
+def test_builds_that_end_while_an_index_is_made_make_one_more_index_not_one_each(tmp_path):
+    from types import SimpleNamespace
+
+    from generator.serve import Outcome, Preview
+
+    preview = Preview(tmp_path)
+    queued: list = []
+    preview._indexer = SimpleNamespace(submit=queued.append)  # the indexer thread, busy with an earlier index
+    made: list[int] = []
+
+    def outcome(number: int) -> Outcome:
+        return Outcome(SimpleNamespace(make_search_index=lambda: made.append(number)), (), (), 0.0)
+
+    for number in range(3):
+        preview._index_later(outcome(number))
+    assert len(queued) == 1
+    queued[0]()
+    assert made == [2]  # the latest build's pages
+    preview._index_later(outcome(3))
+    assert len(queued) == 2
+
+
+def test_search_later_leaves_the_index_to_the_caller(tmp_path):
+    site = searchable_site(tmp_path / "site")
+    out = site / "public"
+    first = build_site(site, search_later=True, save_manifest=False)
+    assert not (out / "pagefind").exists()
+    first.save_manifest()
+    assert not (out / "pagefind").exists()  # saving the manifest does not make the index
+    first.make_search_index()
+    assert sorted(fragments(out)) == ["/hehualu/2023/index.html", "/quzhengfu/2023/index.html"]
+    write_report(site, "hehualu", 2023, report_yaml(2023, problems="新的问题说明。"))
+    second = build_site(site, search_later=True)
+    assert "新的问题说明" in (out / "hehualu/2023/index.html").read_text("utf-8")
+    assert "新的问题说明" not in fragments(out)["/hehualu/2023/index.html"]
+    second.make_search_index()
+    assert "新的问题说明" in fragments(out)["/hehualu/2023/index.html"]
+    assert build_site(site, search_later=True).make_search_index is None  # nothing changed
