@@ -231,3 +231,21 @@ def test_search_later_leaves_the_index_to_the_caller(tmp_path):
     second.make_search_index()
     assert "新的问题说明" in fragments(out)["/hehualu/2023/index.html"]
     assert build_site(site, search_later=True).make_search_index is None  # nothing changed
+
+
+def index_words(out: Path) -> set[str]:
+    """The words of Pagefind's index (each a CBOR text string in the gzipped index chunks) among WORDS."""
+    data = b"".join(gzip.decompress(f.read_bytes()) for f in (out / "pagefind/index").glob("*.pf_index"))
+    return {word for word in WORDS if bytes([0x60 + len(word.encode())]) + word.encode() in data}
+
+
+WORDS = ("复议", "收费", "荷花", "行政复议", "订阅", "首页")  # the last two: the footer's and navigation's
+
+
+def test_the_example_site_is_indexed_in_chinese_words(example_site):
+    """The extended build splits Chinese into words: 行政复议 is indexed as 行政 and 复议, 荷花路 as 荷花 and 路
+    (a query is split the same way), so that a search for the two-character word 复议 finds it; the
+    standard build would index no Chinese word at all. Navigation and footer words are not indexed."""
+    out = build_site(example_site).output
+    assert sorted(fragments(out)) == [f"/hehualu/{year}/index.html" for year in (2015, 2020, 2023)]
+    assert index_words(out) == {"复议", "收费", "荷花"}
