@@ -12,7 +12,10 @@ Each build is `python -m generator build` run in the site's folder, as a user ru
 - warm: the same command again, nothing changed;
 - edit one: one report's overview and publication date changed (so its page, its office's page, its
   year's page and the site's data files change), then the command again; five times (--edits), each
-  time another report, the disk settled before each; the median is shown.
+  time another report, the disk settled before each; the median is shown;
+- search index: Pagefind (search.py, as `search: true` runs it) over every report page of the cold
+  build's output, timed on its own, with the index's size and file count (skipped without the
+  `search` extra, or with --no-search).
 
 `gongkai check . --out OUT` is timed before the first build (cold: no manifest, every report read by
 the worker processes) and after the warm build (warm: every office's findings from its manifest).
@@ -27,8 +30,10 @@ process (the build or one of its workers) and of all its processes together, sam
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -127,6 +132,31 @@ def check(name: str, site: Path, out: Path) -> tuple[str, float, float, str]:
     return name, seconds, usage.ru_utime + usage.ru_stime, output.strip().splitlines()[-1]
 
 
+def index_reports(out: Path) -> str:
+    """Time Pagefind over the output's report pages, as the build runs it; say the index's size."""
+    sys.path.insert(0, str(REPO))
+    from generator import plan, search
+
+    pages = [(p.relative_to(out).as_posix(), p) for p in sorted(out.glob("*/[0-9][0-9][0-9][0-9]/index.html"))]
+    pages = [(url, file) for url, file in pages if plan.is_report_url(url)]
+    index = out.parent / f".{out.name}.bench-index-{os.getpid()}"
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    try:
+        search.make_index(pages, index / search.INDEX_DIR, "site.yaml")
+        seconds = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        files = [f for f in (index / search.INDEX_DIR).rglob("*") if f.is_file()]
+        size = sum(f.stat().st_size for f in files)
+    finally:
+        shutil.rmtree(index, ignore_errors=True)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return (
+        f"search index (Pagefind extended) of {len(pages):,} report pages: {seconds:.2f} s wall, "
+        f"{cpu:.1f} s CPU; {len(files):,} files, {size / 2**20:.1f} MiB"
+    )
+
+
 def edit_one_report(site: Path, which: int = 0) -> Path:
     """Change the overview and the publication date of the latest report of an office in the middle
     (`which`: the office that many offices further on)."""
@@ -171,6 +201,7 @@ def main() -> None:
     parser.add_argument("--site", type=Path, help="generate the site here (or use the one already there)")
     parser.add_argument("--keep", action="store_true", help="keep the generated site and its output")
     parser.add_argument("--edits", type=int, default=5, help="edits of one report, each built (default 5)")
+    parser.add_argument("--no-search", action="store_true", help="do not time the search index")
     args = parser.parse_args()
 
     if args.site is None:
@@ -192,6 +223,11 @@ def main() -> None:
         checks = [check("cold", site, out)]
         runs = [build("cold", site, out, args.jobs)]
         settle()
+        indexed = ""
+        if not args.no_search and importlib.util.find_spec("pagefind_bin_extended") is not None:
+            indexed = index_reports(out)
+            print(indexed)
+            settle()
         runs.append(build("warm", site, out, args.jobs))
         checks.append(check("warm", site, out))
         edits = []
@@ -225,6 +261,8 @@ def main() -> None:
             print(f"| {name:5} | {seconds:7.2f} s | {cpu:6.2f} s |")
         assert checks[0][3] == checks[1][3], f"cold and warm checks differ: {checks[0][3]} / {checks[1][3]}"
         print(f"check summary: {checks[1][3]}")
+        if indexed:
+            print(indexed)
     finally:
         for aside in out.parent.glob(f".{out.name}.bench-aside-*"):  # this run's, and any a killed run left
             shutil.rmtree(aside, ignore_errors=True)

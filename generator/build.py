@@ -45,7 +45,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from . import __version__, export, manifest, outputs, pages, plan
+from . import __version__, export, manifest, outputs, pages, plan, search
 from .cache import CACHE_DIR, ParseCache
 from .files import display_path
 from .findings import Finding, GongkaiError, Position, error
@@ -85,6 +85,8 @@ class BuildResult:
     # With build_site(save_manifest=False): writes the build's manifest; the next build must not
     # start before it has been called (without it, that build makes everything again).
     save_manifest: Callable[[], None] | None = field(default=None, compare=False, repr=False)
+    # With build_site(search_later=True): makes the search index from the output, when it must be made again.
+    make_search_index: Callable[[], None] | None = field(default=None, compare=False, repr=False)
 
     @property
     def errors(self) -> int:
@@ -319,13 +321,14 @@ def _layouts_key(renderer: Renderer) -> bytes:
     return digest(*parts)
 
 
-def base_key(root: Path, layouts_key: bytes | None = None, drafts: bool = False) -> bytes:
+def base_key(root: Path, layouts_key: bytes | None = None, drafts: bool = False, search: bool = False) -> bytes:
     """The part of every page's key that is not its files': Gongkai's code, the layouts, how the
-    content folder is shown (in messages), and whether drafts are shown. `layouts_key`: the layouts'
-    key, when already taken."""
+    content folder is shown (in messages), whether drafts are shown and whether the site has search.
+    `layouts_key`: the layouts' key, when already taken."""
     if layouts_key is None:
         layouts_key = _layouts_key(Renderer(root / "layouts"))
-    return digest(_code_key(), layouts_key, display_path(root / "content").encode(), b"drafts" * drafts)
+    content = display_path(root / "content").encode()
+    return digest(_code_key(), layouts_key, content, b"drafts" * drafts, b"search" * search)
 
 
 def office_digest(office: Office, summaries: tuple[pages.ReportSummary, ...], written: tuple[str, ...]) -> bytes:
@@ -678,6 +681,7 @@ def build_site(
     keep_going: bool = False,
     drafts: bool = False,
     as_of: date | None = None,
+    search_later: bool = False,
 ) -> BuildResult:
     """Build the site in `root` into `out` (default root/public), making only what changed since the
     last build into it. Raises GongkaiError when nothing was changed.
@@ -696,6 +700,11 @@ def build_site(
     reports). `changed` (the preview's, from the system's notifications): every file or folder that
     may have changed since the last build; no other file is even looked at. `as_of`: the date the
     status page (发布情况) is computed for; default today.
+
+    With `search: true` in site.yaml, the search index (search.py) is made from the staged and kept
+    report pages before anything is put in the output, when a report page was made or removed; with
+    `search_later` (the preview's) the result's make_search_index() makes it from the output instead,
+    for the caller to call once the new pages are shown.
     """
     started = time.perf_counter()
     started_ns = time.time_ns()
@@ -725,7 +734,7 @@ def build_site(
         files = FileKeys(root, previous, hinted)
         if hinted is None:
             files.seen(listing[1:])  # site.yaml and office.yaml: their stats just taken
-        base = base_key(root, layouts_key, drafts)
+        base = base_key(root, layouts_key, drafts, site.settings.search)
         # When Gongkai's code or the layouts changed, so did every page's key: the build then makes the
         # whole site, as without a manifest, and swaps it in whole (moving in 65,000 pages one by one
         # costs more than a third of the build). The last build's file digests and site still serve.
@@ -772,15 +781,28 @@ def build_site(
             output_changed = bool(last is None or built.made or stale)
             noted = output_changed or files.hashed  # the manifest: files read again may have new times
             # Files no build wrote are removed, in full builds and updates alike, each with a line.
+            own = (search.INDEX_DIR,) if site.settings.search else ()
             findings += outputs.remove_foreign(
-                target, built.written | (previous.written() if previous else set()), plan.MARKER
+                target, built.written | (previous.written() if previous else set()), plan.MARKER, own
             )
+            whole = last is None or not (target / search.INDEX_DIR).is_dir()
+            indexed = _search_pages(site, built, stale, whole)
+            make_search_index = None
+            if indexed and search_later:
+                make_search_index = functools.partial(_index_output, target, indexed)
             if last is None:
                 if previous is not None and keep_going:  # a whole new site, but for the reports kept as they were
                     _copy_kept(target, staging, built.written.difference(built.made, built.site_pages))
+                if indexed and not search_later:
+                    pages_of = [(url, staging / url) for url in indexed]
+                    search.make_index(pages_of, staging / search.INDEX_DIR, plan.SITE_FILE)
                 write_file(staging, plan.MARKER, MARKER_TEXT)
                 swap_in(staging, target)
             else:
+                if indexed and not search_later:  # before anything is moved: a failed index changes nothing
+                    made = set(built.made[len(moved) :])
+                    pages_of = [(url, (staging if url in made else target) / url) for url in indexed]
+                    search.make_index(pages_of, staging / search.INDEX_DIR, plan.SITE_FILE)
                 if noted:
                     manifest.forget(cache_folder, target)
                 move_in(staging, target, built.made[len(moved) :])
@@ -788,6 +810,8 @@ def build_site(
                 if output_changed:  # a new marker file: a manifest of another cache no longer matches this folder
                     write_file(staging, plan.MARKER, MARKER_TEXT)
                     os.replace(staging / plan.MARKER, target / plan.MARKER)
+                if indexed and not search_later:
+                    search.replace_index(staging / search.INDEX_DIR, target)
                 shutil.rmtree(staging, ignore_errors=True)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -826,7 +850,29 @@ def build_site(
         notices,
         built.drafts,
         None if save_manifest else save,
+        make_search_index,
     )
+
+
+def _search_pages(site: Site, built: _Built, stale: set[str], whole: bool) -> list[str]:
+    """The published report pages, when the search index must be made (again): for a whole new site
+    or a missing index, or when a report page was made or removed; else none."""
+    if not site.settings.search:
+        return []
+    urls = sorted(plan.report_url(slug, s.year) for slug, record in built.records.items() for s in record.summaries)
+    if whole or any(map(plan.is_report_url, stale)) or not set(built.made).isdisjoint(urls):
+        return urls
+    return []
+
+
+def _index_output(out: Path, urls: list[str]) -> None:
+    """The preview's search index, made from the pages in the output, after they are shown."""
+    work = _temp_folder(out)
+    try:
+        search.make_index([(url, out / url) for url in urls], work / search.INDEX_DIR, plan.SITE_FILE)
+        search.replace_index(work / search.INDEX_DIR, out)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def unreadable_files(findings: Iterable[Finding]) -> list[str]:
@@ -1183,6 +1229,8 @@ def _site_page(
     elif page.kind == "status":
         offices = _public_offices(site, site_plan, written)
         context = pages.status_context(settings, offices, summaries, site_plan.as_of)
+    elif page.kind == "search":
+        context = pages.search_context(settings, _public_offices(site, site_plan, written), years)
     elif page.kind == "accessibility":
         context = pages.accessibility_context(settings)
     elif page.kind == "not_found":

@@ -65,7 +65,7 @@ def check_site(root: Path, out: Path | None = None, jobs: int | None = None) -> 
 
 def _unchanged_records(root: Path, site: Site, previous: manifest.Manifest) -> dict[str, OfficeCheck]:
     """What the last build noted of each office it read whose files are unchanged since."""
-    base = build.base_key(root)
+    base = build.base_key(root, search=site.settings.search)
     if previous.base != base:
         return {}  # Gongkai or the layouts changed: the findings may have too
     site_plan, _ = plan.plan_site(site)

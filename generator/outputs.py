@@ -26,9 +26,10 @@ def extra_files(root: Path) -> tuple[dict[str, str], list[Finding]]:
     return files, [error(Position(display_path(file)), OUTSIDE_SITE) for file in refused]
 
 
-def remove_foreign(out: Path, known: set[str], marker: str) -> list[Finding]:
+def remove_foreign(out: Path, known: set[str], marker: str, own: tuple[str, ...] = ()) -> list[Finding]:
     """Delete every file in the output folder `out` that is not one of the `known` pages (nor the
-    marker); a folder that holds no known page goes whole. A warning for each file deleted, at its path.
+    marker, nor in one of the `own` top-level folders that the build fills otherwise: the search
+    index); a folder that holds no known page goes whole. A warning for each file deleted, at its path.
 
     Only the folders whose entries changed since the last build are listed: a file added to a folder,
     or removed, changes the folder's time, and the last build ended with writing its marker. The other
@@ -61,8 +62,8 @@ def remove_foreign(out: Path, known: set[str], marker: str) -> list[Finding]:
         for entry in listed:
             name = prefix + entry.name
             if entry.is_dir(follow_symlinks=False):
-                if name in folders:
-                    continue  # listed in its turn
+                if name in folders or name in own:
+                    continue  # listed in its turn, or the build's own
                 for top, _, names in os.walk(entry.path):
                     for file in sorted(names):
                         note(os.path.join(top, file))

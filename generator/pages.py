@@ -25,6 +25,7 @@ from .format import Label, Table, all_formats
 from .render import markdown_html
 from .report import INTRO_KEY, Number, Report
 from .rules import headline_value, show
+from .search import INDEX_DIR
 from .site import CONTACT_KEYS, OFFICE_KINDS, Office, Settings
 from .tables import TableView, free_table_view, table_view
 
@@ -455,6 +456,22 @@ def status_context(settings: Settings, offices: list[Office], summaries: list[Re
 def accessibility_context(settings: Settings) -> dict:
     crumbs = [home_crumb(), Crumb("无障碍声明")]
     return {**common(settings, plan.ACCESSIBILITY, "无障碍声明", crumbs), "statement": settings.accessibility}
+
+
+def search_context(settings: Settings, offices: list[Office], years: tuple[int, ...]) -> dict:
+    """The search page: its filters offer the published years, the kinds of the published offices and
+    the offices that are parents of published ones (filters of the index, set by the report pages)."""
+    by_slug = {office.slug: office for office in offices}
+    parents = sorted({office.parent for office in offices if office.parent in by_slug})
+    kinds = sorted({office.kind for office in offices if office.kind}, key=list(OFFICE_KINDS).index)
+    crumbs = [home_crumb(), Crumb("搜索")]
+    return {
+        **common(settings, plan.SEARCH, "搜索年度报告", crumbs),
+        "years": years,
+        "kinds": kinds,
+        "parents": [(slug, by_slug[slug].name) for slug in parents],
+        "index_dir": INDEX_DIR,
+    }
 
 
 def not_found_context(settings: Settings) -> dict:

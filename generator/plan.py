@@ -32,9 +32,11 @@ STATIC_DIR = "static"
 YEAR_PAGE_ROWS = 500  # reports listed on one year page (a page of 500 rows is about 250 KB)
 MARKER = ".gongkai-output"  # marks a folder made by `gongkai build`, which a build may replace
 SITE_FILE = "site.yaml"
+SEARCH = "search/index.html"
+SEARCH_SCRIPT = "search.js"  # a static file of the search page: copied only with `search: true`
 
 # First path segments the site itself uses: an office folder of that name would collide.
-RESERVED = ("accessibility", "data", "static", "status", "years")
+RESERVED = ("accessibility", "data", "pagefind", "search", "static", "status", "years")
 
 # Page kinds made per report, per office and once per site. Report and office pages are made
 # office by office (see build.py); site pages from the per-report summaries afterwards.
@@ -51,11 +53,18 @@ TEMPLATES = {
     "feed": "feed.xml",
     "sitemap": "sitemap.xml",
     "robots": "robots.txt",
+    "search": "search.html",
 }
 
 
 def report_url(office: str, year: int) -> str:
     return f"{office}/{year}/index.html"
+
+
+def is_report_url(url: str) -> bool:
+    """Whether a URL of the site is a report page's (<office>/<year>/index.html)."""
+    office, _, rest = url.partition("/")
+    return office not in RESERVED and len(rest) == 15 and rest[:4].isdigit() and rest[4:] == "/index.html"
 
 
 def report_json_url(office: str, year: int) -> str:
@@ -261,7 +270,12 @@ def plan_site(
     ]
     if site.settings.base_url:
         pages.append(Page(SITEMAP, SITEMAP_KIND, (SITE_FILE,)))
-    pages += [Page(static_url(name), "static", (source,)) for name, source in sorted((static_files or {}).items())]
+    if site.settings.search:
+        pages.append(Page(SEARCH, "search", (SITE_FILE,)))
+    statics = {
+        name: source for name, source in (static_files or {}).items() if site.settings.search or name != SEARCH_SCRIPT
+    }
+    pages += [Page(static_url(name), "static", (source,)) for name, source in sorted(statics.items())]
     if extra_files:
         pages += _extra_pages(extra_files, pages, [o.slug for o in offices], findings)
     plan = Plan(

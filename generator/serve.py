@@ -188,6 +188,11 @@ class Preview:
         self._settle_timer: asyncio.TimerHandle | None = None
         self._poll_timer: asyncio.TimerHandle | None = None
         self._live: type[LiveReloadHandler] | None = None
+        # The search index is made after each build's pages are shown, one at a time, beside the builds.
+        self._indexer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gongkai-search")
+        self.index_problems: tuple[Finding, ...] = ()  # why the last search index could not be made
+        self._index_next: Callable[[], None] | None = None  # the latest build's, waiting for the indexer
+        self._index_lock = threading.Lock()
 
     @property
     def url(self) -> str:
@@ -226,6 +231,7 @@ class Preview:
             outcome = self._build(())
             if outcome.result is not None and outcome.result.save_manifest is not None:
                 outcome.result.save_manifest()
+            self._index_later(outcome)
             self._look_at_all = outcome.result is None
             self._finish(outcome)
         except BaseException:  # e.g. Ctrl+C during the first build: free the port
@@ -287,6 +293,7 @@ class Preview:
             await asyncio.wait_for(server.close_all_connections(), timeout=5)
             await self._idle.wait()  # a build in progress finishes and swaps in whole
             self._executor.shutdown(wait=True)
+            self._indexer.shutdown(wait=True)
             self._loop = None
 
     def _application(self) -> web.Application:
@@ -403,6 +410,8 @@ class Preview:
                 # after the reload, not before: the build's manifest is written while the browser
                 # asks for the new page, and before any next build (the executor has one thread)
                 self._executor.submit(outcome.result.save_manifest)
+            if outcome is not None:
+                self._index_later(outcome)
             if isinstance(self._watcher, _NotifyWatcher):
                 self._look()  # changes notified during the build
             if self._changed and self._settle_timer is None:
@@ -421,6 +430,7 @@ class Preview:
                 changed=files,
                 keep_going=True,
                 drafts=True,
+                search_later=True,
             )
         except GongkaiError as exc:
             return Outcome(None, tuple(sort_findings(exc.findings)), changed, time.perf_counter() - started)
@@ -432,6 +442,33 @@ class Preview:
             problem = error(Position(""), f"构建时出现内部错误（{type(exc).__name__}: {exc}）；请报告这个问题")
             return Outcome(None, (problem,), changed, time.perf_counter() - started, traceback.format_exc())
         return Outcome(result, problems_of(result), changed, time.perf_counter() - started)
+
+    def _index_later(self, outcome: Outcome) -> None:
+        """Have the search index made again from the pages shown, when the build says it must (site.yaml's
+        `search: true` and a report page made or removed), in its own thread: the next build need not
+        wait. Builds that end while an index is being made make one more index between them, not one each."""
+        make = outcome.result.make_search_index if outcome.result is not None else None
+        if make is None:
+            return
+        with self._index_lock:
+            waiting, self._index_next = self._index_next, make
+        if waiting is None:
+            self._indexer.submit(self._index)
+
+    def _index(self) -> None:
+        """Make the waiting index. On failure the search page keeps the last index, and index_problems says why."""
+        with self._index_lock:
+            make, self._index_next = self._index_next, None
+        if make is None:
+            return
+        try:
+            make()
+        except GongkaiError as exc:
+            self.index_problems = tuple(exc.findings)
+        except OSError as exc:
+            self.index_problems = (error(Position(display_path(self.out)), f"无法生成搜索索引：{exc.strerror or exc}"),)
+        else:
+            self.index_problems = ()
 
     def _finish(self, outcome: Outcome) -> None:
         self.outcome = outcome

@@ -31,9 +31,9 @@ def is_report_path(path: str) -> bool:
 
 
 OFFICE_KINDS = {"政府": "本级政府", "部门": "政府部门", "乡镇街道": "乡镇人民政府或街道办事处", "其他": "其他机关单位"}
-# site.yaml: key -> (zh description, required, sub-keys for a mapping or None for text)
+# site.yaml: key -> (zh description, required, sub-keys for a mapping, bool for true/false, or None for text)
 CONTACT_KEYS = {"address": "地址", "phone": "电话", "email": "电子邮箱", "website": "网址"}
-SITE_KEYS: dict[str, tuple[str, bool, dict | None]] = {
+SITE_KEYS: dict[str, tuple[str, bool, dict | type | None]] = {
     "name": ("网站名称", True, None),
     "base_url": ("网站地址，如 https://www.example.gov.cn/xxgk/", False, None),
     "domain": ("网站域名（SiteDomain）", False, None),
@@ -58,6 +58,7 @@ SITE_KEYS: dict[str, tuple[str, bool, dict | None]] = {
             "standard": "遵循的标准",
         },
     ),
+    "search": ("全文搜索（true 或 false）", False, bool),
 }
 OFFICE_KEYS: dict[str, tuple[str, bool, dict | None]] = {
     "name": ("机关名称", True, None),
@@ -80,6 +81,7 @@ class Settings:
     contact: dict[str, str] = field(default_factory=dict, hash=False)
     accessibility: dict[str, str] = field(default_factory=dict, hash=False)
     deadlines: dict[str, str] = field(default_factory=dict, hash=False)  # office kind -> MM-DD (deadlines.py)
+    search: bool = False  # a search page and index (Pagefind): `search: true`
 
 
 @dataclass(frozen=True)
@@ -134,7 +136,12 @@ def _mapping(node, path: str, keys: dict, what: str, findings: list[Finding]) ->
         value = reader.require(key, description, f"请加一行 {key}: …") if required else reader.get(key)
         if value is None:
             continue
-        if sub is not None:
+        if sub is bool:
+            if getattr(value, "tag", "") == source.BOOL_TAG and value.value in ("true", "false"):
+                data[key] = value.value == "true"
+            else:
+                findings.append(error(source.position(path, value), f"{description}应写 true 或 false"))
+        elif sub is not None:
             nested = _mapping(value, path, sub, f"{what}的 {key}", findings)
             nested.pop("_positions", None)
             data[key] = nested
@@ -163,6 +170,10 @@ def _plain_items(items: simpleyaml.Mapping, path: str, keys: dict) -> dict | Non
         if item is None:
             if required:
                 return None
+        elif sub is bool:
+            if item.kind != simpleyaml.PLAIN or item.value not in ("true", "false"):
+                return None
+            data[key] = item.value == "true"
         elif sub is not None:
             nested = _plain_items(item.value, path, sub) if item.kind == simpleyaml.MAPPING else None
             if nested is None:

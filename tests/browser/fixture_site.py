@@ -23,12 +23,14 @@ PAGES = {
     "404": "no/such/page.html",  # a missing page: the host serves 404.html in its place
     "accessibility": "accessibility/index.html",
     "status": "status/index.html",  # 发布情况: a table of counts, and a sortable table per year
+    "search": "search/index.html",
 }
 
 SITE_YAML = f"""\
 name: 某某县政府信息公开
 base_url: {BASE_URL}
 organiser: 某某县人民政府办公室
+search: true
 site_id_code: "1234000001"
 icp: 京ICP备00000000号-1
 police_record: 京公网安备11000000000001号
@@ -93,6 +95,13 @@ https://www.example.gov.cn/gov/xxgk/zwgk/ysqgk/banliliucheng/2023/index_of_the_a
 """
 
 
+# The report whose narrative speaks most of 复议 (administrative reconsideration): a search's first result.
+REVIEW_PROBLEMS = (
+    "本年度发生行政复议案件 2 件，均已审结。针对复议中发现的答复说理不充分问题，已逐案整改，并组织复议案例专题培训。"
+)
+DRAFT_WORD = "蓝鲸专项"  # found in the draft alone
+
+
 def _consistent(year: int, count: int) -> dict[str, int]:
     """Table 三 values that satisfy R1–R3: `count` new applications from natural persons, all granted."""
     values = {}
@@ -137,9 +146,17 @@ def write_fixture_site(site: Path) -> Path:
     # 2022: table 三 breaks R1 (new applications but no outcome), so the page carries the notice.
     broken = {"applications.new_received.natural_person": 5, "applications.new_received.total": 5}
     write_report(site, "jiaoyuju", 2022, _dated(report_yaml(2022, values=broken), "2023-01-30"))
-    write_report(site, "jiaoyuju", 2023, _dated(report_yaml(2023, values=_consistent(2023, 4)), "2024-01-25"))
+    write_report(
+        site,
+        "jiaoyuju",
+        2023,
+        _dated(report_yaml(2023, values=_consistent(2023, 4), problems=REVIEW_PROBLEMS), "2024-01-25"),
+    )
     # Totals left out of the file are computed (and marked as computed in the table).
     omitted = report_yaml(2023, values=_consistent(2023, 9)).replace("[9, 0, 0, 0, 0, 0, 9]", "[9, 0, 0, 0, 0, 0]")
     write_report(site, "gonganju", 2023, omitted)
     write_report(site, "chengguan", 2020, _dated(report_yaml(2020, format_id="2019"), "2021-01-29"))
+    # A draft: published nowhere, and in no search index.
+    draft = report_yaml(2022, values=_consistent(2022, 2), problems=f"{DRAFT_WORD}的整改情况待补充。")
+    write_report(site, "gonganju", 2022, "draft: true\n" + draft)
     return site

@@ -1,0 +1,80 @@
+"""The site's full-text search index, made by Pagefind from the built report pages.
+
+Pagefind's extended build segments Chinese into words (the standard build finds no Chinese word); its
+Python package ships the binary (the `search` extra), which is run here as a command, never downloaded.
+Only report pages are indexed: their template marks what is indexed (data-pagefind-body: the title,
+narratives and tables' labels) and the filters; drafts carry no such mark and are never handed to Pagefind.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from .findings import GongkaiError, Position, error
+
+INDEX_DIR = "pagefind"  # the index and pagefind.js, in the output
+INSTALL_HINT = "pip install 'gongkai[search]'"
+# Not indexed: the tables' figures (table.html marks their cells `num`), which nobody searches for as
+# words; leaving them out saves Pagefind about a sixth of its time (README, Performance).
+NOT_INDEXED = "td.num"
+
+
+def executable(settings_path: str) -> Path:
+    """Pagefind's extended binary, as its Python package installed it."""
+    try:
+        from pagefind_bin_extended import get_executable
+    except ImportError:
+        raise GongkaiError(
+            error(
+                Position(settings_path),
+                f"设置了 search: true，但没有安装全文搜索组件（Pagefind 扩展版）：请运行 {INSTALL_HINT}，或删去这一行",
+            )
+        ) from None
+    return get_executable()
+
+
+def make_index(pages: Iterable[tuple[str, Path]], index: Path, settings_path: str) -> None:
+    """Index the report pages (url, built file) into the new folder `index`.
+
+    Pagefind reads a folder: the pages are hard-linked (copied where links fail) into a temporary one
+    beside `index`, under their URLs, so that each result's URL is the page's. A page that no longer
+    exists (removed by a later build while the preview indexes) is left out."""
+    binary = executable(settings_path)
+    index.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=index.parent, prefix=".search-") as temp:
+        source = Path(temp, "site")
+        source.mkdir()
+        for url, file in sorted(pages):
+            target = source / url
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(file, target)
+            except FileNotFoundError:
+                continue
+            except OSError:
+                shutil.copyfile(file, target)
+        command = [
+            *(str(binary), "--site", str(source), "--output-path", str(index)),
+            *("--keep-index-url", "--exclude-selectors", NOT_INDEXED, "--silent"),
+        ]
+        done = subprocess.run(command, capture_output=True, text=True, errors="replace")
+        if done.returncode != 0:
+            shutil.rmtree(index, ignore_errors=True)
+            said = (done.stderr or done.stdout).strip().splitlines()
+            problem = said[-1] if said else f"退出码 {done.returncode}"
+            raise GongkaiError(error(Position(settings_path), f"生成搜索索引失败（Pagefind）：{problem}"))
+
+
+def replace_index(new: Path, out: Path) -> None:
+    """Put a finished index in the output in place of the old one (a rename each)."""
+    current = out / INDEX_DIR
+    old = new.with_name(new.name + "-old")  # beside the new one, in a folder the build removes
+    if current.exists():
+        current.rename(old)
+    new.rename(current)
+    shutil.rmtree(old, ignore_errors=True)
