@@ -44,7 +44,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from . import __version__, export, manifest, pages, plan
+from . import __version__, export, manifest, pages, plan, regions
 from .cache import CACHE_DIR, ParseCache
 from .files import display_path
 from .findings import Finding, GongkaiError, Position, error
@@ -448,6 +448,7 @@ def build_office(job: OfficeJob, site: Site, renderer: Renderer, folder: Path) -
         office_digest(office, (*summaries, *drafts), written),
         year_digests,
         draft_urls,
+        _tallies(readable, unreadable),
     )
     made = []
     try:
@@ -479,6 +480,13 @@ def build_office(job: OfficeJob, site: Site, renderer: Renderer, folder: Path) -
     except GongkaiError as exc:  # returned, not raised: findings survive the trip back from a worker process
         return OfficeResult(office.slug, record, tuple(made), files.files, tuple(exc.findings))
     return OfficeResult(office.slug, record, tuple(made), files.files)
+
+
+def _tallies(readable: dict[int, tuple[Report, list[Finding]]], unreadable: set[int]) -> dict[int, regions.Tally]:
+    """What a summary of the office's parent needs of each report: never a draft's or an unreadable one's figures."""
+    tallies = {year: regions.tally_of(None) for year in unreadable}
+    tallies.update((year, regions.tally_of(report)) for year, (report, _) in readable.items())
+    return dict(sorted(tallies.items()))
 
 
 _worker: dict = {}  # per worker process: the site, renderer and staging folder, set once by _start_worker
@@ -994,13 +1002,23 @@ def _build_into(
         lines = _ReportLines(records, summaries, previous)
         digests = _index_digests(site_plan, records)
         written = {url for record in records.values() for url in record.written}
-        site_pages = tuple(p for p in site_plan.site_pages() if p.kind not in ("year", "year_csv") or p.year in years)
+        areas = _Regions(site, site_plan, records)
+        site_pages = tuple(
+            p
+            for p in site_plan.site_pages()
+            if (p.kind not in ("year", "year_csv") or p.year in years)
+            and (p.kind not in plan.SUMMARY_KINDS or areas.get(p.office, p.year).included)
+        )
         written |= {page.url for page in site_pages}
         public = written.difference(url for record in records.values() for url in record.drafts)
         elsewhere = []  # year pages made by the worker processes meanwhile: handed out first
         for page in sorted(site_pages, key=lambda page: page.kind != "year"):
             if page.kind == "static":
                 key = _page_key(b"", page, files)
+            elif page.kind in plan.SUMMARY_KINDS:
+                key = digest(
+                    base, page.url.encode(), files(plan.SITE_FILE), areas.facts(page.office, page.year, public)
+                )
             else:
                 key = _site_page_key(base, page, site_plan, years, files, digests, counts)
             keys[page.url] = key
@@ -1016,6 +1034,9 @@ def _build_into(
                 else:
                     write_file(staging, page.url, _year_page(site.settings, renderer, *job))
                 continue
+            if page.kind in plan.SUMMARY_KINDS:
+                write_file(staging, page.url, areas.page(page, renderer, public))
+                continue
             write_file(
                 staging, page.url, _site_page(page, site, site_plan, years, renderer, summaries, by_year, public, lines)
             )
@@ -1026,7 +1047,7 @@ def _build_into(
             if not future.cancelled() and (failure := future.result()):
                 raise GongkaiError(list(failure))
 
-    findings = tuple(f for record in records.values() for f in record.findings)
+    findings = tuple(f for record in records.values() for f in record.findings) + tuple(areas.check())
     draft_count = sum(len(record.drafts) for record in records.values()) // len(plan.REPORT_KINDS)
     site_urls = tuple(p.url for p in site_pages)
     return _Built(written, made, keys, records, site_urls, len(summaries), draft_count, findings, lines)
@@ -1073,6 +1094,68 @@ def _parents_without_unlisted(
         if url not in made:
             remade.append(url)
     return remade
+
+
+class _Regions:
+    """The 下级汇总 of offices with child offices, each made from the children's tallies when first asked for."""
+
+    def __init__(self, site: Site, site_plan: plan.Plan, records: dict[str, OfficeRecord]):
+        self.site = site
+        self.plan = site_plan
+        self.records = records
+        self.made: dict[tuple[str, int], regions.Region] = {}
+
+    def tally(self, slug: str, year: int) -> regions.Tally | None:
+        record = self.records.get(slug)
+        return record.tallies.get(year) if record is not None else None
+
+    def get(self, office: str, year: int) -> regions.Region:
+        area = self.made.get((office, year))
+        if area is None:
+            kids = [
+                (kid, self.site.offices[kid].name, self.tally(kid, year)) for kid in self.plan.children.get(office, ())
+            ]
+            area = self.made[(office, year)] = regions.region(office, year, kids)
+        return area
+
+    def summaries(self, slug: str) -> dict[int, pages.ReportSummary]:
+        record = self.records.get(slug)
+        return {s.year: s for s in record.summaries} if record is not None else {}
+
+    def facts(self, office: str, year: int, written: set[str]) -> bytes:
+        """All a summary's files show: the office and its children, their tallies and summaries of the
+        year and the year before (for the change from last year), which offices have a page."""
+        kids = self.plan.children.get(office, ())
+        parts = [(office, self.site.offices[office].name, plan.office_url(office) in written)]
+        for kid in kids:
+            summaries = self.summaries(kid)
+            shown = (summaries.get(year), summaries.get(year - 1), plan.office_url(kid) in written)
+            parts.append((kid, self.site.offices[kid].name, self.tally(kid, year), shown))
+        return repr(parts).encode()
+
+    def page(self, page: plan.Page, renderer: Renderer, written: set[str]) -> bytes | str:
+        office = self.site.offices[page.office]
+        area = self.get(page.office, page.year)
+        report = pages.summary_report(area, office)
+        if page.kind == "summary_csv":
+            return export.report_csv(report, office)
+        if page.kind == "summary_json":
+            return export.summary_json(area, report, office)
+        rows = [
+            (self.summaries(c.slug).get(page.year), self.summaries(c.slug).get(page.year - 1)) for c in area.included
+        ]
+        linked = {
+            slug for slug in (page.office, *self.plan.children.get(page.office, ())) if plan.office_url(slug) in written
+        }
+        views = [renderer.table_view(table, report) for table in report.format.tables.values()]
+        context = pages.summary_context(self.site.settings, office, area, report, rows, views, linked)
+        return renderer.render(page.template, context)
+
+    def check(self) -> list[Finding]:
+        """Every 汇总 report against its children (see regions.check_site)."""
+        tallies = {slug: record.tallies for slug, record in self.records.items() if record.tallies}
+        names = {slug: self.site.offices[slug].name for slug in self.records}
+        return regions.check_site(tallies, self.plan.children, names)
 
 
 class _ReportLines:

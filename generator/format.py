@@ -34,6 +34,7 @@ class Column:
     type: str = "count"
     may_omit: bool = False  # the value may be left out of a row and is then computed by its rule
     unit: str = ""  # for amounts: the unit the value is in, e.g. 万元
+    additive: bool = True  # a 下级汇总 sums this column's cells over child offices (regions.py)
     columns: tuple[Column, ...] = ()  # sub-columns: this column is a group heading
 
     @cached_property
@@ -229,6 +230,7 @@ def _column(data) -> Column:
         type=data.get("type", "count"),
         may_omit=data.get("may_omit", False),
         unit=data.get("unit", ""),
+        additive=data.get("additive", True),
         columns=tuple(_column(c) for c in data.get("columns", ())),
     )
 

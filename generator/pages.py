@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import urlsplit
 
 from markupsafe import Markup
@@ -26,6 +26,9 @@ from .report import INTRO_KEY, Number, Report
 from .rules import headline_value, show
 from .site import CONTACT_KEYS, OFFICE_KINDS, Office, Settings
 from .tables import TableView, free_table_view, table_view
+
+if TYPE_CHECKING:
+    from .regions import Region
 
 
 class ReportSummary(NamedTuple):
@@ -482,3 +485,89 @@ def sitemap_context(settings: Settings, urls: list[str]) -> dict:
 def robots_context(settings: Settings) -> dict:
     base = base_url(settings)
     return {"sitemap": base + plan.SITEMAP if base else ""}
+
+
+# --- an office's 下级汇总 of a year (regions.py) -------------------------------------------------------
+
+
+def summary_title(office: Office, year: int) -> str:
+    return f"{office.name}{year}年度下级单位政府信息公开工作情况汇总"
+
+
+def summary_report(area: Region, office: Office) -> Report:
+    """The summed tables as a report of the office, for the table macro and the report.csv layout."""
+    path = plan.summary_url(office.slug, area.year)
+    return Report(office.slug, area.year, area.format_id, path, office_name=office.name, values=area.values)
+
+
+@dataclass(frozen=True)
+class ChildRow:
+    name: str
+    url: str  # its report page
+    figures: tuple[tuple[Number | None, str, str], ...]  # per headline: value, share of the total, change
+
+
+def _share(value: Number | None, total: Number) -> str:
+    if value is None or not total:
+        return "—"
+    return f"{value * 100 / total:.1f}%"
+
+
+def _change(value: Number | None, last: Number | None) -> str:
+    """The change from last year, absolute and in %; "—" without a comparable figure."""
+    if value is None or last is None:
+        return "—"
+    delta = value - last
+    sign = "+" if delta > 0 else ("−" if delta < 0 else "±")
+    text = f"{sign}{show(abs(delta))}"
+    return text + (f"（{sign}{abs(delta) * 100 / last:.1f}%）" if last else "")
+
+
+def summary_context(
+    settings: Settings,
+    office: Office,
+    area: Region,
+    report: Report,
+    rows: list[tuple[ReportSummary | None, ReportSummary | None]],
+    views: list[TableView],
+    linked: set[str],
+) -> dict:
+    """The summary page: coverage, the children compared by headline figure, the summed tables.
+    `rows`: each included child's summary of the year and of the year before; `linked`: offices with a page."""
+    fmt = report.format
+    title = summary_title(office, area.year)
+    url = plan.summary_url(office.slug, area.year)
+    office_crumb = Crumb(office.name, plan.office_url(office.slug) if office.slug in linked else "")
+    crumbs = [home_crumb(), office_crumb, Crumb(f"{area.year}年度下级单位汇总")]
+    headlines = [(h.id, h.label) for h in fmt.headlines]
+    totals = {hid: headline_value(report, hid) for hid, _ in headlines}
+    children = []
+    for child, (summary, last) in zip(area.included, rows):
+        figures = []
+        for hid, _ in headlines:
+            value = summary.headline(hid) if summary else None
+            before = last.headline(hid) if last is not None and last.format_id == fmt.id else None
+            figures.append((value, _share(value, totals[hid] or 0), _change(value, before)))
+        children.append(ChildRow(child.name, plan.report_url(child.slug, area.year), tuple(figures)))
+    first = headlines[0][0] if headlines else ""
+    ranked = sorted(children, key=lambda c: -(c.figures[0][0] or 0) if headlines else 0)
+    zeros = sum(1 for c in children if headlines and c.figures[0][0] == 0)
+    return {
+        **common(settings, url, title, crumbs, [("ContentSource", office.name)]),
+        "office": office,
+        "year": area.year,
+        "format": fmt,
+        "coverage": area.coverage(),
+        "included": len(area.included),
+        "left_out": [(c.name, plan.office_url(c.slug) if c.slug in linked else "", c.reason) for c in area.left_out],
+        "headlines": headlines,
+        "totals": totals,
+        "first": dict(headlines).get(first),
+        "zeros": zeros,
+        "children": ranked,
+        "views": views,
+        "downloads": {
+            "csv": plan.summary_csv_url(office.slug, area.year),
+            "json": plan.summary_json_url(office.slug, area.year),
+        },
+    }

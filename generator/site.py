@@ -315,10 +315,16 @@ def read_reports(office: Office, cache: ParseCache | None = None) -> Iterator[tu
 
 def check_site(root: Path) -> tuple[Site, int, list[Finding]]:
     """Read and check everything; returns the site, how many reports were read, and all findings."""
+    from . import plan, regions  # which import this
+
     site, findings = load_site(root)
     count = 0
+    tallies: dict[str, dict[int, regions.Tally]] = {}
     for office in site.offices.values():
-        for _, more in read_reports(office):
+        for (year, _), (report, more) in zip(office.report_files, read_reports(office)):
             count += 1
             findings += more
+            tallies.setdefault(office.slug, {})[year] = regions.tally_of(report)
+    children = plan.plan_site(site)[0].children  # 汇总 reports against their child offices' reports
+    findings += regions.check_site(tallies, children, {slug: o.name for slug, o in site.offices.items()})
     return site, count, findings
