@@ -1017,7 +1017,10 @@ def _build_into(
                 key = _page_key(b"", page, files)
             elif page.kind in plan.SUMMARY_KINDS:
                 key = digest(
-                    base, page.url.encode(), files(plan.SITE_FILE), areas.facts(page.office, page.year, public)
+                    base,
+                    page.url.encode(),
+                    files(plan.SITE_FILE),
+                    areas.facts(page.office, page.year, public, page.kind == "summary"),
                 )
             else:
                 key = _site_page_key(base, page, site_plan, years, files, digests, counts)
@@ -1122,7 +1125,42 @@ class _Regions:
         record = self.records.get(slug)
         return {s.year: s for s in record.summaries} if record is not None else {}
 
-    def facts(self, office: str, year: int, written: set[str]) -> bytes:
+    @functools.cached_property
+    def years(self) -> dict[str, list[int]]:
+        """The years of each office's summary pages."""
+        years: dict[str, list[int]] = {}
+        for page in self.plan.site_pages():
+            if page.kind == "summary":
+                years.setdefault(page.office, []).append(page.year)
+        return years
+
+    def trend(self, office: str) -> list[pages.ReportSummary]:
+        """The office's region over the years: each year's headline figures summed over the children summed."""
+        rows = []
+        for year in self.years.get(office, ()):
+            area = self.get(office, year)
+            kids = [s for c in area.included if (s := self.summaries(c.slug).get(year)) is not None]
+            if not kids:
+                continue
+            headlines = []
+            for hid, _ in pages.used_headlines(kids):
+                figures = [value for s in kids if (value := s.headline(hid)) is not None]
+                headlines.append((hid, sum(figures) if figures else None))
+            name = self.site.offices[office].name
+            rows.append(pages.ReportSummary(office, name, year, area.format_id, None, tuple(headlines), 0, 0))
+        return rows
+
+    def trend_facts(self, office: str) -> tuple:
+        """What the office's trend is made from: its children's summaries, and which of their reports are summed."""
+        parts = []
+        for kid in self.plan.children.get(office, ()):
+            record = self.records.get(kid)
+            if record is not None:
+                summed = sorted((year, t.state, t.format_id) for year, t in record.tallies.items())
+                parts.append((kid, sorted(record.year_digests.items()), summed))
+        return tuple(parts)
+
+    def facts(self, office: str, year: int, written: set[str], trend: bool = False) -> bytes:
         """All a summary's files show: the office and its children, their tallies and summaries of the
         year and the year before (for the change from last year), which offices have a page."""
         kids = self.plan.children.get(office, ())
@@ -1131,6 +1169,8 @@ class _Regions:
             summaries = self.summaries(kid)
             shown = (summaries.get(year), summaries.get(year - 1), plan.office_url(kid) in written)
             parts.append((kid, self.site.offices[kid].name, self.tally(kid, year), shown))
+        if trend:
+            parts.append(self.trend_facts(office))
         return repr(parts).encode()
 
     def page(self, page: plan.Page, renderer: Renderer, written: set[str]) -> bytes | str:
@@ -1149,6 +1189,9 @@ class _Regions:
         }
         views = [renderer.table_view(table, report) for table in report.format.tables.values()]
         context = pages.summary_context(self.site.settings, office, area, report, rows, views, linked)
+        context["charts"] = charts = pages.trend_charts(self.trend(page.office), "region-trend")
+        by_year = [{bar.year: bar.value for bar in chart.bars} for chart in charts]
+        context["trend_rows"] = [(year, [b.get(year, "—") for b in by_year]) for year in sorted(set().union(*by_year))]
         return renderer.render(page.template, context)
 
     def check(self) -> list[Finding]:
@@ -1239,7 +1282,9 @@ def _site_page(
         return schema_text()
     if page.kind == "home":
         offices = [site.offices[slug] for slug in site_plan.offices if plan.office_url(slug) in written]
-        context = pages.home_context(settings, offices, summaries, years)
+        summary_pages = [p for p in site_plan.site_pages() if p.kind == "summary" and p.url in written]
+        regions_shown = [(site.offices[p.office].name, p.year, p.url) for p in summary_pages]
+        context = pages.home_context(settings, offices, summaries, years, regions_shown)
     elif page.kind == "accessibility":
         context = pages.accessibility_context(settings)
     elif page.kind == "not_found":

@@ -181,6 +181,7 @@ class Headline:
     id: str
     label: Label
     terms: tuple[tuple[str, str, str], ...]  # (table, row or row group, column)
+    chart: bool = False  # shown over the years in the trend charts of office and summary pages
 
 
 @dataclass(frozen=True)
@@ -303,6 +304,7 @@ def load_format(path: Path) -> Format:
             id=h["id"],
             label=_label(h["label"]),
             terms=tuple((t["table"], t["row"], t["column"]) for t in h["terms"]),
+            chart=h.get("chart", False),
         )
         for h in data.get("headlines", ())
     )

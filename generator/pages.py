@@ -44,6 +44,7 @@ class ReportSummary(NamedTuple):
     errors: int  # broken rules shown on the report page
     warnings: int
     revised: date | None = None  # the latest revision's date, if the report was corrected after publication
+    scope: str = "本级"  # 汇总: its figures are its child offices' sum (left out of the site's totals)
 
     @property
     def url(self) -> str:
@@ -76,6 +77,7 @@ def summarize(report: Report, findings: list[Finding], office: Office) -> Report
         errors=sum(1 for f in notices if f.severity == "error"),
         warnings=sum(1 for f in notices if f.severity == "warning"),
         revised=max((r.date for r in report.revisions), default=None),
+        scope=report.scope,
     )
 
 
@@ -276,6 +278,7 @@ def office_context(
         "headlines": used_headlines(rows),
         "formats": formats_used(rows),
         "drafts": sorted(drafts, key=lambda s: s.year, reverse=True),
+        "charts": trend_charts(rows),
     }
 
 
@@ -377,11 +380,28 @@ HOME_LATEST = 100  # a latest year with more reports lists the most recently pub
 HOME_OFFICES = 300  # a site with more offices lists the top-level ones (each office page lists its offices)
 
 
+def site_totals(rows: list[ReportSummary]) -> tuple[list[tuple[Label, Number]], int]:
+    """The headline figures of a year's reports added up, and how many reports are left out as 汇总
+    reports (their figures are their child offices': adding them would count twice)."""
+    own = [s for s in rows if s.scope != "汇总"]
+    totals = []
+    for hid, label in used_headlines(own):
+        figures = [value for s in own if (value := s.headline(hid)) is not None]
+        if figures:
+            totals.append((label, sum(figures)))
+    return totals, len(rows) - len(own)
+
+
 def home_context(
-    settings: Settings, offices: list[Office], summaries: list[ReportSummary], years: tuple[int, ...]
+    settings: Settings,
+    offices: list[Office],
+    summaries: list[ReportSummary],
+    years: tuple[int, ...],
+    regions: list[tuple[str, int, str]] = (),
 ) -> dict:
     """The home page. On a site of thousands of offices it stays a page to read, not a 4 MB list: the
-    latest reports published, and the top of the tree of offices."""
+    latest reports published, the latest year's totals, each region's summary of that year (`regions`:
+    office name, year and url of every summary page), and the top of the tree of offices."""
     counts: dict[int, int] = {}
     for s in summaries:
         counts[s.year] = counts.get(s.year, 0) + 1
@@ -391,7 +411,13 @@ def home_context(
         recent = sorted(latest_rows, key=lambda s: (s.published or date.min, s.office), reverse=True)
         latest_rows = recent[:HOME_LATEST]
     tree = office_tree(offices, summaries, top_only=len(offices) > HOME_OFFICES)
+    year_rows = [s for s in summaries if s.year == latest]
+    totals, summed = site_totals(year_rows)
     return {
+        "totals": totals,
+        "totals_summed": summed,
+        "totals_reports": len(year_rows) - summed,
+        "regions": [(name, url) for name, year, url in regions if year == latest],
         **common(settings, plan.HOME, settings.name, []),
         "latest": latest,
         "latest_rows": latest_rows,
@@ -571,3 +597,52 @@ def summary_context(
             "json": plan.summary_json_url(office.slug, area.year),
         },
     }
+
+
+# --- trend charts: inline SVG made by layouts/chart.html ------------------------------------------------
+
+CHART_WIDTH = 320  # the SVG's own units: at a phone's 320 px, a unit is a pixel and labels are 14 px
+CHART_ROW = 32  # height of a year's bar
+CHART_LABEL = 56  # the years' column on the left
+CHART_VALUE = 64  # room right of the longest bar for its value
+
+
+@dataclass(frozen=True)
+class ChartBar:
+    year: int
+    value: str
+    y: int  # top of the bar
+    width: int  # of the bar (at least 1 unit: a 0 still shows its label)
+
+
+@dataclass(frozen=True)
+class TrendChart:
+    id: str
+    title: str  # what the chart shows, e.g. 新收申请（件），2021—2024年度
+    description: str  # the figures in words, for screen readers: 2021年度 3 件；…
+    bars: tuple[ChartBar, ...]
+    height: int
+    width: int = CHART_WIDTH
+    label: int = CHART_LABEL  # where the bars start
+
+
+def trend_charts(summaries: list[ReportSummary], prefix: str = "trend") -> list[TrendChart]:
+    """For each headline figure the formats chart (`chart: true`), a bar per year whose report supplies
+    it, oldest first: a figure means the same in every format that defines it (format data)."""
+    charts = []
+    for hid, label in headline_columns():
+        if not any(h.id == hid and h.chart for fmt in all_formats().values() for h in fmt.headlines):
+            continue
+        points = sorted((s.year, value) for s in summaries if (value := s.headline(hid)) is not None)
+        if len(points) < 2:
+            continue
+        top = max(value for _, value in points) or 1
+        room = CHART_WIDTH - CHART_LABEL - CHART_VALUE
+        bars = tuple(
+            ChartBar(year, show(value), index * CHART_ROW, max(1, round(value * room / top)))
+            for index, (year, value) in enumerate(points)
+        )
+        span = f"{points[0][0]}—{points[-1][0]}年度"
+        words = "；".join(f"{year}年度 {show(value)} 件" for year, value in points)
+        charts.append(TrendChart(f"{prefix}-{hid}", f"{label.zh}（件），{span}", words, bars, len(bars) * CHART_ROW))
+    return charts

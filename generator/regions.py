@@ -105,14 +105,14 @@ class Child:
 
 @dataclass(frozen=True)
 class Region:
-    """An office's child offices in one year: which are summed, which not and why, and the sums."""
+    """An office's child offices in one year: which are summed, which not and why, and the sums
+    (worked out when first asked for: a build that makes no summary page needs only the coverage)."""
 
     office: str
     year: int
     format_id: str
     children: tuple[Child, ...]
-    values: dict[str, Number] = field(hash=False)  # every additive cell: the sum over the included children
-    child_values: dict[str, dict[str, Number]] = field(hash=False)  # included child -> its cells
+    tallies: dict[str, Tally] = field(hash=False)  # included child -> its tally
 
     @property
     def included(self) -> tuple[Child, ...]:
@@ -121,6 +121,22 @@ class Region:
     @property
     def left_out(self) -> tuple[Child, ...]:
         return tuple(c for c in self.children if c.reason)
+
+    @functools.cached_property
+    def child_values(self) -> dict[str, dict[str, Number]]:
+        """Each included child's cells."""
+        return {slug: cells(item) for slug, item in self.tallies.items()}
+
+    @functools.cached_property
+    def values(self) -> dict[str, Number]:
+        """Every additive cell: the sum over the included children (none when no child is included)."""
+        values: dict[str, Number] = {}
+        if self.format_id and self.tallies:
+            amounts = _amounts(self.format_id)
+            for index, key in enumerate(additive_keys(self.format_id)):
+                start: Number = Decimal(0) if index in amounts else 0
+                values[key] = sum((v.get(key, 0) for v in self.child_values.values()), start)
+        return values
 
     def coverage(self) -> str:
         """「已纳入 2/3 个下级单位；缺少：C（无 2023 年度报告）」"""
@@ -136,7 +152,7 @@ def region(office: str, year: int, children: list[tuple[str, str, Tally | None]]
     fmt = format_for_year(year)
     format_id = fmt.id if fmt is not None else ""
     named: list[Child] = []
-    child_values: dict[str, dict[str, Number]] = {}
+    included: dict[str, Tally] = {}
     for slug, name, item in children:
         if item is None:
             reason = f"无 {year} 年度报告"
@@ -149,15 +165,9 @@ def region(office: str, year: int, children: list[tuple[str, str, Tally | None]]
             reason = f"报告使用另一格式（{title}），不能与{year}年度的格式相加"
         else:
             reason = ""
-            child_values[slug] = cells(item)
+            included[slug] = item
         named.append(Child(slug, name, reason))
-    values: dict[str, Number] = {}
-    if format_id and child_values:
-        amounts = _amounts(format_id)
-        for index, key in enumerate(additive_keys(format_id)):
-            start: Number = Decimal(0) if index in amounts else 0
-            values[key] = sum((v.get(key, 0) for v in child_values.values()), start)
-    return Region(office, year, format_id, tuple(named), values, child_values)
+    return Region(office, year, format_id, tuple(named), included)
 
 
 def check_summed(item: Tally, area: Region, labels: dict[str, str]) -> list[Finding]:
