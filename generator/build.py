@@ -383,10 +383,11 @@ def _site_page_key(
     files: FileKeys,
     digests: _IndexDigests,
     counts: dict[int, int],
+    listed: str = "",
 ) -> bytes:
     """An index page's key: the summaries it lists (a digest per office, or per office and year), and
-    what it counts; `years`: those with a report published."""
-    facts = f"{years}"
+    what it counts; `years`: those with a report published; `listed`: other pages it links to."""
+    facts = f"{years} {listed}"
     if page.kind == "year":
         summaries = digests.years.get(page.year, [])[plan.year_page_rows(page.number)]
         facts += f" {counts.get(page.year, 0)} {site_plan.year_pages(page.year)}"
@@ -448,7 +449,7 @@ def build_office(job: OfficeJob, site: Site, renderer: Renderer, folder: Path) -
         office_digest(office, (*summaries, *drafts), written),
         year_digests,
         draft_urls,
-        _tallies(readable, unreadable),
+        _tallies(readable, unreadable, job.kept.tallies if job.kept else {}, kept_years),
     )
     made = []
     try:
@@ -482,9 +483,17 @@ def build_office(job: OfficeJob, site: Site, renderer: Renderer, folder: Path) -
     return OfficeResult(office.slug, record, tuple(made), files.files)
 
 
-def _tallies(readable: dict[int, tuple[Report, list[Finding]]], unreadable: set[int]) -> dict[int, regions.Tally]:
-    """What a summary of the office's parent needs of each report: never a draft's or an unreadable one's figures."""
-    tallies = {year: regions.tally_of(None) for year in unreadable}
+def _tallies(
+    readable: dict[int, tuple[Report, list[Finding]]],
+    unreadable: set[int],
+    last: dict[int, regions.Tally],
+    kept: set[int],
+) -> dict[int, regions.Tally]:
+    """What a summary of the office's parent needs of each report: never a draft's figures, nor an
+    unreadable one's, unless it is kept as last published (--keep-going): then as it was (`last`)."""
+    tallies = {
+        year: last.get(year, regions.tally_of(None)) if year in kept else regions.tally_of(None) for year in unreadable
+    }
     tallies.update((year, regions.tally_of(report)) for year, (report, _) in readable.items())
     return dict(sorted(tallies.items()))
 
@@ -1011,6 +1020,15 @@ def _build_into(
         )
         written |= {page.url for page in site_pages}
         public = written.difference(url for record in records.values() for url in record.drafts)
+        # A year's first page lists the 下级汇总 of that year (office name, url): the way to each summary page.
+        summary_links: dict[int, list[tuple[str, str]]] = {}
+        for p in site_pages:
+            if p.kind == "summary":
+                summary_links.setdefault(p.year, []).append((site.offices[p.office].name, p.url))
+
+        def shown(page: plan.Page) -> list[tuple[str, str]]:
+            return summary_links.get(page.year, []) if page.kind == "year" and page.number == 1 else []
+
         elsewhere = []  # year pages made by the worker processes meanwhile: handed out first
         for page in sorted(site_pages, key=lambda page: page.kind != "year"):
             if page.kind == "static":
@@ -1023,7 +1041,7 @@ def _build_into(
                     areas.facts(page.office, page.year, public, page.kind == "summary"),
                 )
             else:
-                key = _site_page_key(base, page, site_plan, years, files, digests, counts)
+                key = _site_page_key(base, page, site_plan, years, files, digests, counts, repr(shown(page)))
             keys[page.url] = key
             if previous is not None and previous.pages.get(page.url) == key:
                 continue
@@ -1031,7 +1049,7 @@ def _build_into(
             if page.kind == "year":
                 listed = set(site_plan.year_page_offices(page.year, page.number))
                 rows = [s for s in by_year.get(page.year, []) if s.office in listed]
-                job = (page, rows, years, site_plan.year_pages(page.year), counts.get(page.year, 0))
+                job = (page, rows, years, site_plan.year_pages(page.year), counts.get(page.year, 0), shown(page))
                 if pool is not None:
                     elsewhere.append((pool.submit(_year_page_job, job), job))
                 else:
@@ -1115,11 +1133,13 @@ class _Regions:
     def get(self, office: str, year: int) -> regions.Region:
         area = self.made.get((office, year))
         if area is None:
-            kids = [
-                (kid, self.site.offices[kid].name, self.tally(kid, year)) for kid in self.plan.children.get(office, ())
-            ]
+            kids = [(kid, self.site.offices[kid].name, self.tally(kid, year)) for kid in self.listed(office)]
             area = self.made[(office, year)] = regions.region(office, year, kids)
         return area
+
+    def listed(self, office: str) -> list[str]:
+        """The office's children that are published: an office whose every report is a draft is in no region."""
+        return [kid for kid in self.plan.children.get(office, ()) if plan.office_url(kid) in self.records[kid].written]
 
     def summaries(self, slug: str) -> dict[int, pages.ReportSummary]:
         record = self.records.get(slug)
@@ -1301,7 +1321,7 @@ def _site_page(
 
 
 # A year page to make: the page, the reports it lists, the site's years, the year's pages and reports.
-YearPageJob = tuple[plan.Page, list[pages.ReportSummary], tuple[int, ...], int, int]
+YearPageJob = tuple[plan.Page, list[pages.ReportSummary], tuple[int, ...], int, int, list[tuple[str, str]]]
 
 
 def _year_page(
@@ -1312,9 +1332,11 @@ def _year_page(
     years: tuple[int, ...],
     pages_count: int,
     count: int,
+    summaries: list[tuple[str, str]] = (),
 ) -> str:
     """A year page (or one page of a year) listing `rows`, the reports of its offices."""
     context = pages.year_context(settings, page.year, rows, years, page.number, pages_count, count)
+    context["summaries"] = summaries
     return renderer.render(page.template, context)
 
 

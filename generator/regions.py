@@ -154,10 +154,8 @@ def region(office: str, year: int, children: list[tuple[str, str, Tally | None]]
     named: list[Child] = []
     included: dict[str, Tally] = {}
     for slug, name, item in children:
-        if item is None:
+        if item is None or item.state == DRAFT:  # a draft is published nowhere: not even as a draft
             reason = f"无 {year} 年度报告"
-        elif item.state == DRAFT:
-            reason = "报告为草稿"
         elif item.state == UNREADABLE:
             reason = "报告无法读取"
         elif item.format_id != format_id:

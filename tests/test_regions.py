@@ -101,7 +101,8 @@ def test_drafts_and_unreadable_children_are_named_not_summed(tmp_path):
     (root / "content" / "yi" / "2023.yaml").write_text("year: 2023\nformat: [\n", "utf-8")
     build_site(root, keep_going=True)
     page = (root / "public/county/2023/summary/index.html").read_text("utf-8")
-    assert "已纳入 1/3 个下级单位；缺少：甲镇人民政府（报告为草稿）、乙镇人民政府（报告无法读取）" in page
+    # a draft is published nowhere, not even as a draft: its office has no 2023 report, as far as readers know
+    assert "已纳入 1/3 个下级单位；缺少：甲镇人民政府（无 2023 年度报告）、乙镇人民政府（报告无法读取）" in page
     data = json.loads((root / "public/county/2023/summary/summary.json").read_text("utf-8"))
     assert data["tables"]["proactive"]["licensing"]["decisions"] == 4  # 丙镇 alone
     assert "../../../jia/2023/index.html" not in page
@@ -194,3 +195,18 @@ def test_the_summary_csv_is_the_sum_of_the_childrens_report_csv(children):
         towns = [_csv_values(path) for path in sorted(out.glob("town*/2023/report.csv"))]
         for key, value in summed.items():
             assert Decimal(value) == sum(Decimal(town[key]) for town in towns), key
+
+
+def test_the_home_page_totals_the_latest_year_without_counting_summed_reports_twice(tmp_path):
+    root = region_site(tmp_path / "site", without=None)
+    county_report(root, "汇总", 9)
+    build_site(root)
+    home = parse_html((root / "public/index.html").read_text("utf-8"))
+    totals = home.find("section", id="totals")
+    figures = dict(zip((dt.text for dt in totals.find_all("dt")), (dd.text for dd in totals.find_all("dd"))))
+    assert figures["新收申请"] == str(2 + 3 + 4)  # the towns' 2023 reports; the county's 汇总 is not added again
+    assert "1 份注明为“汇总”的报告" in totals.visible_text()
+    links = [a.attrs["href"] for a in totals.find_all("a")]
+    assert links == ["county/2023/summary/index.html"]
+    year_page = (root / "public/years/2023/index.html").read_text("utf-8")
+    assert 'href="../../county/2023/summary/index.html"' in year_page  # every summary is linked from its year
