@@ -1335,8 +1335,7 @@ def _year_page(
     summaries: list[tuple[str, str]] = (),
 ) -> str:
     """A year page (or one page of a year) listing `rows`, the reports of its offices."""
-    context = pages.year_context(settings, page.year, rows, years, page.number, pages_count, count)
-    context["summaries"] = summaries
+    context = pages.year_context(settings, page.year, rows, years, page.number, pages_count, count, summaries)
     return renderer.render(page.template, context)
 
 

@@ -185,6 +185,14 @@ class Headline:
 
 
 @dataclass(frozen=True)
+class Rate:
+    id: str
+    label: Label
+    numerator: tuple[str, ...]  # headline ids, added up
+    denominator: str  # a headline id
+
+
+@dataclass(frozen=True)
 class Format:
     id: str
     title: Label
@@ -195,6 +203,7 @@ class Format:
     rules: tuple[Rule, ...]
     headlines: tuple[Headline, ...]
     supplied_headlines: bool = False  # headline figures are written in the report (free-form formats)
+    rates: tuple[Rate, ...] = ()  # ratios of headline figures, shown beside sums (never averaged)
 
     def covers(self, year: int) -> bool:
         return self.first_year <= year and (self.last_year is None or year <= self.last_year)
@@ -319,6 +328,9 @@ def load_format(path: Path) -> Format:
         rules=tuple(_rule(r) for r in data.get("rules", ())),
         headlines=headlines,
         supplied_headlines=data.get("supplied_headlines", False),
+        rates=tuple(
+            Rate(r["id"], _label(r["label"]), tuple(r["numerator"]), r["denominator"]) for r in data.get("rates", ())
+        ),
     )
 
 

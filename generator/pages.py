@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from . import plan
 from .findings import Finding
-from .format import Label, Table, all_formats
+from .format import Format, Label, Table, all_formats
 from .render import markdown_html
 from .report import INTRO_KEY, Number, Report
 from .rules import headline_value, show
@@ -302,8 +302,10 @@ def year_context(
     number: int = 1,
     pages: int = 1,
     count: int | None = None,
+    regions: list[tuple[str, str]] = (),
 ) -> dict:
-    """A year page: offices' reports of the year, pre-sorted by office (the script re-sorts a page).
+    """A year page: offices' reports of the year, pre-sorted by office (the script re-sorts a page),
+    and `regions` (office name, url) of the year's 下级汇总 pages.
 
     A year of many offices has `pages` pages of at most plan.YEAR_PAGE_ROWS reports; `count` is how many
     reports the whole year has (default: the rows given). Every page links to the year's CSV file.
@@ -324,6 +326,7 @@ def year_context(
         "number": number,
         "pages": [(n, plan.year_url(year, n)) for n in range(1, pages + 1)] if pages > 1 else [],
         "csv_url": plan.year_csv_url(year),
+        "summaries": list(regions),
     }
 
 
@@ -589,6 +592,7 @@ def summary_context(
         "headlines": headlines,
         "totals": totals,
         "first": dict(headlines).get(first),
+        "rates": rate_lines(fmt, totals),
         "zeros": zeros,
         "children": ranked,
         "views": views,
@@ -646,3 +650,17 @@ def trend_charts(summaries: list[ReportSummary], prefix: str = "trend") -> list[
         words = "；".join(f"{year}年度 {show(value)} 件" for year, value in points)
         charts.append(TrendChart(f"{prefix}-{hid}", f"{label.zh}（件），{span}", words, bars, len(bars) * CHART_ROW))
     return charts
+
+
+def rate_lines(fmt: Format, figures: dict[str, Number | None]) -> list[tuple[str, str, str]]:
+    """(name, value, definition) of each rate of the format, from these (summed) headline figures."""
+    labels = {h.id: h.label.zh for h in fmt.headlines}
+    lines = []
+    for rate in fmt.rates:
+        top = [figures.get(hid) for hid in rate.numerator]
+        bottom = figures.get(rate.denominator)
+        known = bottom and None not in top
+        value = f"{sum(top) * 100 / bottom:.1f}%" if known else "—"
+        definition = f"（{' + '.join(labels[hid] for hid in rate.numerator)}）÷ {labels[rate.denominator]}"
+        lines.append((rate.label.zh, value, definition))
+    return lines

@@ -210,3 +210,16 @@ def test_the_home_page_totals_the_latest_year_without_counting_summed_reports_tw
     assert links == ["county/2023/summary/index.html"]
     year_page = (root / "public/years/2023/index.html").read_text("utf-8")
     assert 'href="../../county/2023/summary/index.html"' in year_page  # every summary is linked from its year
+
+
+def test_the_disclosure_rate_is_computed_from_the_sums_not_averaged(tmp_path):
+    root = region_site(tmp_path / "site", without=None)
+    # 丙镇 disclosed none of its 4 applications (withheld as state secrets): the towns' rates are 100%,
+    # 100% and 0% (an average of 66.7%); from the sums it is (2 + 3) ÷ (2 + 3 + 4)
+    cells = values(4)
+    cells.update({"applications.granted.natural_person": 0, "applications.granted.total": 0})
+    cells.update({"applications.state_secret.natural_person": 4, "applications.state_secret.total": 4})
+    write_report(root, "bing", 2023, report_yaml(2023, values=cells))
+    assert not build_site(root).findings
+    page = (root / "public/county/2023/summary/index.html").read_text("utf-8")
+    assert f"公开率 {5 * 100 / 9:.1f}%</strong>：（予以公开 + 部分公开）÷ 办理总数" in page
