@@ -1125,6 +1125,7 @@ class _Regions:
         self.plan = site_plan
         self.records = records
         self.made: dict[tuple[str, int], regions.Region] = {}
+        self.summed: regions.Region | None = None  # the region whose sums the last page made used
 
     def tally(self, slug: str, year: int) -> regions.Tally | None:
         record = self.records.get(slug)
@@ -1196,6 +1197,10 @@ class _Regions:
     def page(self, page: plan.Page, renderer: Renderer, written: set[str]) -> bytes | str:
         office = self.site.offices[page.office]
         area = self.get(page.office, page.year)
+        if self.summed is not area:  # a region's three files are made one after the other: keep one region's sums
+            if self.summed is not None:
+                self.summed.forget()
+            self.summed = area
         report = pages.summary_report(area, office)
         if page.kind == "summary_csv":
             return export.report_csv(report, office)

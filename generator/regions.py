@@ -138,6 +138,11 @@ class Region:
                 values[key] = sum((v.get(key, 0) for v in self.child_values.values()), start)
         return values
 
+    def forget(self) -> None:
+        """Drop the sums worked out (the region keeps only its coverage): memory stays small for any site."""
+        self.__dict__.pop("values", None)
+        self.__dict__.pop("child_values", None)
+
     def coverage(self) -> str:
         """「已纳入 2/3 个下级单位；缺少：C（无 2023 年度报告）」"""
         line = f"已纳入 {len(self.included)}/{len(self.children)} 个下级单位"

@@ -223,3 +223,13 @@ def test_the_disclosure_rate_is_computed_from_the_sums_not_averaged(tmp_path):
     assert not build_site(root).findings
     page = (root / "public/county/2023/summary/index.html").read_text("utf-8")
     assert f"公开率 {5 * 100 / 9:.1f}%</strong>：（予以公开 + 部分公开）÷ 办理总数" in page
+
+
+def test_a_child_in_another_format_is_named_not_summed(tmp_path):
+    root = region_site(tmp_path / "site", without=None)
+    write_report(root, "bing", 2023, report_yaml(2023, format_id="2019"))  # R7: the wrong format for 2023
+    build_site(root)
+    data = json.loads((root / "public/county/2023/summary/summary.json").read_text("utf-8"))
+    assert [c["office"] for c in data["excluded"]] == ["bing"]
+    assert "另一格式（国办公开办函〔2019〕60号）" in data["excluded"][0]["reason"]
+    assert data["tables"]["proactive"]["licensing"]["decisions"] == 2 + 3  # 甲镇 and 乙镇 alone
