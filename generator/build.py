@@ -1126,6 +1126,7 @@ class _Regions:
         self.records = records
         self.made: dict[tuple[str, int], regions.Region] = {}
         self.summed: regions.Region | None = None  # the region whose sums the last page made used
+        self.facts_made: dict[tuple[str, int], bytes] = {}
 
     def tally(self, slug: str, year: int) -> regions.Tally | None:
         record = self.records.get(slug)
@@ -1171,27 +1172,36 @@ class _Regions:
             rows.append(pages.ReportSummary(office, name, year, area.format_id, None, tuple(headlines), 0, 0))
         return rows
 
-    def trend_facts(self, office: str) -> tuple:
-        """What the office's trend is made from: its children's summaries, and which of their reports are summed."""
+    @functools.cache  # noqa: B019 (one _Regions per build)
+    def trend_facts(self, office: str) -> bytes:
+        """What the office's trend is made from: its children's summaries (their digests), and which of
+        their reports are summed."""
         parts = []
         for kid in self.plan.children.get(office, ()):
             record = self.records.get(kid)
             if record is not None:
                 summed = sorted((year, t.state, t.format_id) for year, t in record.tallies.items())
                 parts.append((kid, sorted(record.year_digests.items()), summed))
-        return tuple(parts)
+        return digest(repr(parts).encode())
 
     def facts(self, office: str, year: int, written: set[str], trend: bool = False) -> bytes:
-        """All a summary's files show: the office and its children, their tallies and summaries of the
-        year and the year before (for the change from last year), which offices have a page."""
-        kids = self.plan.children.get(office, ())
-        parts = [(office, self.site.offices[office].name, plan.office_url(office) in written)]
-        for kid in kids:
-            summaries = self.summaries(kid)
-            shown = (summaries.get(year), summaries.get(year - 1), plan.office_url(kid) in written)
-            parts.append((kid, self.site.offices[kid].name, self.tally(kid, year), shown))
-        if trend:
-            parts.append(self.trend_facts(office))
+        """All a summary's files show: the office and its children, their tallies and summaries (by their
+        digests) of the year and the year before (for the change from last year), which offices have a page.
+        (Plain tuples of strings: their repr is quick, a NamedTuple's is not.) Worked out once for a
+        region's three files."""
+        made = self.facts_made.get((office, year))
+        if made is None:
+            made = self.facts_made[(office, year)] = self._facts(office, year, written)
+        return made + self.trend_facts(office) if trend else made
+
+    def _facts(self, office: str, year: int, written: set[str]) -> bytes:
+        parts: list = [(office, self.site.offices[office].name, plan.office_url(office) in written)]
+        for kid in self.plan.children.get(office, ()):
+            record = self.records.get(kid)
+            digests = record.year_digests if record is not None else {}
+            item = self.tally(kid, year)
+            shown = (digests.get(year), digests.get(year - 1), plan.office_url(kid) in written)
+            parts.append((kid, self.site.offices[kid].name, tuple(item) if item else None, shown))
         return repr(parts).encode()
 
     def page(self, page: plan.Page, renderer: Renderer, written: set[str]) -> bytes | str:
