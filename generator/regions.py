@@ -64,12 +64,11 @@ def tally(report: Report) -> Tally:
         return Tally(format_id=fmt.id, scope=report.scope)
     keys = additive_keys(fmt.id)
     amounts = _amounts(fmt.id)
-    values = report.values
-    parts = []
-    for index, key in enumerate(keys):
-        value = values.get(key)
-        if value is not None and (value != 0 or index in amounts):  # an amount keeps its scale: 0.00
-            parts.append(f"{index}={value}")
+    parts = [  # an amount keeps its scale even when 0: 0.00
+        f"{index}={value}"
+        for index, value in enumerate(map(report.values.get, keys))
+        if value or (value is not None and index in amounts)
+    ]
     if report.scope != SUMMED:
         return Tally(format_id=fmt.id, scope=report.scope, values=";".join(parts))
     where = [report.position_of("scope")] + [report.position_of(key) for key in keys]
@@ -130,12 +129,14 @@ class Region:
     @functools.cached_property
     def values(self) -> dict[str, Number]:
         """Every additive cell: the sum over the included children (none when no child is included)."""
-        values: dict[str, Number] = {}
-        if self.format_id and self.tallies:
-            amounts = _amounts(self.format_id)
-            for index, key in enumerate(additive_keys(self.format_id)):
-                start: Number = Decimal(0) if index in amounts else 0
-                values[key] = sum((v.get(key, 0) for v in self.child_values.values()), start)
+        if not self.format_id or not self.tallies:
+            return {}
+        amounts = _amounts(self.format_id)
+        keys = additive_keys(self.format_id)
+        values: dict[str, Number] = {key: Decimal(0) if index in amounts else 0 for index, key in enumerate(keys)}
+        for cells_of_child in self.child_values.values():
+            for key, value in cells_of_child.items():
+                values[key] += value
         return values
 
     def forget(self) -> None:
