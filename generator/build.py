@@ -45,7 +45,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from . import __version__, export, manifest, outputs, pages, plan, search
+from . import __version__, export, manifest, outputs, pages, plan, regions, search
 from .cache import CACHE_DIR, ParseCache
 from .files import display_path
 from .findings import Finding, GongkaiError, Position, error
@@ -393,10 +393,11 @@ def _site_page_key(
     files: FileKeys,
     digests: _IndexDigests,
     counts: dict[int, int],
+    listed: str = "",
 ) -> bytes:
     """An index page's key: the summaries it lists (a digest per office, or per office and year), and
-    what it counts; `years`: those with a report published."""
-    facts = f"{years}"
+    what it counts; `years`: those with a report published; `listed`: other pages it links to."""
+    facts = f"{years} {listed}"
     if page.kind == "year":
         summaries = digests.years.get(page.year, [])[plan.year_page_rows(page.number)]
         facts += f" {counts.get(page.year, 0)} {site_plan.year_pages(page.year)}"
@@ -460,6 +461,7 @@ def build_office(job: OfficeJob, site: Site, renderer: Renderer, folder: Path) -
         office_digest(office, (*summaries, *drafts), written),
         year_digests,
         draft_urls,
+        _tallies(readable, unreadable, job.kept.tallies if job.kept else {}, kept_years),
     )
     made = []
     try:
@@ -491,6 +493,21 @@ def build_office(job: OfficeJob, site: Site, renderer: Renderer, folder: Path) -
     except GongkaiError as exc:  # returned, not raised: findings survive the trip back from a worker process
         return OfficeResult(office.slug, record, tuple(made), files.files, tuple(exc.findings))
     return OfficeResult(office.slug, record, tuple(made), files.files)
+
+
+def _tallies(
+    readable: dict[int, tuple[Report, list[Finding]]],
+    unreadable: set[int],
+    last: dict[int, regions.Tally],
+    kept: set[int],
+) -> dict[int, regions.Tally]:
+    """What a summary of the office's parent needs of each report: never a draft's figures, nor an
+    unreadable one's, unless it is kept as last published (--keep-going): then as it was (`last`)."""
+    tallies = {
+        year: last.get(year, regions.tally_of(None)) if year in kept else regions.tally_of(None) for year in unreadable
+    }
+    tallies.update((year, regions.tally_of(report)) for year, (report, _) in readable.items())
+    return dict(sorted(tallies.items()))
 
 
 _worker: dict = {}  # per worker process: the site, renderer and staging folder, set once by _start_worker
@@ -1061,15 +1078,37 @@ def _build_into(
         lines = _ReportLines(records, summaries, previous)
         digests = _index_digests(site_plan, records)
         written = {url for record in records.values() for url in record.written}
-        site_pages = tuple(p for p in site_plan.site_pages() if p.kind not in ("year", "year_csv") or p.year in years)
+        areas = _Regions(site, site_plan, records)
+        site_pages = tuple(
+            p
+            for p in site_plan.site_pages()
+            if (p.kind not in ("year", "year_csv") or p.year in years)
+            and (p.kind not in plan.SUMMARY_KINDS or areas.get(p.office, p.year).included)
+        )
         written |= {page.url for page in site_pages}
         public = written.difference(url for record in records.values() for url in record.drafts)
+        # A year's first page lists the 下级汇总 of that year (office name, url): the way to each summary page.
+        summary_links: dict[int, list[tuple[str, str]]] = {}
+        for p in site_pages:
+            if p.kind == "summary":
+                summary_links.setdefault(p.year, []).append((site.offices[p.office].name, p.url))
+
+        def shown(page: plan.Page) -> list[tuple[str, str]]:
+            return summary_links.get(page.year, []) if page.kind == "year" and page.number == 1 else []
+
         elsewhere = []  # year pages made by the worker processes meanwhile: handed out first
         for page in sorted(site_pages, key=lambda page: page.kind != "year"):
             if page.kind == "static":
                 key = _page_key(b"", page, files)
+            elif page.kind in plan.SUMMARY_KINDS:
+                key = digest(
+                    base,
+                    page.url.encode(),
+                    files(plan.SITE_FILE),
+                    areas.facts(page.office, page.year, public, page.kind == "summary"),
+                )
             else:
-                key = _site_page_key(base, page, site_plan, years, files, digests, counts)
+                key = _site_page_key(base, page, site_plan, years, files, digests, counts, repr(shown(page)))
             keys[page.url] = key
             if previous is not None and previous.pages.get(page.url) == key:
                 continue
@@ -1077,11 +1116,14 @@ def _build_into(
             if page.kind == "year":
                 listed = set(site_plan.year_page_offices(page.year, page.number))
                 rows = [s for s in by_year.get(page.year, []) if s.office in listed]
-                job = (page, rows, years, site_plan.year_pages(page.year), counts.get(page.year, 0))
+                job = (page, rows, years, site_plan.year_pages(page.year), counts.get(page.year, 0), shown(page))
                 if pool is not None:
                     elsewhere.append((pool.submit(_year_page_job, job), job))
                 else:
                     write_file(staging, page.url, _year_page(site.settings, renderer, *job))
+                continue
+            if page.kind in plan.SUMMARY_KINDS:
+                write_file(staging, page.url, areas.page(page, renderer, public))
                 continue
             write_file(
                 staging, page.url, _site_page(page, site, site_plan, years, renderer, summaries, by_year, public, lines)
@@ -1093,7 +1135,7 @@ def _build_into(
             if not future.cancelled() and (failure := future.result()):
                 raise GongkaiError(list(failure))
 
-    findings = tuple(f for record in records.values() for f in record.findings)
+    findings = tuple(f for record in records.values() for f in record.findings) + tuple(areas.check())
     draft_count = sum(len(record.drafts) for record in records.values()) // len(plan.REPORT_KINDS)
     site_urls = tuple(p.url for p in site_pages)
     return _Built(written, made, keys, records, site_urls, len(summaries), draft_count, findings, lines)
@@ -1140,6 +1182,125 @@ def _parents_without_unlisted(
         if url not in made:
             remade.append(url)
     return remade
+
+
+class _Regions:
+    """The 下级汇总 of offices with child offices, each made from the children's tallies when first asked for."""
+
+    def __init__(self, site: Site, site_plan: plan.Plan, records: dict[str, OfficeRecord]):
+        self.site = site
+        self.plan = site_plan
+        self.records = records
+        self.made: dict[tuple[str, int], regions.Region] = {}
+        self.summed: regions.Region | None = None  # the region whose sums the last page made used
+        self.facts_made: dict[tuple[str, int], bytes] = {}
+
+    def tally(self, slug: str, year: int) -> regions.Tally | None:
+        record = self.records.get(slug)
+        return record.tallies.get(year) if record is not None else None
+
+    def get(self, office: str, year: int) -> regions.Region:
+        area = self.made.get((office, year))
+        if area is None:
+            kids = [(kid, self.site.offices[kid].name, self.tally(kid, year)) for kid in self.listed(office)]
+            area = self.made[(office, year)] = regions.region(office, year, kids)
+        return area
+
+    def listed(self, office: str) -> list[str]:
+        """The office's children that are published: an office whose every report is a draft is in no region."""
+        return [kid for kid in self.plan.children.get(office, ()) if plan.office_url(kid) in self.records[kid].written]
+
+    def summaries(self, slug: str) -> dict[int, pages.ReportSummary]:
+        record = self.records.get(slug)
+        return {s.year: s for s in record.summaries} if record is not None else {}
+
+    @functools.cached_property
+    def years(self) -> dict[str, list[int]]:
+        """The years of each office's summary pages."""
+        years: dict[str, list[int]] = {}
+        for page in self.plan.site_pages():
+            if page.kind == "summary":
+                years.setdefault(page.office, []).append(page.year)
+        return years
+
+    def trend(self, office: str) -> list[pages.ReportSummary]:
+        """The office's region over the years: each year's headline figures summed over the children summed."""
+        rows = []
+        for year in self.years.get(office, ()):
+            area = self.get(office, year)
+            kids = [s for c in area.included if (s := self.summaries(c.slug).get(year)) is not None]
+            if not kids:
+                continue
+            headlines = []
+            for hid, _ in pages.used_headlines(kids):
+                figures = [value for s in kids if (value := s.headline(hid)) is not None]
+                headlines.append((hid, sum(figures) if figures else None))
+            name = self.site.offices[office].name
+            rows.append(pages.ReportSummary(office, name, year, area.format_id, None, tuple(headlines), 0, 0))
+        return rows
+
+    @functools.cache  # noqa: B019 (one _Regions per build)
+    def trend_facts(self, office: str) -> bytes:
+        """What the office's trend is made from: its children's summaries (their digests), and which of
+        their reports are summed."""
+        parts = []
+        for kid in self.plan.children.get(office, ()):
+            record = self.records.get(kid)
+            if record is not None:
+                summed = sorted((year, t.state, t.format_id) for year, t in record.tallies.items())
+                parts.append((kid, sorted(record.year_digests.items()), summed))
+        return digest(repr(parts).encode())
+
+    def facts(self, office: str, year: int, written: set[str], trend: bool = False) -> bytes:
+        """All a summary's files show: the office and its children, their tallies and summaries (by their
+        digests) of the year and the year before (for the change from last year), which offices have a page.
+        (Plain tuples of strings: their repr is quick, a NamedTuple's is not.) Worked out once for a
+        region's three files."""
+        made = self.facts_made.get((office, year))
+        if made is None:
+            made = self.facts_made[(office, year)] = self._facts(office, year, written)
+        return made + self.trend_facts(office) if trend else made
+
+    def _facts(self, office: str, year: int, written: set[str]) -> bytes:
+        parts: list = [(office, self.site.offices[office].name, plan.office_url(office) in written)]
+        for kid in self.plan.children.get(office, ()):
+            record = self.records.get(kid)
+            digests = record.year_digests if record is not None else {}
+            item = self.tally(kid, year)
+            shown = (digests.get(year), digests.get(year - 1), plan.office_url(kid) in written)
+            parts.append((kid, self.site.offices[kid].name, tuple(item) if item else None, shown))
+        return repr(parts).encode()
+
+    def page(self, page: plan.Page, renderer: Renderer, written: set[str]) -> bytes | str:
+        office = self.site.offices[page.office]
+        area = self.get(page.office, page.year)
+        if self.summed is not area:  # a region's three files are made one after the other: keep one region's sums
+            if self.summed is not None:
+                self.summed.forget()
+            self.summed = area
+        report = pages.summary_report(area, office)
+        if page.kind == "summary_csv":
+            return export.report_csv(report, office)
+        if page.kind == "summary_json":
+            return export.summary_json(area, report, office)
+        rows = [
+            (self.summaries(c.slug).get(page.year), self.summaries(c.slug).get(page.year - 1)) for c in area.included
+        ]
+        linked = {
+            slug for slug in (page.office, *self.plan.children.get(page.office, ())) if plan.office_url(slug) in written
+        }
+        views = [renderer.table_view(table, report) for table in report.format.tables.values()]
+        context = pages.summary_context(self.site.settings, office, area, report, rows, views, linked)
+        context["charts"] = charts = pages.trend_charts(self.trend(page.office), "region-trend")
+        by_year = [{bar.year: bar.value for bar in chart.bars} for chart in charts]
+        context["trend_rows"] = [(year, [b.get(year, "—") for b in by_year]) for year in sorted(set().union(*by_year))]
+        return renderer.render(page.template, context)
+
+    def check(self) -> list[Finding]:
+        """Every 汇总 report against its children (see regions.check_site)."""
+        tallies = {slug: record.tallies for slug, record in self.records.items() if record.tallies}
+        names = {slug: self.site.offices[slug].name for slug in self.records}
+        return regions.check_site(tallies, self.plan.children, names)
 
 
 class _ReportLines:
@@ -1225,7 +1386,10 @@ def _site_page(
         offices = _public_offices(site, site_plan, written)
         return export.status_csv(pages.publication_statuses(settings, offices, summaries, site_plan.as_of))
     if page.kind == "home":
-        context = pages.home_context(settings, _public_offices(site, site_plan, written), summaries, years)
+        summary_pages = [p for p in site_plan.site_pages() if p.kind == "summary" and p.url in written]
+        regions_shown = [(site.offices[p.office].name, p.year, p.url) for p in summary_pages]
+        offices = _public_offices(site, site_plan, written)
+        context = pages.home_context(settings, offices, summaries, years, regions_shown)
     elif page.kind == "status":
         offices = _public_offices(site, site_plan, written)
         context = pages.status_context(settings, offices, summaries, site_plan.as_of)
@@ -1252,7 +1416,7 @@ def _public_offices(site: Site, site_plan: plan.Plan, written: set[str]) -> list
 
 
 # A year page to make: the page, the reports it lists, the site's years, the year's pages and reports.
-YearPageJob = tuple[plan.Page, list[pages.ReportSummary], tuple[int, ...], int, int]
+YearPageJob = tuple[plan.Page, list[pages.ReportSummary], tuple[int, ...], int, int, list[tuple[str, str]]]
 
 
 def _year_page(
@@ -1263,9 +1427,10 @@ def _year_page(
     years: tuple[int, ...],
     pages_count: int,
     count: int,
+    summaries: list[tuple[str, str]] = (),
 ) -> str:
     """A year page (or one page of a year) listing `rows`, the reports of its offices."""
-    context = pages.year_context(settings, page.year, rows, years, page.number, pages_count, count)
+    context = pages.year_context(settings, page.year, rows, years, page.number, pages_count, count, summaries)
     return renderer.render(page.template, context)
 
 

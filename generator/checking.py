@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
-from . import build, manifest, plan
+from . import build, manifest, plan, regions
 from .cache import CACHE_DIR
 from .findings import Finding
 from .manifest import FileKeys
@@ -32,6 +32,7 @@ class OfficeCheck(NamedTuple):
     reports: int
     findings: tuple[Finding, ...]
     published: tuple[tuple[int, date | None], ...]
+    tallies: dict[int, regions.Tally]  # by year: what the 汇总 check of a parent office needs of it
 
 
 @dataclass(frozen=True)
@@ -50,25 +51,31 @@ def check_site(root: Path, out: Path | None = None, jobs: int | None = None) -> 
     target = (Path(out) if out is not None else root / "public").resolve()
     previous = manifest.load(root / CACHE_DIR, target, plan.MARKER)
     site, findings, _ = build._load_site(root, previous)
-    known = _unchanged_records(root, site, previous) if previous is not None else {}
+    site_plan, _ = plan.plan_site(site)
+    known = _unchanged_records(root, site, site_plan, previous) if previous is not None else {}
     todo = [office for slug, office in site.offices.items() if slug not in known]
     checked = dict(zip((office.slug for office in todo), _check_offices(todo, site.settings, jobs)))
     count = 0
     published = {}
+    tallies = {}
     for slug in site.offices:
         office = known[slug] if slug in known else checked[slug]
         count += office.reports
         findings += office.findings
         published.update(((slug, year), day) for year, day in office.published)
+        tallies[slug] = office.tallies
+    names = {slug: office.name for slug, office in site.offices.items()}
+    findings += regions.check_site(tallies, site_plan.children, names)  # 汇总 reports against their children
     return SiteCheck(site, count, findings, published, len(known))
 
 
-def _unchanged_records(root: Path, site: Site, previous: manifest.Manifest) -> dict[str, OfficeCheck]:
+def _unchanged_records(
+    root: Path, site: Site, site_plan: plan.Plan, previous: manifest.Manifest
+) -> dict[str, OfficeCheck]:
     """What the last build noted of each office it read whose files are unchanged since."""
     base = build.base_key(root, search=site.settings.search)
     if previous.base != base:
         return {}  # Gongkai or the layouts changed: the findings may have too
-    site_plan, _ = plan.plan_site(site)
     files = FileKeys(root, previous)
     known = {}
     for slug in site_plan.offices:
@@ -76,15 +83,16 @@ def _unchanged_records(root: Path, site: Site, previous: manifest.Manifest) -> d
         page = site_plan.office_page(slug)
         if record is not None and previous.pages.get(page.url) == build._page_key(base, page, files):
             published = tuple((s.year, s.published) for s in record.summaries)
-            known[slug] = OfficeCheck(record.reports, record.findings, published)
+            known[slug] = OfficeCheck(record.reports, record.findings, published, record.tallies)
     return known
 
 
 def check_office(office: Office, settings: Settings) -> OfficeCheck:
     """An office's reports read and checked."""
     read = list(read_reports(office, settings=settings))
+    tallies = {year: regions.tally_of(report) for (year, _), (report, _) in zip(office.report_files, read, strict=True)}
     published = tuple((report.year, report.published) for report, _ in read if report is not None and not report.draft)
-    return OfficeCheck(len(read), tuple(f for _, more in read for f in more), published)
+    return OfficeCheck(len(read), tuple(f for _, more in read for f in more), published, tallies)
 
 
 def _check_job(job: tuple[Office, Settings]) -> OfficeCheck:

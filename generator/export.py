@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import chain, repeat
+from typing import TYPE_CHECKING
 
 from . import deadlines, plan
 from .findings import Finding
@@ -24,6 +25,9 @@ from .pages import ReportSummary, rule_findings
 from .report import Number, Report, cell_key
 from .rules import headline_value, show
 from .site import Office, Settings
+
+if TYPE_CHECKING:
+    from .regions import Region
 
 CSV_ENCODING = "utf-8-sig"
 CSV_LINE_END = "\r\n"
@@ -214,7 +218,34 @@ def report_json(report: Report, findings: list[Finding], office: Office) -> byte
             {"caption": t.caption, "header": [list(r) for r in t.header], "rows": [list(r) for r in t.rows]}
             for t in report.free_tables
         ]
-    fragments, keys, amounts = _json_tables(fmt.id)
+    return _with_tables(data, report)
+
+
+def summary_json(area: Region, report: Report, office: Office) -> bytes:
+    """An office's 下级汇总 of a year: the summed tables in report.json's layout, and which child
+    offices are in it (with their pages) and which are not, and why."""
+    fmt = report.format
+    data = {
+        "office": office.slug,
+        "office_name": office.name,
+        "year": report.year,
+        "format": fmt.id,
+        "format_title": fmt.title.zh,
+        "computed_by_site": True,
+        "coverage": area.coverage(),
+        "included": [
+            {"office": c.slug, "office_name": c.name, "url": plan.report_url(c.slug, area.year)} for c in area.included
+        ],
+        "excluded": [{"office": c.slug, "office_name": c.name, "reason": c.reason} for c in area.left_out],
+        "tables": TABLES_SLOT,
+        "headline": {h.id: headline_value(report, h.id) for h in fmt.headlines},
+    }
+    return _with_tables(data, report)
+
+
+def _with_tables(data: dict, report: Report) -> bytes:
+    """The JSON of `data`, with report's table values where data has TABLES_SLOT."""
+    fragments, keys, amounts = _json_tables(report.format_id)
     numbers = list(map(report.values.get, keys))
     exact = {index: numbers[index] for index in amounts}
     for index in amounts:

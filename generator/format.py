@@ -35,6 +35,7 @@ class Column:
     type: str = "count"
     may_omit: bool = False  # the value may be left out of a row and is then computed by its rule
     unit: str = ""  # for amounts: the unit the value is in, e.g. 万元
+    additive: bool = True  # a 下级汇总 sums this column's cells over child offices (regions.py)
     columns: tuple[Column, ...] = ()  # sub-columns: this column is a group heading
 
     @cached_property
@@ -181,6 +182,15 @@ class Headline:
     id: str
     label: Label
     terms: tuple[tuple[str, str, str], ...]  # (table, row or row group, column)
+    chart: bool = False  # shown over the years in the trend charts of office and summary pages
+
+
+@dataclass(frozen=True)
+class Rate:
+    id: str
+    label: Label
+    numerator: tuple[str, ...]  # headline ids, added up
+    denominator: str  # a headline id
 
 
 @dataclass(frozen=True)
@@ -194,6 +204,7 @@ class Format:
     rules: tuple[Rule, ...]
     headlines: tuple[Headline, ...]
     supplied_headlines: bool = False  # headline figures are written in the report (free-form formats)
+    rates: tuple[Rate, ...] = ()  # ratios of headline figures, shown beside sums (never averaged)
 
     def covers(self, year: int) -> bool:
         return self.first_year <= year and (self.last_year is None or year <= self.last_year)
@@ -230,6 +241,7 @@ def _column(data) -> Column:
         type=data.get("type", "count"),
         may_omit=data.get("may_omit", False),
         unit=data.get("unit", ""),
+        additive=data.get("additive", True),
         columns=tuple(_column(c) for c in data.get("columns", ())),
     )
 
@@ -302,6 +314,7 @@ def load_format(path: Path) -> Format:
             id=h["id"],
             label=_label(h["label"]),
             terms=tuple((t["table"], t["row"], t["column"]) for t in h["terms"]),
+            chart=h.get("chart", False),
         )
         for h in data.get("headlines", ())
     )
@@ -316,6 +329,9 @@ def load_format(path: Path) -> Format:
         rules=tuple(_rule(r) for r in data.get("rules", ())),
         headlines=headlines,
         supplied_headlines=data.get("supplied_headlines", False),
+        rates=tuple(
+            Rate(r["id"], _label(r["label"]), tuple(r["numerator"]), r["denominator"]) for r in data.get("rates", ())
+        ),
     )
 
 

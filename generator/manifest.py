@@ -30,9 +30,10 @@ from typing import NamedTuple
 from .files import atomic_write, read_file
 from .findings import Finding
 from .pages import ReportSummary
+from .regions import Tally
 
 MANIFEST_DIR = "builds"
-FORMAT = 6  # of the manifest file; another value (or another Python's file) is not read
+FORMAT = 7  # of the manifest file; another value (or another Python's file) is not read
 RACY_NS = 1_000_000_000
 MISSING = b"missing"
 
@@ -57,6 +58,7 @@ class OfficeRecord(NamedTuple):
     digest: bytes  # of all that index pages show of the office (see build.office_digest)
     year_digests: dict[int, bytes] = {}  # year -> digest of its summary, for year pages (never mutated)
     drafts: tuple[str, ...] = ()  # urls of draft reports' pages (`build --drafts`, the preview): in no sitemap
+    tallies: dict[int, Tally] = {}  # year -> what its parent office's summary needs of the report (never mutated)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import urlsplit
 
 from markupsafe import Markup
@@ -21,13 +21,16 @@ from markupsafe import Markup
 from . import deadlines, plan
 from .collation import name_key
 from .findings import Finding
-from .format import Label, Table, all_formats
+from .format import Format, Label, Table, all_formats
 from .render import markdown_html
 from .report import INTRO_KEY, Number, Report
 from .rules import headline_value, show
 from .search import INDEX_DIR
 from .site import CONTACT_KEYS, OFFICE_KINDS, Office, Settings
 from .tables import TableView, free_table_view, table_view
+
+if TYPE_CHECKING:
+    from .regions import Region
 
 
 class ReportSummary(NamedTuple):
@@ -43,6 +46,7 @@ class ReportSummary(NamedTuple):
     errors: int  # broken rules shown on the report page
     warnings: int
     revised: date | None = None  # the latest revision's date, if the report was corrected after publication
+    scope: str = "本级"  # 汇总: its figures are its child offices' sum (left out of the site's totals)
 
     @property
     def url(self) -> str:
@@ -75,6 +79,7 @@ def summarize(report: Report, findings: list[Finding], office: Office) -> Report
         errors=sum(1 for f in notices if f.severity == "error"),
         warnings=sum(1 for f in notices if f.severity == "warning"),
         revised=max((r.date for r in report.revisions), default=None),
+        scope=report.scope,
     )
 
 
@@ -276,6 +281,7 @@ def office_context(
         "headlines": used_headlines(rows),
         "formats": formats_used(rows),
         "drafts": sorted(drafts, key=lambda s: s.year, reverse=True),
+        "charts": trend_charts(rows),
     }
 
 
@@ -299,9 +305,11 @@ def year_context(
     number: int = 1,
     pages: int = 1,
     count: int | None = None,
+    regions: list[tuple[str, str]] = (),
 ) -> dict:
     """A year page: offices' reports of the year, in the pinyin order of the names shown (as browsers
     sort Chinese: the page's script sorts by this order too, and re-sorts the page by other columns).
+    `regions`: (office name, url) of the year's 下级汇总 pages.
 
     A year of many offices has `pages` pages of at most plan.YEAR_PAGE_ROWS reports; `count` is how many
     reports the whole year has (default: the rows given). Every page links to the year's CSV file.
@@ -322,6 +330,7 @@ def year_context(
         "number": number,
         "pages": [(n, plan.year_url(year, n)) for n in range(1, pages + 1)] if pages > 1 else [],
         "csv_url": plan.year_csv_url(year),
+        "summaries": list(regions),
     }
 
 
@@ -378,11 +387,28 @@ HOME_LATEST = 100  # a latest year with more reports lists the most recently pub
 HOME_OFFICES = 300  # a site with more offices lists the top-level ones (each office page lists its offices)
 
 
+def site_totals(rows: list[ReportSummary]) -> tuple[list[tuple[Label, Number]], int]:
+    """The headline figures of a year's reports added up, and how many reports are left out as 汇总
+    reports (their figures are their child offices': adding them would count twice)."""
+    own = [s for s in rows if s.scope != "汇总"]
+    totals = []
+    for hid, label in used_headlines(own):
+        figures = [value for s in own if (value := s.headline(hid)) is not None]
+        if figures:
+            totals.append((label, sum(figures)))
+    return totals, len(rows) - len(own)
+
+
 def home_context(
-    settings: Settings, offices: list[Office], summaries: list[ReportSummary], years: tuple[int, ...]
+    settings: Settings,
+    offices: list[Office],
+    summaries: list[ReportSummary],
+    years: tuple[int, ...],
+    regions: list[tuple[str, int, str]] = (),
 ) -> dict:
     """The home page. On a site of thousands of offices it stays a page to read, not a 4 MB list: the
-    latest reports published, and the top of the tree of offices."""
+    latest reports published, the latest year's totals, each region's summary of that year (`regions`:
+    office name, year and url of every summary page), and the top of the tree of offices."""
     counts: dict[int, int] = {}
     for s in summaries:
         counts[s.year] = counts.get(s.year, 0) + 1
@@ -392,7 +418,13 @@ def home_context(
         recent = sorted(latest_rows, key=lambda s: (s.published or date.min, s.office), reverse=True)
         latest_rows = recent[:HOME_LATEST]
     tree = office_tree(offices, summaries, top_only=len(offices) > HOME_OFFICES)
+    year_rows = [s for s in summaries if s.year == latest]
+    totals, summed = site_totals(year_rows)
     return {
+        "totals": totals,
+        "totals_summed": summed,
+        "totals_reports": len(year_rows) - summed,
+        "regions": [(name, url) for name, year, url in regions if year == latest],
         **common(settings, plan.HOME, settings.name, []),
         "latest": latest,
         "latest_rows": latest_rows,
@@ -551,3 +583,153 @@ def sitemap_context(settings: Settings, urls: list[str]) -> dict:
 def robots_context(settings: Settings) -> dict:
     base = base_url(settings)
     return {"sitemap": base + plan.SITEMAP if base else ""}
+
+
+# --- an office's 下级汇总 of a year (regions.py) -------------------------------------------------------
+
+
+def summary_title(office: Office, year: int) -> str:
+    return f"{office.name}{year}年度下级单位政府信息公开工作情况汇总"
+
+
+def summary_report(area: Region, office: Office) -> Report:
+    """The summed tables as a report of the office, for the table macro and the report.csv layout."""
+    path = plan.summary_url(office.slug, area.year)
+    return Report(office.slug, area.year, area.format_id, path, office_name=office.name, values=area.values)
+
+
+@dataclass(frozen=True)
+class ChildRow:
+    name: str
+    url: str  # its report page
+    figures: tuple[tuple[Number | None, str, str], ...]  # per headline: value, share of the total, change
+
+
+def _share(value: Number | None, total: Number) -> str:
+    if value is None or not total:
+        return "—"
+    return f"{value * 100 / total:.1f}%"
+
+
+def _change(value: Number | None, last: Number | None) -> str:
+    """The change from last year, absolute and in %; "—" without a comparable figure."""
+    if value is None or last is None:
+        return "—"
+    delta = value - last
+    sign = "+" if delta > 0 else ("−" if delta < 0 else "±")
+    text = f"{sign}{show(abs(delta))}"
+    return text + (f"（{sign}{abs(delta) * 100 / last:.1f}%）" if last else "")
+
+
+def summary_context(
+    settings: Settings,
+    office: Office,
+    area: Region,
+    report: Report,
+    rows: list[tuple[ReportSummary | None, ReportSummary | None]],
+    views: list[TableView],
+    linked: set[str],
+) -> dict:
+    """The summary page: coverage, the children compared by headline figure, the summed tables.
+    `rows`: each included child's summary of the year and of the year before; `linked`: offices with a page."""
+    fmt = report.format
+    title = summary_title(office, area.year)
+    url = plan.summary_url(office.slug, area.year)
+    office_crumb = Crumb(office.name, plan.office_url(office.slug) if office.slug in linked else "")
+    crumbs = [home_crumb(), office_crumb, Crumb(f"{area.year}年度下级单位汇总")]
+    headlines = [(h.id, h.label) for h in fmt.headlines]
+    totals = {hid: headline_value(report, hid) for hid, _ in headlines}
+    children = []
+    for child, (summary, last) in zip(area.included, rows):
+        figures = []
+        for hid, _ in headlines:
+            value = summary.headline(hid) if summary else None
+            before = last.headline(hid) if last is not None and last.format_id == fmt.id else None
+            figures.append((value, _share(value, totals[hid] or 0), _change(value, before)))
+        children.append(ChildRow(child.name, plan.report_url(child.slug, area.year), tuple(figures)))
+    first = headlines[0][0] if headlines else ""
+    ranked = sorted(children, key=lambda c: -(c.figures[0][0] or 0) if headlines else 0)
+    zeros = sum(1 for c in children if headlines and c.figures[0][0] == 0)
+    return {
+        **common(settings, url, title, crumbs, [("ContentSource", office.name)]),
+        "office": office,
+        "year": area.year,
+        "format": fmt,
+        "coverage": area.coverage(),
+        "included": len(area.included),
+        "left_out": [(c.name, plan.office_url(c.slug) if c.slug in linked else "", c.reason) for c in area.left_out],
+        "headlines": headlines,
+        "totals": totals,
+        "first": dict(headlines).get(first),
+        "rates": rate_lines(fmt, totals),
+        "zeros": zeros,
+        "children": ranked,
+        "views": views,
+        "downloads": {
+            "csv": plan.summary_csv_url(office.slug, area.year),
+            "json": plan.summary_json_url(office.slug, area.year),
+        },
+    }
+
+
+# --- trend charts: inline SVG made by layouts/chart.html ------------------------------------------------
+
+CHART_WIDTH = 320  # the SVG's own units: at a phone's 320 px, a unit is a pixel and labels are 14 px
+CHART_ROW = 32  # height of a year's bar
+CHART_LABEL = 56  # the years' column on the left
+CHART_VALUE = 64  # room right of the longest bar for its value
+
+
+@dataclass(frozen=True)
+class ChartBar:
+    year: int
+    value: str
+    y: int  # top of the bar
+    width: int  # of the bar (at least 1 unit: a 0 still shows its label)
+
+
+@dataclass(frozen=True)
+class TrendChart:
+    id: str
+    title: str  # what the chart shows, e.g. 新收申请（件），2021—2024年度
+    description: str  # the figures in words, for screen readers: 2021年度 3 件；…
+    bars: tuple[ChartBar, ...]
+    height: int
+    width: int = CHART_WIDTH
+    label: int = CHART_LABEL  # where the bars start
+
+
+def trend_charts(summaries: list[ReportSummary], prefix: str = "trend") -> list[TrendChart]:
+    """For each headline figure the formats chart (`chart: true`), a bar per year whose report supplies
+    it, oldest first: a figure means the same in every format that defines it (format data)."""
+    charts = []
+    for hid, label in headline_columns():
+        if not any(h.id == hid and h.chart for fmt in all_formats().values() for h in fmt.headlines):
+            continue
+        points = sorted((s.year, value) for s in summaries if (value := s.headline(hid)) is not None)
+        if len(points) < 2:
+            continue
+        top = max(value for _, value in points) or 1
+        room = CHART_WIDTH - CHART_LABEL - CHART_VALUE
+        bars = tuple(
+            ChartBar(year, show(value), index * CHART_ROW, max(1, round(value * room / top)))
+            for index, (year, value) in enumerate(points)
+        )
+        span = f"{points[0][0]}—{points[-1][0]}年度"
+        words = "；".join(f"{year}年度 {show(value)} 件" for year, value in points)
+        charts.append(TrendChart(f"{prefix}-{hid}", f"{label.zh}（件），{span}", words, bars, len(bars) * CHART_ROW))
+    return charts
+
+
+def rate_lines(fmt: Format, figures: dict[str, Number | None]) -> list[tuple[str, str, str]]:
+    """(name, value, definition) of each rate of the format, from these (summed) headline figures."""
+    labels = {h.id: h.label.zh for h in fmt.headlines}
+    lines = []
+    for rate in fmt.rates:
+        top = [figures.get(hid) for hid in rate.numerator]
+        bottom = figures.get(rate.denominator)
+        known = bottom and None not in top
+        value = f"{sum(top) * 100 / bottom:.1f}%" if known else "—"
+        definition = f"（{' + '.join(labels[hid] for hid in rate.numerator)}）÷ {labels[rate.denominator]}"
+        lines.append((rate.label.zh, value, definition))
+    return lines

@@ -15,6 +15,7 @@ from operator import attrgetter
 from typing import NamedTuple
 
 from .findings import Finding, Position, error
+from .format import format_for_year
 from .site import Office, Site
 
 HOME = "index.html"
@@ -54,7 +55,9 @@ TEMPLATES = {
     "sitemap": "sitemap.xml",
     "robots": "robots.txt",
     "search": "search.html",
+    "summary": "summary.html",
 }
+SUMMARY_KINDS = ("summary", "summary_csv", "summary_json")  # an office's 下级汇总 of a year (regions.py)
 
 
 def report_url(office: str, year: int) -> str:
@@ -73,6 +76,18 @@ def report_json_url(office: str, year: int) -> str:
 
 def report_csv_url(office: str, year: int) -> str:
     return f"{office}/{year}/report.csv"
+
+
+def summary_url(office: str, year: int) -> str:
+    return f"{office}/{year}/summary/index.html"
+
+
+def summary_csv_url(office: str, year: int) -> str:
+    return f"{office}/{year}/summary/summary.csv"
+
+
+def summary_json_url(office: str, year: int) -> str:
+    return f"{office}/{year}/summary/summary.json"
 
 
 def office_url(office: str) -> str:
@@ -208,6 +223,23 @@ def _extra_pages(
     return extra
 
 
+def _summary_pages(site: Site, children: dict[str, list[str]]) -> list[Page]:
+    """An office's 下级汇总 of each year a child office has a report file of, in a format with tables.
+    Made once per site from the children's tallies (build.py), like the index pages: a child's
+    report changes its parent's summary of that year, not its parent's own pages."""
+    made = []
+    for parent, kids in children.items():
+        years = {year for kid in kids for year, _ in site.offices[kid].report_files}
+        for year in sorted(years):
+            fmt = format_for_year(year)
+            if fmt is None or not fmt.tables:
+                continue
+            made.append(Page(summary_url(parent, year), "summary", (SITE_FILE,), parent, year))
+            made.append(Page(summary_csv_url(parent, year), "summary_csv", (SITE_FILE,), parent, year))
+            made.append(Page(summary_json_url(parent, year), "summary_json", (SITE_FILE,), parent, year))
+    return made
+
+
 def plan_site(
     site: Site,
     static_files: dict[str, str] | None = None,
@@ -256,6 +288,7 @@ def plan_site(
         for number in range(1, max(1, -(-len(year_slugs) // YEAR_PAGE_ROWS)) + 1):
             pages.append(Page(year_url(year, number), "year", (SITE_FILE,), year=year, number=number))
         pages.append(Page(year_csv_url(year), "year_csv", (SITE_FILE,), year=year))
+    pages += _summary_pages(site, children)
     pages += [
         Page(HOME, "home", (SITE_FILE,)),
         Page(ACCESSIBILITY, "accessibility", (SITE_FILE,)),

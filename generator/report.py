@@ -28,7 +28,9 @@ REPORT_KEYS = {
     "source_url": "原文地址",
     "draft": "草稿（true 时不发布）",
     "revisions": "发布后的修订记录",
+    "scope": "数据范围（本级：本机关自身；汇总：各下级单位之和）",
 }
+SCOPES = ("本级", "汇总")  # a report's own figures (the default), or the sum of its child offices' reports
 INTRO_KEY = "intro"
 HEADLINE_KEY = "headline"
 PLACEHOLDER = "【待填写】"  # marks scaffold text that staff still have to write
@@ -70,6 +72,7 @@ class Report:
     headline: dict[str, Number] = field(default_factory=dict, hash=False)  # supplied headline figures
     draft: bool = False  # not published (shown only by the preview and `build --drafts`)
     revisions: tuple[Revision, ...] = ()  # corrections after publication, as written (oldest first)
+    scope: str = SCOPES[0]  # 汇总: its tables are the sum of its child offices' (checked by regions.py)
     positions: Mapping[str, tuple[int, int]] = field(default_factory=dict, hash=False, compare=False)  # (line, column)
 
     @property
@@ -175,6 +178,9 @@ def read_composed_report(
         draft = _read_draft(node, path, findings)
     if (node := top.get("published")) is not None:
         published = source.read_date(node, path, findings, "发布日期 published")
+    scope = SCOPES[0]
+    if (node := top.get("scope")) is not None:
+        scope = _read_scope(node, path, findings)
     revisions: tuple[Revision, ...] = ()
     if (node := top.get("revisions")) is not None:
         revisions = _read_revisions(node, path, findings, published)
@@ -237,6 +243,7 @@ def read_composed_report(
         headline=headline,
         draft=draft,
         revisions=revisions,
+        scope=scope,
         positions=positions,
     )
     usable = year is not None and not any(f.severity == "error" for f in findings)
@@ -279,6 +286,9 @@ def _plain_report(
     if "revisions" in top:  # rare, and a list of mappings: the full reader's
         raise _NotPlain
     draft = _plain_draft(_plain_scalar(top, "draft")) if "draft" in top else False
+    scope = _plain_scalar(top, "scope") if "scope" in top else SCOPES[0]
+    if scope not in SCOPES:
+        raise _NotPlain
     published = _plain_date(_plain_scalar(top, "published")) if "published" in top else None
     office_name = _plain_text(top["office_name"]) or None if "office_name" in top else None
     source_url = _plain_text(top["source_url"]) or None if "source_url" in top else None
@@ -311,6 +321,7 @@ def _plain_report(
         values=values,
         computed=frozenset(computed),
         draft=draft,
+        scope=scope,
         positions=_PlainPositions(top, fmt.id, data),
     )
 
@@ -485,6 +496,18 @@ def _read_draft(node, path: str, findings: list[Finding]) -> bool:
         )
     )
     return True  # not published by mistake: the error stops the build anyway
+
+
+def _read_scope(node, path: str, findings: list[Finding]) -> str:
+    if isinstance(node, yaml.ScalarNode) and node.value in SCOPES:
+        return node.value
+    findings.append(
+        error(
+            source.position(path, node),
+            f"数据范围 scope 应为“本级”（本机关自身的数字）或“汇总”（各下级单位之和）；这里是{source.describe(node)}",
+        )
+    )
+    return SCOPES[0]
 
 
 def _read_revisions(node, path: str, findings: list[Finding], published: date | None) -> tuple[Revision, ...]:

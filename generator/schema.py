@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 from .format import Column, Format, all_formats
-from .report import INTRO_KEY, REPORT_KEYS
+from .report import INTRO_KEY, REPORT_KEYS, SCOPES
 
 VALUE_SCHEMAS = {
     "count": {"type": "integer", "minimum": 0, "description": "件数：0 或正整数"},
@@ -108,6 +108,11 @@ def _common_properties(format_ids: list[str]) -> dict:
             "title": REPORT_KEYS["draft"],
             "type": "boolean",
             "description": "true：草稿，不发布；删去这一行或改为 false 即发布",
+        },
+        "scope": {
+            "title": REPORT_KEYS["scope"],
+            "enum": list(SCOPES),
+            "description": "本级（默认）：本机关自身的数字；汇总：表格是各下级单位报告之和，生成网站时逐格核对",
         },
         "revisions": {
             "title": REPORT_KEYS["revisions"],

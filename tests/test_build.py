@@ -65,6 +65,8 @@ def test_build_writes_every_page_of_the_plan(two_offices):
         expected.add(f"{office}/index.html")
         for year in (2022, 2023):
             expected |= {f"{office}/{year}/index.html", f"{office}/{year}/report.csv", f"{office}/{year}/report.json"}
+    for year in (2022, 2023):  # the 下级汇总 of the office with a child office
+        expected |= {f"quzhengfu/{year}/summary/{name}" for name in ("index.html", "summary.csv", "summary.json")}
     assert set(snapshot(out)) == expected
     assert result.reports == 4 and result.skipped == 0 and result.files == len(expected) - 1
     assert not (out / "sitemap.xml").exists()  # only with base_url

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import importlib.util
+import json
 import os
 import re
 import shutil
@@ -115,6 +116,43 @@ def test_editing_a_narrative_remakes_that_office_and_no_index_page(site, tmp_pat
     # cache (a copied site) no longer matches the folder.
     assert before[plan.MARKER] != after[plan.MARKER]
     assert (out / plan.MARKER).stat().st_mode == (tmp_path / "fresh" / plan.MARKER).stat().st_mode
+
+
+def test_editing_a_childs_numbers_remakes_its_parents_summary_of_that_year_and_no_other(site, tmp_path):
+    build_site(site)
+    out = site / "public"
+    before = inodes(out)
+    sites = load_site(site)[0]
+    child = next(o for o in sites.offices.values() if o.parent)
+    report = site / "content" / child.slug / "2023.yaml"
+    text = report.read_text("utf-8")
+    report.write_text(re.sub(r"^  licensing: \d+", "  licensing: 4321", text, count=1, flags=re.M), "utf-8")
+    result = build_site(site)
+    after = inodes(out)
+    replaced = {url for url in after if before.get(url) != after[url]} - {plan.MARKER}
+    summary = {
+        plan.summary_url(child.parent, 2023),
+        plan.summary_csv_url(child.parent, 2023),
+        plan.summary_json_url(child.parent, 2023),
+    }
+    assert summary <= replaced  # the parent's summary of 2023, and no other summary
+    assert not {url for url in replaced if "/summary/" in url} - summary
+    summed = json.loads((out / plan.summary_json_url(child.parent, 2023)).read_text("utf-8"))
+    assert child.slug in [c["office"] for c in summed["included"]]
+    # the report, its downloads and the next year's (cross-year checks), its office's report and
+    # office pages, and the index pages that list it
+    own = {url for url in replaced if url.startswith(f"{child.slug}/")}
+    assert (
+        not (replaced - own - summary)
+        - {"index.html", "feed.xml", "data/reports.csv"}
+        - {url for url in replaced if url.startswith("years/2023/")}
+    )
+    assert not {url for url in own if not url.startswith((f"{child.slug}/2023/", f"{child.slug}/2024/"))} - {
+        plan.office_url(child.slug),
+        *(plan.report_url(child.slug, y) for y in range(2021, 2025)),
+    }
+    assert result.rendered == len(replaced)
+    assert snapshot(out) == fresh_build(site, tmp_path)
 
 
 def edit_numbers(site: Path) -> None:

@@ -219,7 +219,7 @@ def test_a_published_report_taken_offline_is_logged(cli, site):
         "content/hehualu/2023.yaml：已下线（荷花路街道办事处2023年政府信息公开工作年度报告不再发布）"
     )
     assert "content/quzhengfu/2022.yaml：已下线" in offline[1]
-    assert not (site / "public/hehualu/2023").exists() and not (site / "public/quzhengfu/2022").exists()
+    assert not (site / "public/hehualu/2023").exists() and not (site / "public/quzhengfu/2022/index.html").exists()
     assert "已下线" not in cli("build", str(site)).err  # said once, when it happens
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from generator.plan import plan_site, root_of
+from generator.plan import SUMMARY_KINDS, plan_site, root_of
 from generator.site import load_site
 from tests.helpers import report_yaml, write_office, write_report, write_site
 
@@ -49,6 +49,10 @@ def test_urls_of_every_page(tmp_path):
         "quzhengfu/2023/index.html": "report",
         "quzhengfu/2023/report.csv": "report_csv",
         "quzhengfu/2023/report.json": "report_json",
+        # the 下级汇总 of the office with a child office, for each year the child has a report
+        **{f"quzhengfu/{y}/summary/index.html": "summary" for y in (2021, 2022, 2023)},
+        **{f"quzhengfu/{y}/summary/summary.csv": "summary_csv" for y in (2021, 2022, 2023)},
+        **{f"quzhengfu/{y}/summary/summary.json": "summary_json" for y in (2021, 2022, 2023)},
     }
     assert [p.url for p in plan.pages] == sorted(by_url)
     assert plan.years == (2023, 2022, 2021) and plan.offices == ("hehualu", "quzhengfu")
@@ -106,7 +110,8 @@ def test_an_office_page_is_made_from_every_file_its_offices_pages_are_made_from(
         assert all(set(p.inputs) <= set(office_page.inputs) for p in pages)
         assert {p.kind for p in pages} == {"office", "report", "report_json", "report_csv"}
         assert plan.office_page(office) == office_page
-        assert pages == tuple(p for p in plan.pages if p.office == office)  # asked for one office or all
+        # asked for one office or all (its 下级汇总 pages are made once per site, from its children's reports)
+        assert pages == tuple(p for p in plan.pages if p.office == office and p.kind not in SUMMARY_KINDS)
 
 
 def test_year_pages_split_the_offices_of_a_year(tmp_path, monkeypatch):

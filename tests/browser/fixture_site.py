@@ -20,6 +20,7 @@ PAGES = {
     "report-broken": "jiaoyuju/2022/index.html",  # breaks R1: the notice
     "report-2019": "chengguan/2020/index.html",
     "report-legacy": "hehualu/2015/index.html",  # free-form text and an appended table
+    "summary": "xianzhengfu/2023/summary/index.html",  # the 下级汇总: coverage, children compared, summed tables
     "404": "no/such/page.html",  # a missing page: the host serves 404.html in its place
     "accessibility": "accessibility/index.html",
     "status": "status/index.html",  # 发布情况: a table of counts, and a sortable table per year

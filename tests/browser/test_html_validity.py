@@ -82,6 +82,7 @@ def test_every_page_kind_and_the_stylesheet_are_valid(vnu_report):
     checked = [name for name in vnu_report if name.endswith(".html") and not name.startswith(("table-3", "control"))]
     assert {"index.html", "404.html", "accessibility/index.html", "years/2023/index.html"} <= set(checked)
     assert {"xianzhengfu/index.html", "xianzhengfu/2023/index.html", "hehualu/2015/index.html"} <= set(checked)
+    assert "xianzhengfu/2023/summary/index.html" in checked  # a 下级汇总, with its trend charts (inline SVG)
     assert "style.css" in vnu_report
     invalid = {name: problems(messages) for name, messages in vnu_report.items() if not name.startswith("control")}
     assert {name: found for name, found in invalid.items() if found} == {}
