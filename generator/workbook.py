@@ -351,14 +351,24 @@ def raw_numbers(data: bytes) -> dict[str, dict[str, str]]:
     return found
 
 
-def parse_number(text: str) -> Decimal | None:
+EXACT_DIGITS = 15  # every decimal of up to 15 significant digits comes back from a binary double as typed
+
+
+def parse_number(text: str, stored: bool = False) -> Decimal | None:
+    """A cell's number exactly. `stored`: the digits a program wrote for a binary double. Excel, WPS and
+    LibreOffice write the shortest digits that give the double back (9116.3), which are the digits
+    typed; some writers (openpyxl among them) write 16 or 17 (9116.299999999999). More than 15 significant
+    digits are such noise, never an amount typed: they are read back to the double and written shortest."""
     text = text.strip().replace(",", "").replace("，", "")
     if not NUMBER_TEXT.fullmatch(text):
         return None
     try:
-        return Decimal(text)
+        number = Decimal(text)
     except InvalidOperation:
         return None
+    if stored and len(number.as_tuple().digits) > EXACT_DIGITS:
+        number = Decimal(repr(float(number)))
+    return number
 
 
 def typed(number: Decimal, column_type: str) -> Number | str:
@@ -448,11 +458,9 @@ def _cell_value(value, raw: str | None, column_type: str) -> Number | str:
         return "空白，请填写数字（没有就填 0）"
     if isinstance(value, bool):
         return f"“{value}”不是数字"
-    if isinstance(value, int | float | Decimal):
-        text = raw if raw is not None else repr(value)  # the stored digits; repr of a float is its shortest form
-    else:
-        text = str(value)
-    number = parse_number(text)
+    stored = isinstance(value, int | float | Decimal)
+    text = (raw if raw is not None else repr(value)) if stored else str(value)
+    number = parse_number(text, stored)
     if number is None:
         shown = str(value).strip()
         if shown.startswith("="):
@@ -501,7 +509,8 @@ def sheet_lines(book, raw: dict[str, dict[str, str]], path: str) -> tuple[Line, 
                 ref = f"{cell.column_letter}{cell.row}"
                 value = cell.value
                 if ref in numbers:  # a number, or a formula's result as last computed (Excel, WPS, LibreOffice)
-                    texts[(cell.row, cell.column)] = numbers[ref]
+                    number = parse_number(numbers[ref], stored=True)
+                    texts[(cell.row, cell.column)] = format(number, "f") if number is not None else numbers[ref]
                 elif isinstance(value, str) and value.startswith("="):
                     continue  # a formula never computed (a total is then computed from its cells)
                 elif isinstance(value, int | float | Decimal) and not isinstance(value, bool):
