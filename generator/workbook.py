@@ -250,9 +250,16 @@ def workbook_bytes(fmt: Format, office: str, year: int, values: dict[str, Number
         for rule in rules.values():
             if rule.sqref:
                 ws.add_data_validation(rule)
-        for column in range(1, sheet.width + 1):
-            ws.column_dimensions[column_letter(column)].width = 14
-        ws.column_dimensions["A"].width = 24
+        widths = _widths(sheet)
+        for column, width in widths.items():
+            ws.column_dimensions[column_letter(column)].width = width
+        for row, column, rowspan, colspan, text in sheet.headers:  # a wrapped label: its row as high as it needs
+            if rowspan == 1 and colspan == 1 and _wide(text) > widths[column]:
+                lines = -(-_wide(text) // int(widths[column] - 2))
+                ws.row_dimensions[row].height = max(ws.row_dimensions[row].height or 15, 15 * lines)
+        ws.page_setup.orientation = "landscape"  # printed one page wide, as the form is
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
         ws.protection.sheet = True  # no password: the labels and totals are kept from slips, not secrets
     _check_sheet(book, fmt, office, year, ref)
     book.custom_doc_props.append(StringProperty(name=PROPERTY, value=f"format={fmt.id};year={year}"))
@@ -260,6 +267,20 @@ def workbook_bytes(fmt: Format, office: str, year: int, values: dict[str, Number
     out = BytesIO()
     book.save(out)
     return _deterministic(out.getvalue())
+
+
+def _widths(sheet: SheetLayout) -> dict[int, float]:
+    """Each column as wide as its longest one-column heading on one line (a Chinese character two units),
+    between 10 and 40: longer headings wrap."""
+    widths = dict.fromkeys(range(1, sheet.width + 1), 10.0)
+    for _, column, _, colspan, text in sheet.headers:
+        if colspan == 1:
+            widths[column] = max(widths[column], min(_wide(text) + 2, 40))
+    return widths
+
+
+def _wide(text: str) -> int:
+    return sum(2 if ord(c) > 0x2E7F else 1 for c in text)
 
 
 def check_rows(fmt: Format) -> list[tuple[str, str, str, tuple, tuple]]:
@@ -274,7 +295,8 @@ def check_rows(fmt: Format) -> list[tuple[str, str, str, tuple, tuple]]:
 
 
 def _check_sheet(book, fmt: Format, office: str, year: int, ref) -> None:
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.formatting.rule import CellIsRule
+    from openpyxl.styles import Alignment, Font, PatternFill
 
     ws = book.create_sheet(CHECK_SHEET)
     ws["A1"] = f"勾稽关系检查（{fmt.title.zh}）"
@@ -296,8 +318,16 @@ def _check_sheet(book, fmt: Format, office: str, year: int, ref) -> None:
         ws.cell(row=row, column=5, value="=" + _sum_formula([(c.key, c.sign) for c in right], ref))
         # Rounded: amounts are binary fractions in a spreadsheet, and 0.1+0.2 is not 0.3 there.
         ws.cell(row=row, column=6, value=f'=IF(ROUND(D{row}-E{row},6)=0,"{PASS}","{FAIL}")')
-    for column, width in zip("ABCDEF", (6, 40, 30, 12, 12, 10)):
+    last = FIRST_ROW + len(check_rows(fmt)) - 1
+    red = PatternFill("solid", fgColor="F8CBAD")
+    ws.conditional_formatting.add(
+        f"F{FIRST_ROW}:F{last}", CellIsRule(operator="equal", formula=[f'"{FAIL}"'], fill=red)
+    )
+    for column, width in zip("ABCDEF", (6, 48, 46, 12, 12, 10)):
         ws.column_dimensions[column].width = width
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.protection.sheet = True
 
 

@@ -286,3 +286,24 @@ def test_relative_path_written(cli, example_site):
     result = cli("workbook", "hehualu", "2024", "-o", "sub/x.xlsx", cwd=example_site)
     assert result.code == 1 and "不存在" in result.err
     assert not Path(example_site / "sub").exists()
+
+
+def test_import_keeps_dates_draft_mark_and_revisions(cli, example_site):
+    report_file = example_site / "content" / "hehualu" / "2023.yaml"
+    text = report_file.read_text(encoding="utf-8").replace(
+        "# published: 2024-01-20  # 发布日期：发布时填写\n",
+        'published: 2024-01-20\nrevisions:\n  - {date: "2024-02-03", note: "更正了表三“自然人”一栏的数字"}\n',
+    )
+    report_file.write_text("draft: true\n" + text, encoding="utf-8")
+    before, findings = read_report(report_file, "2023.yaml", "hehualu")
+    assert before.revisions and before.draft and not [f for f in findings if f.severity == "error"]
+    assert cli("workbook", "hehualu", "2023", "-o", "h.xlsx", cwd=example_site).code == 0
+    assert cli("import", "h.xlsx", "--office", "hehualu", "--force", cwd=example_site).code == 0
+    after, _ = read_report(report_file, "2023.yaml", "hehualu")
+    assert (after.texts, after.values, after.published, after.draft, after.revisions) == (
+        before.texts,
+        before.values,
+        before.published,
+        before.draft,
+        before.revisions,
+    )

@@ -110,7 +110,11 @@ def _sources(arguments: list[str]) -> tuple[list[Path], list[Outcome]]:
         path = Path(argument)
         if path.is_dir():
             found = sorted(
-                p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith(".")
+                p
+                for p in path.iterdir()
+                if p.is_file()
+                and p.suffix.lower() in SUFFIXES
+                and not p.name.startswith((".", "~$"))  # ~$: Office's lock files
             )
             if not found:
                 print(

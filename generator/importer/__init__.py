@@ -183,11 +183,9 @@ def import_document(
     findings = list(document.findings) + notes
     if year is None:
         findings.append(error(Position(path), "无法从标题中确定报告年度；请用 --year 指定，如 --year 2023"))
-    texts, free_tables = _texts(fmt, layout, placement, document, findings)
+    texts, free_tables = _texts(fmt, layout, placement, document, [] if tables_only else findings)
     published = _published(document, layout, texts, year, findings)
-    if tables_only:
-        findings = [f for f in findings if f.position != Position(path) or f.severity == "error"]
-    elif title is None:
+    if title is None and not tables_only:
         findings.append(warning(Position(path), "没有找到报告标题（如“××× 2023 年政府信息公开工作年度报告”）"))
     for line in layout.aside:
         findings.append(warning(line.position, f"正文前的“{line.text}”一栏不是报告内容，未导入"))
