@@ -539,8 +539,8 @@ def sheet_lines(book, raw: dict[str, dict[str, str]], path: str) -> tuple[Line, 
                 ref = f"{cell.column_letter}{cell.row}"
                 value = cell.value
                 if ref in numbers:  # a number, or a formula's result as last computed (Excel, WPS, LibreOffice)
-                    number = parse_number(numbers[ref], stored=True)
-                    texts[(cell.row, cell.column)] = format(number, "f") if number is not None else numbers[ref]
+                    parsed = parse_number(numbers[ref], stored=True)
+                    texts[(cell.row, cell.column)] = format(parsed, "f") if parsed is not None else numbers[ref]
                 elif isinstance(value, str) and value.startswith("="):
                     continue  # a formula never computed (a total is then computed from its cells)
                 elif isinstance(value, int | float | Decimal) and not isinstance(value, bool):
