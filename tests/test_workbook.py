@@ -206,15 +206,31 @@ def test_own_sheet_is_matched_by_labels(tmp_path):
 
 def test_workbook_command_prefills_and_import_keeps_the_text(cli, example_site):
     content = example_site / "content" / "hehualu"
-    before, _ = read_report(content / "2023.yaml", "2023.yaml", "hehualu")
+    text = (content / "2023.yaml").read_text(encoding="utf-8")
+    rows = (
+        ("new_received", "[5, 1, 1, 0, 0, 0, 7]"),
+        ("granted", "[2, 1, 0, 0, 0, 0, 3]"),
+        ("outcome_total", "[2, 1, 0, 0, 0, 0, 3]"),
+    )
+    for row, numbers in rows:  # R1 to R4 hold
+        text = text.replace(f"  {row}: [0, 0, 0, 0, 0, 0, 0]", f"  {row}: {numbers}")
+    text = text.replace("  carried_forward: [0, 0, 0, 0, 0, 0, 0]", "  carried_forward: [3, 0, 1, 0, 0, 0, 4]")
+    text = text.replace("  administrative_fees: 0 ", "  administrative_fees: 12.50 ")
+    (content / "2023.yaml").write_text(text, encoding="utf-8")
+    before, findings = read_report(content / "2023.yaml", "2023.yaml", "hehualu")
+    assert before.values["proactive.administrative_fees.fees"] == Decimal("12.50")
+    assert not [f for f in findings if f.severity == "error"]
     # 2024: no report yet, so 上年结转 comes from 2023's 结转下年度继续办理.
     assert cli("workbook", "hehualu", "2024", cwd=example_site).code == 0
     book = openpyxl.load_workbook(example_site / "hehualu-2024.xlsx")
     plan = layout("2021")
+    prefilled = 0
     for key, place in plan.places.items():
         table, row, column = key.split(".")
         if row == "carried_over" and key not in plan.formulas:
             assert book[place.sheet][place.ref].value == before.values[f"{table}.carried_forward.{column}"]
+            prefilled += bool(book[place.sheet][place.ref].value)
+    assert prefilled == 2
     # 2023: the values of the report file; the file is not overwritten without --force.
     assert cli("workbook", "hehualu", "2023", "-o", "h.xlsx", cwd=example_site).code == 0
     again = cli("workbook", "hehualu", "2023", "-o", "h.xlsx", cwd=example_site)
