@@ -16,7 +16,8 @@ VERBS = {
     "check": "检查全部报告的格式与勾稽关系",
     "status": "各机关年度报告的发布情况（按时、逾期、未发布）",
     "new": "生成一份新的年度报告文件",
-    "import": "从 Word 文本、网页或 .docx 导入报告",
+    "workbook": "生成填写统计表格的 Excel 工作簿（.xlsx）",
+    "import": "从 Word 文本、网页、.docx、PDF 或 Excel 工作簿导入报告",
     "schema": "输出报告文件的 JSON Schema",
 }
 

@@ -127,6 +127,16 @@ def _equations(format_id: str, rule_index: int) -> tuple[tuple[str, tuple[Cell, 
     return tuple(equations)
 
 
+def equations(fmt: Format, rule_index: int) -> tuple[tuple[str, tuple[Cell, ...], tuple[Cell, ...]], ...]:
+    """The concrete equations of the format's rule at `rule_index`: (member, left cells, right cells)."""
+    return _equations(fmt.id, rule_index)
+
+
+def member_label(fmt: Format, rule: Rule, member: str) -> str:
+    """The row or column an equation of a rule is about, in words (“（一）予以公开”行, 自然人列)."""
+    return _member_label(fmt, rule, member)
+
+
 def error_equations(fmt: Format) -> tuple[tuple[tuple[str, int], ...], ...]:
     """Every equation of the format's error rules within one report, as signed cell keys that sum to 0
     when it holds (the importer asks them how digits run together may be split)."""

@@ -17,7 +17,7 @@ from ..format import all_formats
 from ..importer import SUFFIXES, Imported, import_file
 from ..report import Report, read_report
 from ..rules import check_report
-from ..scaffold import SCHEMA_FILE, report_text
+from ..scaffold import SCHEMA_FILE, quoted, report_text
 from ..schema import schema_text
 from ..site import SLUG, display_path, read_office
 from ..source import excerpt
@@ -34,7 +34,7 @@ OFFICE_KINDS = (
 
 def add_arguments(parser) -> None:
     parser.add_argument(
-        "files", nargs="+", metavar="FILE", help="要导入的文件或文件夹（.txt、.html、.htm、.docx、.pdf）"
+        "files", nargs="+", metavar="FILE", help="要导入的文件或文件夹（.txt、.html、.htm、.docx、.pdf、.xlsx）"
     )
     parser.add_argument("--office", required=True, help="机关目录名（slug），如 hehualu")
     parser.add_argument("--year", type=int, help="报告年度（默认：从标题中识别；只能用于单个文件）")
@@ -110,11 +110,15 @@ def _sources(arguments: list[str]) -> tuple[list[Path], list[Outcome]]:
         path = Path(argument)
         if path.is_dir():
             found = sorted(
-                p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith(".")
+                p
+                for p in path.iterdir()
+                if p.is_file()
+                and p.suffix.lower() in SUFFIXES
+                and not p.name.startswith((".", "~$"))  # ~$: Office's lock files
             )
             if not found:
                 print(
-                    f"{display_path(path)}: error: 文件夹中没有可导入的文件（.txt、.html、.htm、.docx、.pdf）",
+                    f"{display_path(path)}: error: 文件夹中没有可导入的文件（.txt、.html、.htm、.docx、.pdf、.xlsx）",
                     file=sys.stderr,
                 )
                 failed.append(Outcome(display_path(path), status="无文件"))
@@ -173,18 +177,26 @@ def _write(outcome: Outcome, args, site: Path, folder: Path, office_name: str, w
         return
     target = folder / f"{year}.yaml"
     name = imported.office_name
-    text = report_text(
-        imported.format,
-        office_name or name or PLACEHOLDER_NAME,
-        year,
-        values=imported.values,
-        texts=imported.texts,
-        free_tables=imported.free_tables,
-        published=imported.published,
-        office_name_for_year=name if office_name and name and name != office_name else None,
-        source_url=imported.source_url or None,
-        header_note=_note(imported),
-    )
+    if imported.tables_only:
+        try:
+            text = _tables_into(target, imported, args, office_name or name or PLACEHOLDER_NAME)
+        except GongkaiError as exc:
+            _print(exc.findings)
+            outcome.status = "已存在"
+            return
+    else:
+        text = report_text(
+            imported.format,
+            office_name or name or PLACEHOLDER_NAME,
+            year,
+            values=imported.values,
+            texts=imported.texts,
+            free_tables=imported.free_tables,
+            published=imported.published,
+            office_name_for_year=name if office_name and name and name != office_name else None,
+            source_url=imported.source_url or None,
+            header_note=_note(imported),
+        )
     try:
         make_folder(folder, site)  # the office's folder, which the command is asked to make
         write_user_file(target, text, force=args.force)
@@ -205,6 +217,36 @@ def _write(outcome: Outcome, args, site: Path, folder: Path, office_name: str, w
         + (f"，{problems} 个未能对应（已写 0）" if problems else "")
     )
     outcome.rule_errors = _check(target, year - 1, folder, args.office)
+
+
+def _tables_into(target: Path, imported: Imported, args, office_name: str) -> str:
+    """A workbook's tables with everything else of the report file as it is (its text, dates, draft mark,
+    revisions); without a report file, a draft with the narrative to write, as `gongkai new` makes it."""
+    if not target.exists():
+        return report_text(imported.format, office_name, imported.year, values=imported.values, draft=True)
+    if not args.force:
+        write_user_file(target, "")  # refuses, with the message to use --force
+    existing, findings = read_report(target, display_path(target), args.office)
+    if existing is None:
+        raise GongkaiError([*findings, error(Position(display_path(target)), "现有报告文件有错误，未写入；请先改正")])
+    text = report_text(
+        imported.format,
+        office_name,
+        imported.year,
+        values=imported.values,
+        texts=dict(existing.texts),
+        free_tables=existing.free_tables,
+        published=existing.published,
+        office_name_for_year=existing.office_name if existing.office_name != office_name else None,
+        source_url=existing.source_url,
+        header_note=f"表格由 gongkai import 从 {imported.path} 导入；文字部分保持原样。",
+        draft=existing.draft,
+    )
+    if existing.revisions:
+        text += "\n# 修订记录\nrevisions:\n" + "".join(
+            f"  - {{date: {quoted(r.date.isoformat())}, note: {quoted(r.note)}}}\n" for r in existing.revisions
+        )
+    return text
 
 
 def _note(imported: Imported) -> str:

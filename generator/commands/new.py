@@ -35,7 +35,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--force", action="store_true", help="覆盖已存在的报告文件")
 
 
-def run(args) -> int:
+def office_year_site(args) -> Path:
+    """Check the office slug, the year and the site of `new` and `workbook`; the site's folder."""
     if not SLUG.match(args.office):
         raise GongkaiError(f"机关目录名“{args.office}”不合规：只能用小写字母、数字和连字符，如 hehualu")
     if not 1990 <= args.year <= 2100:
@@ -44,6 +45,11 @@ def run(args) -> int:
     if not (site / "site.yaml").exists():
         message = "找不到 site.yaml：请在站点目录中运行，或在命令最后写上站点目录"
         raise GongkaiError(error(Position(display_path(site / "site.yaml")), message))
+    return site
+
+
+def run(args) -> int:
+    site = office_year_site(args)
     fmt = get_format(args.format_id) if args.format_id else format_for_year(args.year)
     if fmt is None:
         raise GongkaiError(
@@ -64,7 +70,7 @@ def run(args) -> int:
             raise GongkaiError(findings)
         office_name = office.name
 
-    values = _carried_over(fmt, folder / f"{args.year - 1}.yaml", args.office)
+    values = carried_over(fmt, folder / f"{args.year - 1}.yaml", args.office)
     text = report_text(fmt, office_name, args.year, values=values, draft=True)
     make_folder(folder, site)  # the office's folder, which the command is asked to make
     if new_office:
@@ -80,7 +86,7 @@ def run(args) -> int:
     return 0
 
 
-def _carried_over(fmt, previous_file: Path, office: str) -> dict:
+def carried_over(fmt, previous_file: Path, office: str) -> dict:
     """This year's 上年结转 row from last year's 结转下年度继续办理, cell by cell."""
     if not previous_file.exists():
         return {}

@@ -8,8 +8,10 @@ writes or prints: `gongkai import` (commands/import_.py) does.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import zipfile
+from dataclasses import dataclass, field, replace
 from datetime import date
+from io import BytesIO
 from pathlib import Path
 
 from ..findings import Finding, GongkaiError, Position, error, warning
@@ -27,10 +29,13 @@ from .text import read_text
 MAX_IMPORT_BYTES = 50 << 20  # a file to import; a .docx with its pictures is rarely over 10 MiB
 SUFFIXES = {
     ".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".shtml": "html", ".docx": "docx", ".pdf": "pdf",
+    ".xlsx": "xlsx",
 }  # fmt: skip
 UNSUPPORTED = {
     ".doc": "旧版 Word 文件（.doc）请先在 Word 中另存为 .docx",
     ".wps": "WPS 文件请先另存为 .docx",
+    ".xls": "旧版 Excel 文件（.xls）请先在 Excel 或 WPS 中另存为 .xlsx",
+    ".et": "WPS 表格文件请先另存为 .xlsx",
 }
 
 
@@ -52,6 +57,7 @@ class Imported:
     missing: tuple[str, ...]  # cells of the form the source gave no value for
     unplaced: int  # numbers of the source that could not be placed
     conversions: tuple[str, ...] = ()  # values converted to the form's unit (元 to 万元), as notes
+    tables_only: bool = False  # a workbook: the tables alone; the report file's text is kept as it is
 
     @property
     def office_name(self) -> str:
@@ -66,8 +72,7 @@ class Imported:
         return not self.unplaced and not self.missing
 
 
-def read_document(file: Path, path: str) -> Document:
-    """Read a source file by its kind (from the file name, else from its content)."""
+def _read_bytes(file: Path, path: str) -> bytes:
     suffix = file.suffix.lower()
     if suffix in UNSUPPORTED:
         raise GongkaiError(error(Position(path), f"不能直接导入 {suffix} 文件：{UNSUPPORTED[suffix]}"))
@@ -79,6 +84,23 @@ def read_document(file: Path, path: str) -> Document:
     if len(data) > MAX_IMPORT_BYTES:
         message = f"文件超过 {MAX_IMPORT_BYTES >> 20} MiB 的上限，未导入；年度报告通常不到 1 MiB，请检查是否选错了文件"
         raise GongkaiError(error(Position(path), message))
+    return data
+
+
+def _is_workbook(data: bytes) -> bool:
+    if not data.startswith(b"PK\x03\x04"):
+        return False
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except zipfile.BadZipFile:
+        return False
+
+
+def read_document(file: Path, path: str, data: bytes | None = None) -> Document:
+    """Read a source file by its kind (from the file name, else from its content)."""
+    data = _read_bytes(file, path) if data is None else data
+    suffix = file.suffix.lower()
     kind = SUFFIXES.get(suffix) or _sniff(data)
     if data.startswith(b"%PDF-"):  # a PDF, whatever its name says
         kind = "pdf"
@@ -138,7 +160,17 @@ def choose(candidates: list[_Candidate], year: int | None) -> _Candidate:
 
 def import_file(file: Path, path: str, format_id: str = "auto", year: int | None = None) -> Imported:
     """Read one source file into report values. `path` is the file as users see it in messages."""
-    document = unfold(read_document(file, path))
+    data = _read_bytes(file, path)
+    if _is_workbook(data):
+        return _import_workbook(data, path, format_id, year)
+    return import_document(unfold(read_document(file, path, data)), path, format_id, year)
+
+
+def import_document(
+    document: Document, path: str, format_id: str = "auto", year: int | None = None, tables_only: bool = False
+) -> Imported:
+    """A source read into lines, placed into the format its labels fit best. `tables_only`: a source of
+    the tables alone (a workbook), whose missing title and narrative are not worth a warning."""
     title = _title(document)
     stated = title.year if title else None
     notes = []
@@ -151,9 +183,9 @@ def import_file(file: Path, path: str, format_id: str = "auto", year: int | None
     findings = list(document.findings) + notes
     if year is None:
         findings.append(error(Position(path), "无法从标题中确定报告年度；请用 --year 指定，如 --year 2023"))
-    texts, free_tables = _texts(fmt, layout, placement, document, findings)
+    texts, free_tables = _texts(fmt, layout, placement, document, [] if tables_only else findings)
     published = _published(document, layout, texts, year, findings)
-    if title is None:
+    if title is None and not tables_only:
         findings.append(warning(Position(path), "没有找到报告标题（如“××× 2023 年政府信息公开工作年度报告”）"))
     for line in layout.aside:
         findings.append(warning(line.position, f"正文前的“{line.text}”一栏不是报告内容，未导入"))
@@ -173,6 +205,44 @@ def import_file(file: Path, path: str, format_id: str = "auto", year: int | None
         missing=tuple(placement.missing),
         unplaced=placement.unplaced,
         conversions=tuple(placement.conversions),
+    )
+
+
+def _import_workbook(data: bytes, path: str, format_id: str, year: int | None) -> Imported:
+    """An Excel workbook: one written by `gongkai workbook` is read cell by cell where it laid the
+    values out; any other (a clerk's own sheets) is read as tables and matched by the format's labels."""
+    from ..workbook import read_book, read_values, sheet_lines, workbook_property
+
+    book, raw = read_book(data, path)
+    recorded = workbook_property(book)
+    fmt = get_format(recorded.get("format", "")) if recorded else None
+    if fmt is None or (format_id != "auto" and format_id != fmt.id):
+        document = Document(path, "xlsx", sheet_lines(book, raw, path), title=book.properties.title or "")
+        imported = import_document(document, path, format_id, year, tables_only=True)
+        return replace(imported, tables_only=True)
+    notes: list[Finding] = []
+    stated = int(recorded["year"]) if recorded.get("year", "").isdigit() else None
+    if year and stated and year != stated:
+        notes.append(warning(Position(path), f"工作簿是 {stated} 年度的，已按指定的 {year} 年度导入"))
+    year = year or stated
+    if year is None:
+        notes.append(error(Position(path), "无法确定报告年度；请用 --year 指定，如 --year 2023"))
+    found = read_values(book, raw, fmt, path)
+    return Imported(
+        path=path,
+        format=fmt,
+        year=year,
+        title=None,
+        values=found.values,
+        texts={},
+        free_tables=(),
+        published=None,
+        source_url="",
+        findings=tuple(notes + found.findings),
+        computed=(),  # the workbook's totals are its formulas' results, computed exactly from the cells typed
+        missing=tuple(found.unreadable),
+        unplaced=0,
+        tables_only=True,
     )
 
 
