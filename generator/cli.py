@@ -17,6 +17,7 @@ VERBS = {
     "status": "各机关年度报告的发布情况（按时、逾期、未发布）",
     "new": "生成一份新的年度报告文件",
     "import": "从 Word 文本、网页或 .docx 导入报告",
+    "docx": "生成一份报告的 Word 文件（.docx，按全国统一格式）",
     "schema": "输出报告文件的 JSON Schema",
 }
 
