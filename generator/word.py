@@ -254,10 +254,8 @@ def _block(document, element, top: int, depth: int = 0) -> None:
         for item in element:
             if not isinstance(item.tag, str):
                 continue
-            nested = [child for child in item if child.tag in ("ul", "ol", "p")]
-            paragraph = document.add_paragraph(style=style)
-            _inline(paragraph, item, skip=("ul", "ol"))
-            for child in nested:
+            _inline(document.add_paragraph(style=style), item, skip=("ul", "ol"))
+            for child in item:
                 if child.tag in ("ul", "ol"):
                     _block(document, child, top, depth + 1)
     elif tag == "table":
