@@ -292,3 +292,29 @@ def test_libreoffice_prints_the_document_on_a4_with_the_tables_inside_the_margin
     rules = [x for x in range(width) if sum(image.getpixel((x, y)) < 128 for y in range(height)) > height * 80 / 297]
     assert rules, "page 1 shows a table"
     assert min(rules) >= width * (28 - 1) / 210 and max(rules) <= width * (210 - 26 + 1) / 210
+
+
+def test_markdown_becomes_word_styles(tmp_path):
+    overview = (
+        "本年度**依法**公开。\n\n### 小标题\n\n- 第一项\n    - 其中一项\n- 第二项\n\n1. 甲\n2. 乙\n\n"
+        "| 项目 | 数量 |\n|---|---|\n| 收到申请 | 12 |"
+    )
+    (tmp_path / "2023.yaml").write_text(
+        report_text(get_format("2021"), "荷花路街道办事处", 2023, texts={"overview": overview}), "utf-8"
+    )
+    report, findings = read_report(tmp_path / "2023.yaml", "content/hehualu/2023.yaml", "hehualu")
+    data = report_docx(report, findings, OFFICE)
+    paragraphs = styles_of(data)
+    start = paragraphs.index(("Heading 1", "一、总体情况"))
+    assert paragraphs[start + 1 : start + 8] == [
+        ("Normal", "本年度依法公开。"),
+        ("Heading 2", "小标题"),
+        ("List Bullet", "第一项"),
+        ("List Bullet 2", "其中一项"),
+        ("List Bullet", "第二项"),
+        ("List Number", "甲"),
+        ("List Number", "乙"),
+    ]
+    document = docx.Document(__import__("io").BytesIO(data))
+    assert [r.bold for r in document.paragraphs[start + 1].runs] == [None, True, None]  # the author's emphasis
+    assert [c.text for c in document.tables[0].rows[1].cells] == ["收到申请", "12"]  # the narrative's table

@@ -350,7 +350,7 @@ def markdown(lines: list[Line], kind: str) -> str:
                 numbers = {d: n for d, n in numbers.items() if d <= depth}
                 numbers[depth] = numbers.get(depth, 0) + 1
                 mark = f"{numbers[depth]}. " if kind == "number" else "- "
-                items.append("   " * depth + mark + escape(line.text.strip()))
+                items.append("    " * depth + mark + escape(line.text.strip()))  # Markdown nests by 4
                 if index >= len(lines) or not lines[index].item or lines[index].table:
                     break
                 line = lines[index]
