@@ -4,6 +4,7 @@ and the speed of `gongkai check`, cold and warm.
     python bench/run.py                                 # 5,000 offices x 2021-2024 = 20,000 reports
     python bench/run.py --offices 500                   # 2,000 reports, quicker
     python bench/run.py --site /tmp/big --keep          # generate once into /tmp/big, keep site and output
+    python bench/run.py --offices 500 --docx            # with report.docx beside each report (site.yaml's downloads)
 
 Each build is `python -m generator build` run in the site's folder, as a user runs it:
 
@@ -193,6 +194,15 @@ def move_aside(out: Path) -> None:
         out.rename(out.with_name(f".{out.name}.bench-aside-{os.getpid()}"))
 
 
+def set_downloads(site: Path, downloads: tuple[str, ...]) -> None:
+    """site.yaml's `downloads` line: the given files, or none (the default, report.csv and report.json)."""
+    settings = site / "site.yaml"
+    lines = [line for line in settings.read_text(encoding="utf-8").splitlines() if not line.startswith("downloads:")]
+    if downloads:
+        lines.append(f"downloads: [{', '.join(downloads)}]")
+    settings.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--offices", type=int, default=5000)
@@ -202,6 +212,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the generated site and its output")
     parser.add_argument("--edits", type=int, default=5, help="edits of one report, each built (default 5)")
     parser.add_argument("--no-search", action="store_true", help="do not time the search index")
+    parser.add_argument("--docx", action="store_true", help="with downloads: [csv, json, docx] in site.yaml")
     args = parser.parse_args()
 
     if args.site is None:
@@ -211,6 +222,7 @@ def main() -> None:
         temp, site, out = None, args.site, args.site.parent / f"{args.site.name}-public"
     try:
         ensure_site(site, args.offices, args.years)
+        set_downloads(site, ("csv", "json", "docx") if args.docx else ())
         reports = sum(1 for _ in site.glob("content/*/[0-9][0-9][0-9][0-9].yaml"))
         shutil.rmtree(site / ".gongkai-cache", ignore_errors=True)
         move_aside(out)

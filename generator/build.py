@@ -479,6 +479,10 @@ def build_office(job: OfficeJob, site: Site, renderer: Renderer, folder: Path) -
                     data = renderer.render(page.template, context)
                 elif page.kind == "report_json":
                     data = export.report_json(report, more, office)
+                elif page.kind == "report_docx":
+                    from .word import report_docx  # python-docx loads only in builds that make documents
+
+                    data = report_docx(report, more, office)
                 else:
                     data = export.report_csv(report, office)
             elif page.kind == "office":
@@ -1136,7 +1140,7 @@ def _build_into(
                 raise GongkaiError(list(failure))
 
     findings = tuple(f for record in records.values() for f in record.findings) + tuple(areas.check())
-    draft_count = sum(len(record.drafts) for record in records.values()) // len(plan.REPORT_KINDS)
+    draft_count = sum(url.endswith("/index.html") for record in records.values() for url in record.drafts)
     site_urls = tuple(p.url for p in site_pages)
     return _Built(written, made, keys, records, site_urls, len(summaries), draft_count, findings, lines)
 

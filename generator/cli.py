@@ -18,6 +18,7 @@ VERBS = {
     "new": "生成一份新的年度报告文件",
     "workbook": "生成填写统计表格的 Excel 工作簿（.xlsx）",
     "import": "从 Word 文本、网页、.docx、PDF 或 Excel 工作簿导入报告",
+    "docx": "生成一份报告的 Word 文件（.docx，按全国统一格式）",
     "schema": "输出报告文件的 JSON Schema",
 }
 

@@ -241,6 +241,7 @@ def report_context(
         "downloads": {
             "csv": plan.report_csv_url(office.slug, report.year),
             "json": plan.report_json_url(office.slug, report.year),
+            "docx": plan.report_docx_url(office.slug, report.year) if "docx" in settings.downloads else "",
         },
     }
 

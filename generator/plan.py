@@ -41,7 +41,7 @@ RESERVED = ("accessibility", "data", "pagefind", "search", "static", "status", "
 
 # Page kinds made per report, per office and once per site. Report and office pages are made
 # office by office (see build.py); site pages from the per-report summaries afterwards.
-REPORT_KINDS = ("report", "report_json", "report_csv")
+REPORT_KINDS = ("report", "report_json", "report_csv", "report_docx")  # report_docx: when site.yaml asks
 SITEMAP_KIND = "sitemap"
 TEMPLATES = {
     "report": "report.html",
@@ -88,6 +88,10 @@ def summary_csv_url(office: str, year: int) -> str:
 
 def summary_json_url(office: str, year: int) -> str:
     return f"{office}/{year}/summary/summary.json"
+
+
+def report_docx_url(office: str, year: int) -> str:
+    return f"{office}/{year}/report.docx"
 
 
 def office_url(office: str) -> str:
@@ -143,6 +147,7 @@ class Plan:
     index_pages: tuple[Page, ...] = ()  # the pages made once per site, sorted by url
     office_files: dict[str, tuple[Office, tuple[str, ...]]] = field(hash=False, default_factory=dict, repr=False)
     as_of: date | None = None  # the date the status page is computed for (its key names it)
+    docx: bool = False  # report.docx beside each report page (site.yaml's downloads)
     _made: dict[str, tuple[Page, ...]] = field(hash=False, default_factory=dict, repr=False, compare=False)
     _office_page: dict[str, Page] = field(hash=False, default_factory=dict, repr=False, compare=False)
 
@@ -167,7 +172,7 @@ class Plan:
         """The office's pages, sorted by url."""
         made = self._made.get(office)
         if made is None and office in self.office_files:
-            made = self._made[office] = _office_pages(self.office_page(office), self.office_files[office][0])
+            made = self._made[office] = _office_pages(self.office_page(office), self.office_files[office][0], self.docx)
         return made or ()
 
     def site_pages(self) -> tuple[Page, ...]:
@@ -191,7 +196,7 @@ def _report_files(office: Office) -> list[str]:
     return [_content(office.slug, f"{year}.yaml") for year, _ in office.report_files]
 
 
-def _office_pages(office_page: Page, office: Office) -> tuple[Page, ...]:
+def _office_pages(office_page: Page, office: Office, docx: bool = False) -> tuple[Page, ...]:
     slug = office.slug
     office_file = _content(slug, "office.yaml")
     report_files = _report_files(office)
@@ -204,6 +209,8 @@ def _office_pages(office_page: Page, office: Office) -> tuple[Page, ...]:
         data_inputs = (SITE_FILE, office_file, report_files[index], *report_files[max(0, index - 1) : index])
         pages.append(Page(report_json_url(slug, year), "report_json", data_inputs, slug, year))
         pages.append(Page(report_csv_url(slug, year), "report_csv", data_inputs, slug, year))
+        if docx:
+            pages.append(Page(report_docx_url(slug, year), "report_docx", data_inputs, slug, year))
     return tuple(sorted(pages, key=attrgetter("url")))
 
 
@@ -319,5 +326,6 @@ def plan_site(
         index_pages=tuple(sorted(pages, key=attrgetter("url"))),
         office_files={o.slug: (o, tuple(sorted(relatives[o.slug]))) for o in offices},
         as_of=as_of or date.today(),
+        docx="docx" in site.settings.downloads,
     )
     return plan, findings

@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from . import simpleyaml, source
 from .cache import ParseCache
 from .files import OUTSIDE_SITE, display_path, inside
@@ -31,7 +33,12 @@ def is_report_path(path: str) -> bool:
 
 
 OFFICE_KINDS = {"政府": "本级政府", "部门": "政府部门", "乡镇街道": "乡镇人民政府或街道办事处", "其他": "其他机关单位"}
-# site.yaml: key -> (zh description, required, sub-keys for a mapping, bool for true/false, or None for text)
+# The files a report page offers for download: report.csv and report.json always, report.docx (the
+# Word document, generator/word.py) when site.yaml lists it (it costs more than the page: see README).
+DOWNLOADS = ("csv", "json", "docx")
+DEFAULT_DOWNLOADS = ("csv", "json")
+# site.yaml: key -> (zh description, required, sub-keys for a mapping, bool for true/false, a tuple of
+# words for a list of them, or None for text)
 CONTACT_KEYS = {"address": "地址", "phone": "电话", "email": "电子邮箱", "website": "网址"}
 SITE_KEYS: dict[str, tuple[str, bool, dict | type | None]] = {
     "name": ("网站名称", True, None),
@@ -42,6 +49,7 @@ SITE_KEYS: dict[str, tuple[str, bool, dict | type | None]] = {
     "icp": ("ICP备案号", False, None),
     "police_record": ("公安机关备案号", False, None),
     "contact": ("联系方式", False, CONTACT_KEYS),
+    "downloads": ("每份报告页面旁可下载的文件，如 [csv, json, docx]", False, DOWNLOADS),
     "deadlines": (
         "年度报告的发布期限（按机关类型，月-日，如 01-31）",
         False,
@@ -82,6 +90,7 @@ class Settings:
     accessibility: dict[str, str] = field(default_factory=dict, hash=False)
     deadlines: dict[str, str] = field(default_factory=dict, hash=False)  # office kind -> MM-DD (deadlines.py)
     search: bool = False  # a search page and index (Pagefind): `search: true`
+    downloads: tuple[str, ...] = DEFAULT_DOWNLOADS  # files beside each report page (DOWNLOADS)
 
 
 @dataclass(frozen=True)
@@ -141,6 +150,10 @@ def _mapping(node, path: str, keys: dict, what: str, findings: list[Finding]) ->
                 data[key] = value.value == "true"
             else:
                 findings.append(error(source.position(path, value), f"{description}应写 true 或 false"))
+        elif isinstance(sub, tuple):
+            words = _words(value, path, key, sub, findings)
+            if words is not None:
+                data[key] = words
         elif sub is not None:
             nested = _mapping(value, path, sub, f"{what}的 {key}", findings)
             nested.pop("_positions", None)
@@ -150,6 +163,23 @@ def _mapping(node, path: str, keys: dict, what: str, findings: list[Finding]) ->
             if text is not None:
                 data[key] = text.strip()
     return data
+
+
+def _words(node, path: str, key: str, allowed: tuple[str, ...], findings: list[Finding]) -> tuple[str, ...] | None:
+    """A list of words from `allowed`, e.g. downloads: [csv, json, docx]; csv and json are always there."""
+    choices = "、".join(allowed)
+    if not isinstance(node, yaml.SequenceNode):
+        message = f"{key} 应为一个列表，如 [{', '.join(allowed)}]，这里是{source.describe(node)}"
+        findings.append(error(source.position(path, node), message))
+        return None
+    words = []
+    for item in node.value:
+        word = item.value.strip() if isinstance(item, yaml.ScalarNode) else None
+        if word not in allowed:
+            findings.append(error(source.position(path, item), f"{key} 中只能写 {choices}"))
+        elif word not in words:
+            words.append(word)
+    return tuple(w for w in allowed if w in words or w in DEFAULT_DOWNLOADS)
 
 
 def _plain_mapping(data: bytes, path: str, keys: dict) -> dict | None:
@@ -174,6 +204,8 @@ def _plain_items(items: simpleyaml.Mapping, path: str, keys: dict) -> dict | Non
             if item.kind != simpleyaml.PLAIN or item.value not in ("true", "false"):
                 return None
             data[key] = item.value == "true"
+        elif isinstance(sub, tuple):
+            return None  # a list: read the full way
         elif sub is not None:
             nested = _plain_items(item.value, path, sub) if item.kind == simpleyaml.MAPPING else None
             if nested is None:

@@ -305,8 +305,9 @@ def _published(document: Document, layout: Layout, texts: dict[str, str], year, 
 
 def _closing_date(layout: Layout, texts: dict[str, str]) -> date | None:
     """A report signed off with a date (「2024年1月19日」) as its last line; the signature leaves the text."""
-    regions = [(section_id, lines) for section_id, lines in layout.regions.items() if lines]
-    if not regions or regions[-1][0] not in texts:
+    # the last text: a free-form report's tables (附表) may follow its signature, as attachments do
+    regions = [(section_id, lines) for section_id, lines in layout.regions.items() if lines and section_id in texts]
+    if not regions:
         return None
     section_id, lines = regions[-1]
     found = parse_date(lines[-1].text, whole=True)

@@ -36,6 +36,7 @@ class Line:
     scope: tuple[int, ...] = field(default=(), compare=False)  # HTML: the elements the line is in, innermost first
     role: str = ""  # "caption": a table's caption; "head": a header row of a table
     grid: bool = False  # the cells are a table's real cells, one per grid column (merged cells repeated)
+    item: str = ""  # a list item, by Word's list styles: "bullet" or "number", with its level ("bullet 2")
 
     @property
     def position(self) -> Position:

@@ -24,6 +24,10 @@ from ..source import excerpt
 from .document import Cell, Document, Line
 
 HEADING_STYLE = re.compile(r"(?:heading|标题)\s*(\d)", re.IGNORECASE)
+LIST_STYLE = re.compile(r"List (Bullet|Number)(?: (\d))?")
+# A paragraph style that is no part of the report: the rule notice a document Gongkai made carries
+# (generator/word.py), as its page does outside the report's text.
+NOTICE_STYLE = "Gongkai Notice"
 
 
 def _heading(paragraph: Paragraph) -> int:
@@ -35,9 +39,14 @@ def _heading(paragraph: Paragraph) -> int:
 
 
 def _paragraph_lines(paragraph: Paragraph, path: str) -> list[Line]:
+    name = paragraph.style.name if paragraph.style is not None else ""
+    if name == NOTICE_STYLE:
+        return []
     heading = _heading(paragraph)
+    listed = LIST_STYLE.fullmatch(name or "")
+    item = f"{listed.group(1).lower()} {listed.group(2) or 1}" if listed else ""
     return [
-        Line((Cell(part.strip(" \u3000\xa0\t"), Position(path)),), heading=heading)
+        Line((Cell(part.strip(" \u3000\xa0\t"), Position(path)),), heading=heading, item=item)
         for part in paragraph.text.split("\n")
         if part.strip(" \u3000\xa0\t")
     ]

@@ -341,5 +341,21 @@ def markdown(lines: list[Line], kind: str) -> str:
         text = line.text.strip()
         if not text:
             continue
+        if line.item:  # a list: its items in consecutive lines, numbered items counted
+            items = []
+            numbers: dict[int, int] = {}
+            while True:
+                kind, level = line.item.split()
+                depth = int(level) - 1
+                numbers = {d: n for d, n in numbers.items() if d <= depth}
+                numbers[depth] = numbers.get(depth, 0) + 1
+                mark = f"{numbers[depth]}. " if kind == "number" else "- "
+                items.append("    " * depth + mark + escape(line.text.strip()))  # Markdown nests by 4
+                if index >= len(lines) or not lines[index].item or lines[index].table:
+                    break
+                line = lines[index]
+                index += 1
+            blocks.append("\n".join(items))
+            continue
         blocks.append(f"## {escape(text)}" if is_subheading(line) else escape(text))
     return "\n\n".join(blocks)
