@@ -602,17 +602,23 @@ def _no_collections() -> Iterator[None]:
 # --- the whole site ----------------------------------------------------------------------------------
 
 
-def _settings_problems(site: Site, findings: list[Finding]) -> list[Finding]:
-    problems = [f for f in findings if f.severity == "error" and Path(f.position.path).name == plan.SITE_FILE]
+def settings_problems(site: Site) -> list[Finding]:
+    """What site.yaml asks that this site or this installation cannot give; `check` reports these
+    too, and a build stops on them before it makes a page."""
+    problems = []
+    where = display_path(site.root / plan.SITE_FILE)
     base = site.settings.base_url
     if base and not base.startswith(("https://", "http://")):
-        where = Position(display_path(site.root / plan.SITE_FILE))
-        problems.append(
-            error(
-                where, f"base_url“{base}”应为完整网址，以 https:// 或 http:// 开头，如 https://www.example.gov.cn/xxgk/"
-            )
-        )
+        message = f"base_url“{base}”应为完整网址，以 https:// 或 http:// 开头，如 https://www.example.gov.cn/xxgk/"
+        problems.append(error(Position(where), message))
+    if site.settings.search and (missing := search.not_installed(where)) is not None:
+        problems.append(missing)
     return problems
+
+
+def _settings_problems(site: Site, findings: list[Finding]) -> list[Finding]:
+    read = [f for f in findings if f.severity == "error" and Path(f.position.path).name == plan.SITE_FILE]
+    return read + settings_problems(site)
 
 
 def _load_site(

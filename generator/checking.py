@@ -51,6 +51,7 @@ def check_site(root: Path, out: Path | None = None, jobs: int | None = None) -> 
     target = (Path(out) if out is not None else root / "public").resolve()
     previous = manifest.load(root / CACHE_DIR, target, plan.MARKER)
     site, findings, _ = build._load_site(root, previous)
+    findings += build.settings_problems(site)
     site_plan, _ = plan.plan_site(site)
     known = _unchanged_records(root, site, site_plan, previous) if previous is not None else {}
     todo = [office for slug, office in site.offices.items() if slug not in known]

@@ -8,6 +8,7 @@ narratives and tables' labels) and the filters; drafts carry no such mark and ar
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -15,7 +16,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from .findings import GongkaiError, Position, error
+from .findings import Finding, GongkaiError, Position, error
 
 INDEX_DIR = "pagefind"  # the index and pagefind.js, in the output
 INSTALL_HINT = "pip install 'gongkai[search]'"
@@ -24,17 +25,20 @@ INSTALL_HINT = "pip install 'gongkai[search]'"
 NOT_INDEXED = "td.num"
 
 
+def not_installed(settings_path: str) -> Finding | None:
+    """The error of a site with `search: true` where Pagefind's extended binary is not installed."""
+    if importlib.util.find_spec("pagefind_bin_extended") is not None:
+        return None
+    message = f"设置了 search: true，但没有安装全文搜索组件（Pagefind 扩展版）：请运行 {INSTALL_HINT}，或删去这一行"
+    return error(Position(settings_path), message)
+
+
 def executable(settings_path: str) -> Path:
     """Pagefind's extended binary, as its Python package installed it."""
-    try:
-        from pagefind_bin_extended import get_executable
-    except ImportError:
-        raise GongkaiError(
-            error(
-                Position(settings_path),
-                f"设置了 search: true，但没有安装全文搜索组件（Pagefind 扩展版）：请运行 {INSTALL_HINT}，或删去这一行",
-            )
-        ) from None
+    if (missing := not_installed(settings_path)) is not None:
+        raise GongkaiError(missing)
+    from pagefind_bin_extended import get_executable
+
     return get_executable()
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from generator import export
 from generator.build import build_site
+from generator.checking import check_site
 from generator.findings import GongkaiError
 from tests.conftest import run_process
 from tests.helpers import report_yaml, write_office, write_report, write_site
@@ -309,6 +310,7 @@ def test_a_bad_base_url_or_site_yaml_stops_the_build(two_offices):
     with pytest.raises(GongkaiError) as caught:
         build_site(two_offices)
     assert "https://" in str(caught.value)
+    assert any("https://" in f.message for f in check_site(two_offices).findings)  # check says so too
     (two_offices / "site.yaml").write_text("name: 测试\nfooter: 无此项\n", encoding="utf-8")
     with pytest.raises(GongkaiError) as caught:
         build_site(two_offices)

@@ -128,24 +128,18 @@ def test_a_failed_index_leaves_the_output_as_it_was(tmp_path, monkeypatch):
 
 
 def test_search_true_without_the_search_extra_says_what_to_install(tmp_path, monkeypatch, cli):
-    import builtins
-
-    real_import = builtins.__import__
-
-    def no_pagefind(name, *args, **kwargs):
-        if name == "pagefind_bin_extended":
-            raise ImportError(name)
-        return real_import(name, *args, **kwargs)
+    import sys
 
     site = searchable_site(tmp_path / "site")
-    monkeypatch.setattr(builtins, "__import__", no_pagefind)
+    monkeypatch.setitem(sys.modules, "pagefind_bin_extended", None)  # as if not installed: import fails
+    message = "site.yaml: error: 设置了 search: true，但没有安装全文搜索组件（Pagefind 扩展版）：请运行 pip install 'gongkai[search]'"
     result = cli("build", str(site))
     assert result.code == 1
-    assert (
-        "site.yaml: error: 设置了 search: true，但没有安装全文搜索组件（Pagefind 扩展版）：请运行 pip install 'gongkai[search]'"
-        in result.err
-    )
+    assert message in result.err
     assert not (site / "public").exists()
+    result = cli("check", str(site))  # check says so too, as the build does
+    assert result.code == 1
+    assert message in result.out + result.err
 
 
 def test_search_must_be_true_or_false(tmp_path, cli):
