@@ -15,8 +15,8 @@ Each build is `python -m generator build` run in the site's folder, as a user ru
   year's page and the site's data files change), then the command again; five times (--edits), each
   time another report, the disk settled before each; the median is shown;
 - search index: Pagefind (search.py, as `search: true` runs it) over every report page of the cold
-  build's output, timed on its own, with the index's size and file count (skipped without the
-  `search` extra, or with --no-search).
+  build's output, timed on its own, with the index's size and file count (skipped without
+  Pagefind installed, or with --no-search).
 
 `gongkai check . --out OUT` is timed before the first build (cold: no manifest, every report read by
 the worker processes) and after the warm build (warm: every office's findings from its manifest).

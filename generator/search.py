@@ -1,7 +1,7 @@
 """The site's full-text search index, made by Pagefind from the built report pages.
 
 Pagefind's extended build segments Chinese into words (the standard build finds no Chinese word); its
-Python package ships the binary (the `search` extra), which is run here as a command, never downloaded.
+Python package ships the binary (a dependency of Gongkai), which is run here as a command, never downloaded.
 Only report pages are indexed: their template marks what is indexed (data-pagefind-body: the title,
 narratives and tables' labels) and the filters; drafts carry no such mark and are never handed to Pagefind.
 """
