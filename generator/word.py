@@ -2,8 +2,10 @@
 for it, report.docx beside each report page.
 
 Built from the same data as the page: the title, the preface, sections 一 to 六 with the format's
-headings, the narrative's Markdown as Word styles (Heading 2/3, List Bullet/Number, Normal: never
-direct formatting), and the statistical tables laid out by tables.py, merged header cells included.
+headings, the narrative's Markdown as Word styles (Heading 2/3, List Bullet/Number, Normal, marked
+phrases in the character styles Strong and Emphasis: never direct formatting), and the statistical
+tables laid out by tables.py, merged header cells included; a free-form report's tables under their
+captions (Caption), its headline figures last as the table 主要数字. importer/docx.py reads it all back.
 Fonts follow the usual conventions of government documents (仿宋_GB2312 body, 黑体 headings, each
 with a fallback named in the font table), on A4 portrait with the page number in the footer. A report
 that breaks a rule carries the page's notice, in a paragraph style of its own that the importer
@@ -30,7 +32,8 @@ from lxml import html as lxml_html
 
 from .findings import Finding
 from .format import Table
-from .importer.docx import NOTICE_STYLE  # the rule notice's style, which the importer leaves out
+from .importer.docx import CAPTION_STYLE, EMPHASIS_STYLE, NOTICE_STYLE, STRONG_EMPHASIS_STYLE, STRONG_STYLE
+from .importer.headlines import HEADLINE_CAPTION, HEADLINE_HEADER, headline_label
 from .pages import notice_title, report_title, rule_findings
 from .report import FreeTable, Report
 from .site import Office
@@ -71,9 +74,10 @@ def report_docx(report: Report, findings: Iterable[Finding], office: Office) -> 
         if section.kind == "free_tables":
             if not signed:  # the free-form report's tables follow its text as attachments (附表)
                 signed = _sign(document, name, report)
-            if report.free_tables:
+            tables = report.free_tables + _headline_tables(report)
+            if tables:
                 document.add_paragraph(section.heading, style="Heading 1")
-                for table in report.free_tables:
+                for table in tables:
                     _free_table(document, table)
             continue
         if section.kind == "table":
@@ -103,6 +107,16 @@ def report_docx(report: Report, findings: Iterable[Finding], office: Office) -> 
     # thousands of documents stays at 50 MiB (left to its rare collections it grew past 600 MiB).
     gc.collect()
     return _fixed_zip(out.getvalue())
+
+
+def _headline_tables(report: Report) -> tuple[FreeTable, ...]:
+    """A free-form report's headline figures (`headline:`) as a table of its own, 主要数字, which the
+    importer reads back: each figure in the national form's wording where it has one."""
+    fmt = report.format
+    rows = tuple(
+        (headline_label(h.id, h.label.zh), str(report.headline[h.id])) for h in fmt.headlines if h.id in report.headline
+    )
+    return (FreeTable(HEADLINE_CAPTION, (HEADLINE_HEADER,), rows),) if fmt.supplied_headlines and rows else ()
 
 
 def _sign(document, name: str, report: Report) -> bool:
@@ -178,6 +192,11 @@ def _set_up(document) -> None:
     _fonts(styles[NOTICE_STYLE], HEADING_FONT, Pt(12))
     _paragraph(styles[NOTICE_STYLE], first_indent=Pt(0), after=4, line=Pt(20))
     _fonts(styles[TABLE_TEXT_STYLE], BODY_FONT, TABLE_FONT_SIZE)
+    _fonts(styles[CAPTION_STYLE], HEADING_FONT, Pt(12))
+    _paragraph(styles[CAPTION_STYLE], first_indent=Pt(0), after=4, align=WD_ALIGN_PARAGRAPH.CENTER, line=Pt(20))
+    both = styles.add_style(STRONG_EMPHASIS_STYLE, WD_STYLE_TYPE.CHARACTER)
+    both.base_style = styles[STRONG_STYLE]
+    both.font.italic = True
     _paragraph(styles[TABLE_TEXT_STYLE], first_indent=Pt(0), align=WD_ALIGN_PARAGRAPH.CENTER, line=1.0)
     _font_fallbacks(document)
     _page_number(section)
@@ -269,8 +288,9 @@ def _block(document, element, top: int, depth: int = 0) -> None:
 
 
 def _inline(paragraph, element, skip: tuple[str, ...] = ()) -> None:
-    """An element's text as runs: bold for strong/b, italic for em/i (character formatting of a phrase
-    the author marked), a line break for br."""
+    """An element's text as runs: a phrase the author marked (strong/b, em/i) in Word's character style
+    Strong or Emphasis (or Gongkai Strong Emphasis, both: a run has one character style), a line break
+    for br."""
 
     def walk(node, bold: bool, italic: bool) -> None:
         if node.text:
@@ -299,11 +319,8 @@ def _run(paragraph, text: str, bold: bool, italic: bool) -> None:
     text = text.replace("\n", "")  # Markdown's soft line breaks: Chinese text joins without a space
     if not text:
         return
-    run = paragraph.add_run(text)
-    if bold:
-        run.bold = True
-    if italic:
-        run.italic = True
+    style = STRONG_EMPHASIS_STYLE if bold and italic else STRONG_STYLE if bold else EMPHASIS_STYLE if italic else None
+    paragraph.add_run(text, style)
 
 
 # -- tables --------------------------------------------------------------------------------------------
@@ -410,7 +427,7 @@ def _plain_table(document, rows: list[list[str]], header: int) -> None:
 
 def _free_table(document, table: FreeTable) -> None:
     if table.caption:
-        document.add_paragraph(table.caption, style=TABLE_TEXT_STYLE)
+        document.add_paragraph(table.caption, style=CAPTION_STYLE)
     rows = [list(row) for row in table.header] + [list(row) for row in table.rows]
     if rows:
         _plain_table(document, rows, header=len(table.header))
