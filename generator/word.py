@@ -32,7 +32,14 @@ from lxml import html as lxml_html
 
 from .findings import Finding
 from .format import Table
-from .importer.docx import CAPTION_STYLE, EMPHASIS_STYLE, NOTICE_STYLE, STRONG_EMPHASIS_STYLE, STRONG_STYLE
+from .importer.docx import (
+    CAPTION_STYLE,
+    EMPHASIS_STYLE,
+    NOTICE_STYLE,
+    QUOTE_STYLE,
+    STRONG_EMPHASIS_STYLE,
+    STRONG_STYLE,
+)
 from .importer.headlines import HEADLINE_CAPTION, HEADLINE_HEADER, headline_label
 from .pages import notice_title, report_title, rule_findings
 from .report import FreeTable, Report
@@ -194,6 +201,8 @@ def _set_up(document) -> None:
     _fonts(styles[TABLE_TEXT_STYLE], BODY_FONT, TABLE_FONT_SIZE)
     _fonts(styles[CAPTION_STYLE], HEADING_FONT, Pt(12))
     _paragraph(styles[CAPTION_STYLE], first_indent=Pt(0), after=4, align=WD_ALIGN_PARAGRAPH.CENTER, line=Pt(20))
+    _fonts(styles[QUOTE_STYLE], BODY_FONT, Pt(16))  # the template's italic, without it: Chinese has no italic
+    styles[QUOTE_STYLE].paragraph_format.left_indent = Pt(32)
     both = styles.add_style(STRONG_EMPHASIS_STYLE, WD_STYLE_TYPE.CHARACTER)
     both.base_style = styles[STRONG_STYLE]
     both.font.italic = True
@@ -281,6 +290,14 @@ def _block(document, element, top: int, depth: int = 0) -> None:
         rows = [[cell.text_content().strip() for cell in tr if cell.tag in ("th", "td")] for tr in element.iter("tr")]
         if rows:
             _plain_table(document, rows, header=1)
+    elif tag == "blockquote":  # each of its paragraphs in the Quote style (a nested quote as one level)
+        for child in element:
+            if not isinstance(child.tag, str):
+                continue
+            if child.tag == "p":
+                _inline(document.add_paragraph(style=QUOTE_STYLE), child)
+            else:
+                _block(document, child, top, depth)
     elif tag == "hr":
         return
     else:  # p, blockquote, pre and the like: their text as a paragraph

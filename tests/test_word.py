@@ -150,9 +150,11 @@ BULLETS = st.lists(PARAGRAPH, min_size=1, max_size=4).map(lambda items: "\n".joi
 NUMBERED = st.lists(PARAGRAPH, min_size=1, max_size=4).map(
     lambda items: "\n".join(f"{n}. {i}" for n, i in enumerate(items, 1))
 )
+QUOTED = PARAGRAPH.map("> {}".format)
 # each block ends with a paragraph: two lists in a row would be one list in Markdown
 BLOCK = st.one_of(
     PARAGRAPH,
+    QUOTED,
     st.tuples(st.one_of(SUBHEADING, BULLETS, NUMBERED), PARAGRAPH).map("\n\n".join),
 )
 NARRATIVE = st.lists(BLOCK, min_size=1, max_size=4).map("\n\n".join)

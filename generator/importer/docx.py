@@ -33,6 +33,7 @@ LIST_STYLE = re.compile(r"List (Bullet|Number)(?: (\d))?")
 NOTICE_STYLE = "Gongkai Notice"
 # Word's style of a table's caption (题注): the line before a table in it names the table.
 CAPTION_STYLE = "Caption"
+QUOTE_STYLE = "Quote"  # a quoted paragraph (引用), Markdown's "> "
 # The character styles of phrases the author marked (Markdown's **x** and *x*; the third, of Gongkai's
 # documents, is both at once, since a run has one character style). Direct bold or italic is a look,
 # not a mark of the text: it is read as plain text.
@@ -61,6 +62,10 @@ def _paragraph_lines(paragraph: Paragraph, path: str, marks: dict[str, tuple[str
     role = "caption" if name in (CAPTION_STYLE, "题注") else ""
     parts = paragraph.text.split("\n")
     marked = _marked_parts(paragraph, marks) if marks else None
+    if name in (QUOTE_STYLE, "引用"):
+        marked = [
+            "> " + (markup or escape(part.strip(_BLANK))) for part, markup in zip(parts, marked or [""] * len(parts))
+        ]
     return [
         Line((Cell(part.strip(_BLANK), Position(path)),), heading=heading, item=item, role=role, markdown=markup)
         for part, markup in zip(parts, marked or [""] * len(parts), strict=True)
