@@ -97,13 +97,21 @@ def _marked_markdown(pieces: list[tuple[str, tuple[str, ...]]]) -> str:
     text = "".join(t for t, _ in pieces)
     start, end = len(text) - len(text.lstrip(_BLANK)), len(text.rstrip(_BLANK))
     chars = [(c, mark) for t, mark in pieces for c in t][start:end]
-    spans: list[tuple[str, tuple[str, ...]]] = []  # runs of characters alike, a blank never marked
+    alike: list[tuple[str, tuple[str, ...]]] = []  # runs of characters with the same marks
     for char, mark in chars:
-        mark = () if char in _BLANK else mark
-        if spans and spans[-1][1] == mark:
-            spans[-1] = (spans[-1][0] + char, mark)
+        if alike and alike[-1][1] == mark:
+            alike[-1] = (alike[-1][0] + char, mark)
         else:
-            spans.append((char, mark))
+            alike.append((char, mark))
+    spans: list[tuple[str, tuple[str, ...]]] = []  # the same, the blanks at a mark's ends taken out of it
+    for span, mark in alike:
+        core = span.strip(_BLANK)
+        if not mark or not core:
+            spans.append((span, ()))
+            continue
+        before, after = span[: len(span) - len(span.lstrip(_BLANK))], span[len(span.rstrip(_BLANK)) :]
+        spans += [(before, ()), (core, mark), (after, ())]
+    spans = [(span, mark) for span, mark in spans if span]
     out: list[str] = []
     open_marks: list[str] = []
     for number, (span, mark) in enumerate(spans):
