@@ -22,13 +22,18 @@ from datetime import UTC, datetime
 from xml.sax.saxutils import escape
 
 import docx
+from docx.document import Document as WordDocument
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.section import Section
+from docx.shared import Length, Mm, Pt, RGBColor
+from docx.styles.style import BaseStyle
+from docx.text.paragraph import Paragraph
 from lxml import etree
 from lxml import html as lxml_html
+from lxml.html import HtmlElement
 
 from .findings import Finding
 from .format import Table
@@ -126,7 +131,7 @@ def _headline_tables(report: Report) -> tuple[FreeTable, ...]:
     return (FreeTable(HEADLINE_CAPTION, (HEADLINE_HEADER,), rows),) if fmt.supplied_headlines and rows else ()
 
 
-def _sign(document, name: str, report: Report) -> bool:
+def _sign(document: WordDocument, name: str, report: Report) -> bool:
     """Sign off with the office and the date (a name alone would read as text of the last section)."""
     if report.published:
         day = report.published
@@ -149,7 +154,7 @@ def _fixed_zip(data: bytes) -> bytes:
 # -- styles and page -----------------------------------------------------------------------------------
 
 
-def _fonts(style, east_asian: str, size: Pt, bold: bool = False) -> None:
+def _fonts(style: BaseStyle, east_asian: str, size: Length, bold: bool = False) -> None:
     font = style.font
     font.name = LATIN_FONT
     font.size = size
@@ -162,7 +167,13 @@ def _fonts(style, east_asian: str, size: Pt, bold: bool = False) -> None:
     fonts.set(qn("w:eastAsia"), east_asian)
 
 
-def _paragraph(style, first_indent=None, after: float = 0, align=None, line=None) -> None:
+def _paragraph(
+    style: BaseStyle,
+    first_indent: Length | None = None,
+    after: float = 0,
+    align: WD_ALIGN_PARAGRAPH | None = None,
+    line: Length | float | None = None,
+) -> None:
     formatting = style.paragraph_format
     formatting.first_line_indent = first_indent
     formatting.space_before = Pt(0)
@@ -173,7 +184,7 @@ def _paragraph(style, first_indent=None, after: float = 0, align=None, line=None
         formatting.line_spacing = line
 
 
-def _set_up(document) -> None:
+def _set_up(document: WordDocument) -> None:
     section = document.sections[0]
     section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
     for side, size in MARGINS.items():
@@ -211,7 +222,7 @@ def _set_up(document) -> None:
     _page_number(section)
 
 
-def _font_fallbacks(document) -> None:
+def _font_fallbacks(document: WordDocument) -> None:
     """Name each Chinese font's usual substitute in the font table (Word and LibreOffice use the
     `altName` where the font is not installed, e.g. 仿宋_GB2312 on a newer Windows)."""
     table = next((rel.target_part for rel in document.part.rels.values() if rel.reltype.endswith("/fontTable")), None)
@@ -228,7 +239,7 @@ def _font_fallbacks(document) -> None:
     table._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _page_number(section) -> None:
+def _page_number(section: Section) -> None:
     """「— 1 —」 centred in the footer: a PAGE field."""
     paragraph = section.footer.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -243,7 +254,7 @@ def _page_number(section) -> None:
     paragraph.add_run(" —")
 
 
-def _notice(document, notices: list[Finding]) -> None:
+def _notice(document: WordDocument, notices: list[Finding]) -> None:
     document.add_paragraph(f"请注意：{notice_title(notices)}", style=NOTICE_STYLE)
     document.add_paragraph(
         "本报告按原文发布，未作改动。按全国统一格式的勾稽关系检查，并核对正文所述数字与表格、发布日期与发布期限，发现以下问题：",
@@ -257,7 +268,7 @@ def _notice(document, notices: list[Finding]) -> None:
 # -- narrative -----------------------------------------------------------------------------------------
 
 
-def _markdown(document, text: str) -> None:
+def _markdown(document: WordDocument, text: str) -> None:
     """A narrative's Markdown as paragraphs in Word styles: its top headings as Heading 2, lists as
     List Bullet / List Number, tables as tables, the rest Normal."""
     if not text.strip():
@@ -270,7 +281,7 @@ def _markdown(document, text: str) -> None:
         _block(document, element, NARRATIVE_TOP_HEADING)
 
 
-def _block(document, element, top: int, depth: int = 0) -> None:
+def _block(document: WordDocument, element: HtmlElement, top: int, depth: int = 0) -> None:
     tag = element.tag if isinstance(element.tag, str) else ""
     if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
         level = min(3, 2 + int(tag[1]) - top)
@@ -300,16 +311,16 @@ def _block(document, element, top: int, depth: int = 0) -> None:
                 _block(document, child, top, depth)
     elif tag == "hr":
         return
-    else:  # p, blockquote, pre and the like: their text as a paragraph
+    else:  # p, pre and the like: their text as a paragraph
         _inline(document.add_paragraph(), element)
 
 
-def _inline(paragraph, element, skip: tuple[str, ...] = ()) -> None:
+def _inline(paragraph: Paragraph, element: HtmlElement, skip: tuple[str, ...] = ()) -> None:
     """An element's text as runs: a phrase the author marked (strong/b, em/i) in Word's character style
     Strong or Emphasis (or Gongkai Strong Emphasis, both: a run has one character style), a line break
     for br."""
 
-    def walk(node, bold: bool, italic: bool) -> None:
+    def walk(node: HtmlElement, bold: bool, italic: bool) -> None:
         if node.text:
             _run(paragraph, node.text, bold, italic)
         for child in node:
@@ -332,7 +343,7 @@ def _inline(paragraph, element, skip: tuple[str, ...] = ()) -> None:
         last.text = last.text.rstrip("\n ")
 
 
-def _run(paragraph, text: str, bold: bool, italic: bool) -> None:
+def _run(paragraph: Paragraph, text: str, bold: bool, italic: bool) -> None:
     text = text.replace("\n", "")  # Markdown's soft line breaks: Chinese text joins without a space
     if not text:
         return
@@ -343,7 +354,7 @@ def _run(paragraph, text: str, bold: bool, italic: bool) -> None:
 # -- tables --------------------------------------------------------------------------------------------
 
 
-def _stats_table(document, table: Table, report: Report) -> None:
+def _stats_table(document: WordDocument, table: Table, report: Report) -> None:
     view = table_view(table, report)
     rows = [line for part in view.parts for line in part.head + part.body]
     head_rows = len(view.parts[0].head)
@@ -432,7 +443,7 @@ def _style_id(name: str) -> str:
     return name.replace(" ", "")
 
 
-def _plain_table(document, rows: list[list[str]], header: int) -> None:
+def _plain_table(document: WordDocument, rows: list[list[str]], header: int) -> None:
     width = max(len(row) for row in rows)
     cells = [
         tuple(Cell(text, header=index < header) for text in row + [""] * (width - len(row)))
@@ -442,7 +453,7 @@ def _plain_table(document, rows: list[list[str]], header: int) -> None:
     _spacer(document)
 
 
-def _free_table(document, table: FreeTable) -> None:
+def _free_table(document: WordDocument, table: FreeTable) -> None:
     if table.caption:
         document.add_paragraph(table.caption, style=CAPTION_STYLE)
     rows = [list(row) for row in table.header] + [list(row) for row in table.rows]
@@ -450,6 +461,6 @@ def _free_table(document, table: FreeTable) -> None:
         _plain_table(document, rows, header=len(table.header))
 
 
-def _spacer(document) -> None:
+def _spacer(document: WordDocument) -> None:
     """An empty paragraph after a table (Word needs one between two tables, and before the next text)."""
     document.add_paragraph(style=TABLE_TEXT_STYLE)

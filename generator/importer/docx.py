@@ -13,9 +13,11 @@ import zlib
 from io import BytesIO
 
 import docx
+from docx.document import Document as DocxDocument
 from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.exceptions import OpcError
 from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.table import _Cell
 from docx.text.hyperlink import Hyperlink
 from docx.text.paragraph import Paragraph
@@ -126,7 +128,7 @@ def _marked_markdown(pieces: list[tuple[str, tuple[str, ...]]]) -> str:
     return "".join(out)
 
 
-def _table_lines(tbl, parent, number: int, path: str) -> list[Line]:
+def _table_lines(tbl: BaseOxmlElement, parent: DocxDocument, number: int, path: str) -> list[Line]:
     grid: dict[tuple[int, int], Cell] = {}
     rows = list(tbl.iterchildren(qn("w:tr")))
     lines = []
@@ -158,6 +160,7 @@ def _table_lines(tbl, parent, number: int, path: str) -> list[Line]:
 
 
 def read_docx(data: bytes, path: str) -> Document:
+    """A .docx file's paragraphs and tables as lines (read_docx_file: with any file it cannot read one line)."""
     try:
         document = docx.Document(BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
@@ -175,7 +178,7 @@ def read_docx(data: bytes, path: str) -> Document:
         if style.type == WD_STYLE_TYPE.CHARACTER and style.name in _MARKS
     }
 
-    def walk(container) -> None:
+    def walk(container: BaseOxmlElement) -> None:
         nonlocal tables
         for child in container.iterchildren():
             if child.tag == qn("w:p"):
