@@ -752,6 +752,7 @@ def build_site(
         check_output(root, out)
 
         renderer, layouts_key = _renderer(root / "layouts", cache_folder / TEMPLATES_DIR)
+        findings += renderer.table_template_findings()
         static_files = renderer.static_files()
         extra_files, more = outputs.extra_files(root)
         findings += more

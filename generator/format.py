@@ -6,6 +6,7 @@ here; no other module names a row or a column of the national form.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
@@ -17,6 +18,8 @@ from .source import Loader
 FORMATS_DIR = Path(__file__).parent / "formats"
 NOT_FORMATS = ("narrative.yaml",)  # data beside the formats: the phrases the narrative is checked for
 VALUE_TYPES = ("count", "signed_count", "amount")
+# The ordinal a row label starts with: 一、 （七） 1.
+ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+\.)")
 
 
 @dataclass(frozen=True)
@@ -352,6 +355,21 @@ def format_for_year(year: int) -> Format | None:
     for fmt in all_formats().values():
         if fmt.covers(year):
             return fmt
+    return None
+
+
+def headline_wording(headline_id: str) -> str | None:
+    """How the newest national form words a headline figure: the label, without its ordinal, of the row
+    whose total it is (本年新收政府信息公开申请数量 for new_received), or None where no row names it on
+    its own (handled is the row 「（七）总计」, the column's own word)."""
+    for fmt in all_formats().values():
+        headline = next((h for h in fmt.headlines if h.id == headline_id), None)
+        if headline is None or len(headline.terms) != 1:
+            continue
+        table, row, column = headline.terms[0]
+        block = fmt.tables[table].block_of(row)
+        label = ORDINAL.sub("", block.find_row(row).label.zh)
+        return label if label != block.find_column(column).label.zh else None
     return None
 
 

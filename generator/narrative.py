@@ -17,7 +17,7 @@ from typing import NamedTuple
 import yaml
 
 from .findings import Finding
-from .format import FORMATS_DIR, Format
+from .format import FORMATS_DIR, ORDINAL, Format
 from .numerals import read_number
 from .report import PLACEHOLDER, Report
 from .rules import headline_value, show
@@ -30,8 +30,6 @@ _UNIT = re.compile(r"[件起]")
 _YEAR = re.compile(r"((?:19|20)[0-9]{2}|(?:１９|２０)[０-９]{2}|[一二][〇零一二三四五六七八九]{3})年")
 _SENTENCE_END = re.compile(r"[。！？；;!?\n]")
 _CLAUSE_END = re.compile(r"[，,、：:。！？；;!?\n]")
-# The ordinal a row label starts with: 一、 （七） 1.
-_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+\.)")
 _BEFORE = 48  # characters before a number in which its phrase must start
 _AFTER = 16  # characters after it in which it must end
 _NEGATION = re.compile("[未没无]")  # where a phrase meaning 0 may start (each of them starts with 未, 没有 or 无)
@@ -167,7 +165,7 @@ def figure_label(fmt: Format, figure: str) -> str:
     table, row, column = headline.terms[0]
     section = fmt.tables[table].section
     block = fmt.tables[table].block_of(row)
-    label = _ORDINAL.sub("", block.find_row(row).label.zh)
+    label = ORDINAL.sub("", block.find_row(row).label.zh)
     return f"表{section.number}“{label}”{block.find_column(column).label.zh}"
 
 

@@ -10,6 +10,7 @@ import os
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from itertools import chain
 from pathlib import Path
 
@@ -19,13 +20,14 @@ from markupsafe import Markup, escape
 
 from .files import OUTSIDE_SITE, display_path, inside, site_files
 from .findings import Finding, GongkaiError, Position
-from .format import Table
-from .report import Report
+from .format import Table, all_formats, get_format
+from .report import Report, cell_key
 from .rules import show
 from .tables import Cell, TableView, css_string, table_view, table_width, value_cells
 
 DEFAULT_LAYOUTS = Path(__file__).parent / "layouts"
 STATIC = "static"
+TABLE_TEMPLATE = "table.html"  # the statistical table's macro: its contract is in README, "Your own layouts"
 TEMPLATE_SUFFIXES = (".html", ".xml", ".txt")
 
 # What narrative Markdown may become. Everything else (raw HTML, images, style, script, event
@@ -97,13 +99,30 @@ class Renderer:
         """A report's statistical table, its markup made from the table's skeleton when the layouts allow."""
         key = (report.format_id, table.id)
         if key not in self._skeletons:
-            self._skeletons[key] = (self._skeleton(table), table_width(table), table_view(table, None).labels)
+            made = self._skeleton(table, _sample_report(report.format_id))
+            self._skeletons[key] = (made, table_width(table), table_view(table, None).labels)
         skeleton, width, labels = self._skeletons[key]
         return table_view(table, report, Markup(skeleton.fill(report)) if skeleton else "", width, labels)
 
-    def _skeleton(self, table: Table) -> TableSkeleton | None:
-        """The table's markup cut at its value cells, or None when the layouts' table.html does not print
-        value cells with the `value_cell` filter or does not print a made table's `html` as it is."""
+    def table_template_findings(self) -> list[Finding]:
+        """A warning naming the site's own table.html when it breaks the table contract (README, "Your own
+        layouts"): its tables are then rendered report by report, as the template says, but slower."""
+        file = self.folders[0] / TABLE_TEMPLATE if self.site is not None else None
+        if file is None or not file.is_file():
+            return []
+        samples = [(table, _sample_report(fmt.id)) for fmt in all_formats().values() for table in fmt.tables.values()]
+        if all(self.table_view(table, sample).html for table, sample in samples):
+            return []
+        message = (
+            "表格模板没有遵守约定，每份报告的表格将逐一渲染（较慢）：statistical_table(t) 应在 t.html 有内容时"
+            "原样输出它、不输出别的，数值格只用 {{ c|value_cell }} 输出（见 README 的“Your own layouts”一节）"
+        )
+        return [Finding(Position(display_path(file)), "warning", message)]
+
+    def _skeleton(self, table: Table, sample: Report) -> TableSkeleton | None:
+        """The table's markup cut at its value cells, or None when the layouts' table.html breaks the
+        contract: a made table's `html` not printed as it is, a value cell not printed by the `value_cell`
+        filter, or anything else in the table that depends on the report (tried on a sample report)."""
         macro = self.env.from_string('{% import "table.html" as tables %}{{ tables.statistical_table(t) }}')
         try:
             made = table_view(table, None, html=Markup("\ue000"))
@@ -111,6 +130,7 @@ class Renderer:
                 return None
             shape = table_view(table, None)
             html = macro.render(t=shape)
+            expected = macro.render(t=table_view(table, sample))
         except Exception:  # the table's template has errors: rendering the page reports them
             return None
         fragments, keys, start = [], [], 0
@@ -123,7 +143,8 @@ class Renderer:
             keys.append(cell.key)
             start = found + len(opening) + len(value_cell_end(None, False))
         fragments.append(html[start:])
-        return TableSkeleton(tuple(fragments), tuple(keys))
+        skeleton = TableSkeleton(tuple(fragments), tuple(keys))
+        return skeleton if skeleton.fill(sample) == expected else None
 
     def layout_files(self) -> list[tuple[int, str, Path]]:
         """Each file of the layouts folders but their static files: the folder's index, the file's
@@ -149,6 +170,15 @@ class Renderer:
                     raise GongkaiError([Finding(Position(display_path(f)), "error", OUTSIDE_SITE) for f in refused])
                 files.update(found)
         return dict(sorted(files.items()))
+
+
+@cache
+def _sample_report(format_id: str) -> Report:
+    """A report of a format to try a table template on: every value different, one missing, one
+    computed (a skeleton filled with it must be what the template prints for it)."""
+    keys = [cell_key(*key) for key in get_format(format_id).cell_keys()]
+    values = {key: number for number, key in enumerate(keys[1:], 1)}
+    return Report("", 0, format_id, "", values=values, computed=frozenset(keys[2:3]))
 
 
 class _SiteLoader(jinja2.FileSystemLoader):

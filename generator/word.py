@@ -2,8 +2,10 @@
 for it, report.docx beside each report page.
 
 Built from the same data as the page: the title, the preface, sections 一 to 六 with the format's
-headings, the narrative's Markdown as Word styles (Heading 2/3, List Bullet/Number, Normal: never
-direct formatting), and the statistical tables laid out by tables.py, merged header cells included.
+headings, the narrative's Markdown as Word styles (Heading 2/3, List Bullet/Number, Normal, marked
+phrases in the character styles Strong and Emphasis: never direct formatting), and the statistical
+tables laid out by tables.py, merged header cells included; a free-form report's tables under their
+captions (Caption), its headline figures last as the table 主要数字. importer/docx.py reads it all back.
 Fonts follow the usual conventions of government documents (仿宋_GB2312 body, 黑体 headings, each
 with a fallback named in the font table), on A4 portrait with the page number in the footer. A report
 that breaks a rule carries the page's notice, in a paragraph style of its own that the importer
@@ -20,17 +22,30 @@ from datetime import UTC, datetime
 from xml.sax.saxutils import escape
 
 import docx
+from docx.document import Document as WordDocument
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.section import Section
+from docx.shared import Length, Mm, Pt, RGBColor
+from docx.styles.style import BaseStyle
+from docx.text.paragraph import Paragraph
 from lxml import etree
 from lxml import html as lxml_html
+from lxml.html import HtmlElement
 
 from .findings import Finding
 from .format import Table
-from .importer.docx import NOTICE_STYLE  # the rule notice's style, which the importer leaves out
+from .importer.docx import (
+    CAPTION_STYLE,
+    EMPHASIS_STYLE,
+    NOTICE_STYLE,
+    QUOTE_STYLE,
+    STRONG_EMPHASIS_STYLE,
+    STRONG_STYLE,
+)
+from .importer.headlines import HEADLINE_CAPTION, HEADLINE_HEADER, headline_label
 from .pages import notice_title, report_title, rule_findings
 from .report import FreeTable, Report
 from .site import Office
@@ -71,9 +86,10 @@ def report_docx(report: Report, findings: Iterable[Finding], office: Office) -> 
         if section.kind == "free_tables":
             if not signed:  # the free-form report's tables follow its text as attachments (附表)
                 signed = _sign(document, name, report)
-            if report.free_tables:
+            tables = report.free_tables + _headline_tables(report)
+            if tables:
                 document.add_paragraph(section.heading, style="Heading 1")
-                for table in report.free_tables:
+                for table in tables:
                     _free_table(document, table)
             continue
         if section.kind == "table":
@@ -105,7 +121,17 @@ def report_docx(report: Report, findings: Iterable[Finding], office: Office) -> 
     return _fixed_zip(out.getvalue())
 
 
-def _sign(document, name: str, report: Report) -> bool:
+def _headline_tables(report: Report) -> tuple[FreeTable, ...]:
+    """A free-form report's headline figures (`headline:`) as a table of its own, 主要数字, which the
+    importer reads back: each figure in the national form's wording where it has one."""
+    fmt = report.format
+    rows = tuple(
+        (headline_label(h.id, h.label.zh), str(report.headline[h.id])) for h in fmt.headlines if h.id in report.headline
+    )
+    return (FreeTable(HEADLINE_CAPTION, (HEADLINE_HEADER,), rows),) if fmt.supplied_headlines and rows else ()
+
+
+def _sign(document: WordDocument, name: str, report: Report) -> bool:
     """Sign off with the office and the date (a name alone would read as text of the last section)."""
     if report.published:
         day = report.published
@@ -128,7 +154,7 @@ def _fixed_zip(data: bytes) -> bytes:
 # -- styles and page -----------------------------------------------------------------------------------
 
 
-def _fonts(style, east_asian: str, size: Pt, bold: bool = False) -> None:
+def _fonts(style: BaseStyle, east_asian: str, size: Length, bold: bool = False) -> None:
     font = style.font
     font.name = LATIN_FONT
     font.size = size
@@ -141,7 +167,13 @@ def _fonts(style, east_asian: str, size: Pt, bold: bool = False) -> None:
     fonts.set(qn("w:eastAsia"), east_asian)
 
 
-def _paragraph(style, first_indent=None, after: float = 0, align=None, line=None) -> None:
+def _paragraph(
+    style: BaseStyle,
+    first_indent: Length | None = None,
+    after: float = 0,
+    align: WD_ALIGN_PARAGRAPH | None = None,
+    line: Length | float | None = None,
+) -> None:
     formatting = style.paragraph_format
     formatting.first_line_indent = first_indent
     formatting.space_before = Pt(0)
@@ -152,7 +184,7 @@ def _paragraph(style, first_indent=None, after: float = 0, align=None, line=None
         formatting.line_spacing = line
 
 
-def _set_up(document) -> None:
+def _set_up(document: WordDocument) -> None:
     section = document.sections[0]
     section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
     for side, size in MARGINS.items():
@@ -178,12 +210,19 @@ def _set_up(document) -> None:
     _fonts(styles[NOTICE_STYLE], HEADING_FONT, Pt(12))
     _paragraph(styles[NOTICE_STYLE], first_indent=Pt(0), after=4, line=Pt(20))
     _fonts(styles[TABLE_TEXT_STYLE], BODY_FONT, TABLE_FONT_SIZE)
+    _fonts(styles[CAPTION_STYLE], HEADING_FONT, Pt(12))
+    _paragraph(styles[CAPTION_STYLE], first_indent=Pt(0), after=4, align=WD_ALIGN_PARAGRAPH.CENTER, line=Pt(20))
+    _fonts(styles[QUOTE_STYLE], BODY_FONT, Pt(16))  # the template's italic, without it: Chinese has no italic
+    styles[QUOTE_STYLE].paragraph_format.left_indent = Pt(32)
+    both = styles.add_style(STRONG_EMPHASIS_STYLE, WD_STYLE_TYPE.CHARACTER)
+    both.base_style = styles[STRONG_STYLE]
+    both.font.italic = True
     _paragraph(styles[TABLE_TEXT_STYLE], first_indent=Pt(0), align=WD_ALIGN_PARAGRAPH.CENTER, line=1.0)
     _font_fallbacks(document)
     _page_number(section)
 
 
-def _font_fallbacks(document) -> None:
+def _font_fallbacks(document: WordDocument) -> None:
     """Name each Chinese font's usual substitute in the font table (Word and LibreOffice use the
     `altName` where the font is not installed, e.g. 仿宋_GB2312 on a newer Windows)."""
     table = next((rel.target_part for rel in document.part.rels.values() if rel.reltype.endswith("/fontTable")), None)
@@ -200,7 +239,7 @@ def _font_fallbacks(document) -> None:
     table._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _page_number(section) -> None:
+def _page_number(section: Section) -> None:
     """「— 1 —」 centred in the footer: a PAGE field."""
     paragraph = section.footer.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -215,7 +254,7 @@ def _page_number(section) -> None:
     paragraph.add_run(" —")
 
 
-def _notice(document, notices: list[Finding]) -> None:
+def _notice(document: WordDocument, notices: list[Finding]) -> None:
     document.add_paragraph(f"请注意：{notice_title(notices)}", style=NOTICE_STYLE)
     document.add_paragraph(
         "本报告按原文发布，未作改动。按全国统一格式的勾稽关系检查，并核对正文所述数字与表格、发布日期与发布期限，发现以下问题：",
@@ -229,7 +268,7 @@ def _notice(document, notices: list[Finding]) -> None:
 # -- narrative -----------------------------------------------------------------------------------------
 
 
-def _markdown(document, text: str) -> None:
+def _markdown(document: WordDocument, text: str) -> None:
     """A narrative's Markdown as paragraphs in Word styles: its top headings as Heading 2, lists as
     List Bullet / List Number, tables as tables, the rest Normal."""
     if not text.strip():
@@ -242,7 +281,7 @@ def _markdown(document, text: str) -> None:
         _block(document, element, NARRATIVE_TOP_HEADING)
 
 
-def _block(document, element, top: int, depth: int = 0) -> None:
+def _block(document: WordDocument, element: HtmlElement, top: int, depth: int = 0) -> None:
     tag = element.tag if isinstance(element.tag, str) else ""
     if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
         level = min(3, 2 + int(tag[1]) - top)
@@ -262,17 +301,26 @@ def _block(document, element, top: int, depth: int = 0) -> None:
         rows = [[cell.text_content().strip() for cell in tr if cell.tag in ("th", "td")] for tr in element.iter("tr")]
         if rows:
             _plain_table(document, rows, header=1)
+    elif tag == "blockquote":  # each of its paragraphs in the Quote style (a nested quote as one level)
+        for child in element:
+            if not isinstance(child.tag, str):
+                continue
+            if child.tag == "p":
+                _inline(document.add_paragraph(style=QUOTE_STYLE), child)
+            else:
+                _block(document, child, top, depth)
     elif tag == "hr":
         return
-    else:  # p, blockquote, pre and the like: their text as a paragraph
+    else:  # p, pre and the like: their text as a paragraph
         _inline(document.add_paragraph(), element)
 
 
-def _inline(paragraph, element, skip: tuple[str, ...] = ()) -> None:
-    """An element's text as runs: bold for strong/b, italic for em/i (character formatting of a phrase
-    the author marked), a line break for br."""
+def _inline(paragraph: Paragraph, element: HtmlElement, skip: tuple[str, ...] = ()) -> None:
+    """An element's text as runs: a phrase the author marked (strong/b, em/i) in Word's character style
+    Strong or Emphasis (or Gongkai Strong Emphasis, both: a run has one character style), a line break
+    for br."""
 
-    def walk(node, bold: bool, italic: bool) -> None:
+    def walk(node: HtmlElement, bold: bool, italic: bool) -> None:
         if node.text:
             _run(paragraph, node.text, bold, italic)
         for child in node:
@@ -295,21 +343,18 @@ def _inline(paragraph, element, skip: tuple[str, ...] = ()) -> None:
         last.text = last.text.rstrip("\n ")
 
 
-def _run(paragraph, text: str, bold: bool, italic: bool) -> None:
+def _run(paragraph: Paragraph, text: str, bold: bool, italic: bool) -> None:
     text = text.replace("\n", "")  # Markdown's soft line breaks: Chinese text joins without a space
     if not text:
         return
-    run = paragraph.add_run(text)
-    if bold:
-        run.bold = True
-    if italic:
-        run.italic = True
+    style = STRONG_EMPHASIS_STYLE if bold and italic else STRONG_STYLE if bold else EMPHASIS_STYLE if italic else None
+    paragraph.add_run(text, style)
 
 
 # -- tables --------------------------------------------------------------------------------------------
 
 
-def _stats_table(document, table: Table, report: Report) -> None:
+def _stats_table(document: WordDocument, table: Table, report: Report) -> None:
     view = table_view(table, report)
     rows = [line for part in view.parts for line in part.head + part.body]
     head_rows = len(view.parts[0].head)
@@ -398,7 +443,7 @@ def _style_id(name: str) -> str:
     return name.replace(" ", "")
 
 
-def _plain_table(document, rows: list[list[str]], header: int) -> None:
+def _plain_table(document: WordDocument, rows: list[list[str]], header: int) -> None:
     width = max(len(row) for row in rows)
     cells = [
         tuple(Cell(text, header=index < header) for text in row + [""] * (width - len(row)))
@@ -408,14 +453,14 @@ def _plain_table(document, rows: list[list[str]], header: int) -> None:
     _spacer(document)
 
 
-def _free_table(document, table: FreeTable) -> None:
+def _free_table(document: WordDocument, table: FreeTable) -> None:
     if table.caption:
-        document.add_paragraph(table.caption, style=TABLE_TEXT_STYLE)
+        document.add_paragraph(table.caption, style=CAPTION_STYLE)
     rows = [list(row) for row in table.header] + [list(row) for row in table.rows]
     if rows:
         _plain_table(document, rows, header=len(table.header))
 
 
-def _spacer(document) -> None:
+def _spacer(document: WordDocument) -> None:
     """An empty paragraph after a table (Word needs one between two tables, and before the next text)."""
     document.add_paragraph(style=TABLE_TEXT_STYLE)

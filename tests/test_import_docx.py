@@ -182,3 +182,26 @@ def test_a_report_framed_in_a_layout_table_and_content_controls(tmp_path, values
     imported = import_file(tmp_path / "framed.docx", "framed.docx")
     assert imported.values == values
     assert imported.texts["other"] == "本年度未收取信息处理费。"
+
+
+def test_phrases_in_words_character_styles_become_markdown_and_direct_bold_stays_plain(tmp_path, values):
+    """Strong and Emphasis (the styles of a Gongkai document, and of a clerk who uses Word's 要点/强调)
+    are marks of the text; bold or italic set directly on a run is its look, read as plain text as before."""
+    word_report(tmp_path / "2023.docx", values)
+    document = docx.Document(tmp_path / "2023.docx")
+    marked = next(p for p in document.paragraphs if p.text == "一是公开内容还不够全面。")
+    marked.text = ""
+    for text, style in (("一是", None), ("公开 内容 ", "Strong"), ("还不够", "Emphasis"), ("全面。", None)):
+        marked.add_run(text, style)
+    direct = next(p for p in document.paragraphs if p.text == "本年度主动公开政府信息 12 条。")
+    direct.text = ""
+    direct.add_run("本年度主动公开")
+    direct.add_run("政府信息").bold = True
+    direct.add_run(" 12 条。").italic = True
+    table_cell = document.tables[1].rows[3].cells[0].paragraphs[0].runs[0]
+    table_cell.bold = True  # a label in a table, set in bold: still found by its words
+    document.save(tmp_path / "2023.docx")
+    imported = import_file(tmp_path / "2023.docx", "2023.docx")
+    assert imported.texts["problems"] == "一是**公开 内容** *还不够*全面。"  # a mark's end blank outside it
+    assert imported.texts["overview"] == "## （一）主动公开\n\n本年度主动公开政府信息 12 条。\n\n加强组织领导"
+    assert imported.values == values

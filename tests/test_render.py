@@ -310,3 +310,54 @@ def test_css_strings_cannot_end_the_string_the_rule_or_the_style_element():
     hostile = css_string('a"b\\c</style><script>x</script>;}')
     assert '"' not in hostile[1:-1] and "<" not in hostile and ">" not in hostile and "\\\\" not in hostile
     assert hostile.startswith('"a\\22 b\\5c c\\3c /style\\3e ')
+
+
+# -- the table.html contract (README, "Your own layouts") -------------------------------------------------
+
+
+def site_with_table_template(tmp_path, template: str):
+    site = write_site(tmp_path / "site")
+    write_office(site, "ceshi", "测试街道办事处")
+    values = {"applications.granted.business": 42}
+    write_report(site, "ceshi", 2023, report_yaml(2023, values=values))
+    (site / "layouts").mkdir()
+    (site / "layouts" / "table.html").write_text(template, "utf-8")
+    return site
+
+
+def test_a_sites_table_template_that_keeps_the_contract_is_used_once_per_format_without_a_warning(tmp_path, cli):
+    table = (ROOT / "layouts" / "table.html").read_text("utf-8")
+    mine = table.replace('<caption id="{{ t.id }}-caption">', '<caption id="{{ t.id }}-caption" class="mine">')
+    site = site_with_table_template(tmp_path, mine)
+    result = cli("build", site)
+    assert result.code == 0 and "table.html" not in result.out + result.err
+    page = (site / "public/ceshi/2023/index.html").read_text("utf-8")
+    assert page.count('class="mine"') == 3 and ">42<" in page  # its markup, filled with the report's values
+    report, _ = read_report(site / "content/ceshi/2023.yaml", "p", "ceshi")
+    renderer = Renderer(site / "layouts")
+    assert renderer.table_template_findings() == []
+    assert all(renderer.table_view(t, report).html for t in report.format.tables.values())  # made once, filled
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        ("{{ c|value_cell }}", '<td class="mine">{{ c.text }}</td>'),  # value cells printed by hand
+        ("{{ t.html }}", '<div class="made">{{ t.html }}</div>'),  # a made table not printed as it is
+        ("{{ c|value_cell }}", "{% if c.missing %}<!--缺-->{% endif %}{{ c|value_cell }}"),  # depends on the values
+    ],
+)
+def test_a_sites_table_template_that_breaks_the_contract_is_named_in_a_warning_and_still_used(tmp_path, cli, change):
+    table = (ROOT / "layouts" / "table.html").read_text("utf-8")
+    site = site_with_table_template(tmp_path, table.replace(*change))
+    result = cli("build", cwd=site)
+    assert result.code == 0
+    warnings = [line for line in result.lines if "table.html" in line]
+    assert len(warnings) == 1 and warnings[0].startswith("layouts/table.html: warning: 表格模板没有遵守约定")
+    assert "{{ c|value_cell }}" in warnings[0] and "Your own layouts" in warnings[0]
+    page = (site / "public/ceshi/2023/index.html").read_text("utf-8")
+    report, _ = read_report(site / "content/ceshi/2023.yaml", "p", "ceshi")
+    # rendered report by report, as the template says: a missing value is marked only where it is missing
+    missing = sum(1 for key in report.format.cell_keys() if ".".join(key) not in report.values)
+    assert page.count("<!--缺-->") == (missing if "缺" in change[1] else 0)
+    assert 'class="made"' not in page and ">42<" in page  # no made table is handed to it

@@ -49,23 +49,41 @@ def assert_same(report, back) -> None:
     assert {k: v for k, v in back.texts.items() if v} == {k: v for k, v in report.texts.items() if v}
     assert back.published == report.published
     assert tuple(back.free_tables) == report.free_tables
+    assert back.headline == report.headline
 
 
 # -- the example --------------------------------------------------------------------------------------
 
 
-def test_the_example_report_imports_back_from_its_document(example_site, cli, tmp_path):
-    out = tmp_path / "hehualu-2023.docx"
-    result = cli("docx", "hehualu", "2023", example_site, "-o", out)
+@pytest.mark.parametrize("year", ["2023", "2020", "2015"])  # the example's reports: 2021, 2019 and free-form
+def test_the_example_report_imports_back_from_its_document(example_site, cli, tmp_path, year):
+    out = tmp_path / f"hehualu-{year}.docx"
+    result = cli("docx", "hehualu", year, example_site, "-o", out)
     assert result.code == 0, result.err
     target = write_site(tmp_path / "target")
     assert cli("import", out, "--office", "hehualu", "--site", target).code == 0
-    original, _ = read_report(example_site / "content" / "hehualu" / "2023.yaml", "a", "hehualu")
-    back, findings = read_report(target / "content" / "hehualu" / "2023.yaml", "b", "hehualu")
+    original, _ = read_report(example_site / "content" / "hehualu" / f"{year}.yaml", "a", "hehualu")
+    back, findings = read_report(target / "content" / "hehualu" / f"{year}.yaml", "b", "hehualu")
     assert back is not None, findings
-    assert back.values == original.values and len(back.values) == len(get_format("2021").cell_keys())
+    assert back.format_id == original.format_id
+    assert back.values == original.values and len(back.values) == len(original.format.cell_keys())
     assert back.texts == original.texts
     assert back.published == original.published
+    assert back.free_tables == original.free_tables  # captions too (the example's has no 表 in it)
+    assert back.headline == original.headline
+
+
+def test_a_free_form_reports_headline_figures_are_listed_in_the_national_wording():
+    report, findings = read_report(ROOT / "content/hehualu/2015.yaml", "content/hehualu/2015.yaml", "hehualu")
+    assert report.headline  # the example's free-form report supplies them
+    document = docx.Document(__import__("io").BytesIO(report_docx(report, findings, OFFICE)))
+    captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
+    assert captions == [table.caption for table in report.free_tables] + ["主要数字"]
+    rows = [tuple(c.text for c in row.cells) for row in document.tables[-1].rows]
+    assert rows[0] == ("项目", "数量（件）")
+    assert ("本年新收政府信息公开申请数量", str(report.headline["new_received"])) in rows  # 表三's row
+    assert ("办理总数", str(report.headline["handled"])) in rows  # 「（七）总计」 names nothing alone: its label
+    assert len(rows) == 1 + len(report.headline)
 
 
 def test_the_document_follows_the_national_layout(tmp_path):
@@ -124,15 +142,19 @@ def test_the_same_report_gives_the_same_bytes():
 # -- random reports of every format ---------------------------------------------------------------------
 
 CHINESE = st.text(st.sampled_from("公开信息政府申请办理本年度工作机关依法条例平台制度完善"), min_size=2, max_size=20)
-PARAGRAPH = st.builds(lambda words, n: f"{words}，共 {n} 件。", CHINESE, st.integers(0, 99999))
+# a phrase the author marked: **strong**, *emphasis* or ***both***, or none
+MARKED = st.one_of(st.just(""), st.builds("{0}{1}{0}".format, st.sampled_from(["**", "*", "***"]), CHINESE))
+PARAGRAPH = st.builds(lambda words, marked, n: f"{words}{marked}，共 {n} 件。", CHINESE, MARKED, st.integers(0, 99999))
 SUBHEADING = st.builds(lambda n, words: f"## （{'一二三四五'[n]}）{words}", st.integers(0, 4), CHINESE)
 BULLETS = st.lists(PARAGRAPH, min_size=1, max_size=4).map(lambda items: "\n".join(f"- {i}" for i in items))
 NUMBERED = st.lists(PARAGRAPH, min_size=1, max_size=4).map(
     lambda items: "\n".join(f"{n}. {i}" for n, i in enumerate(items, 1))
 )
+QUOTED = PARAGRAPH.map("> {}".format)
 # each block ends with a paragraph: two lists in a row would be one list in Markdown
 BLOCK = st.one_of(
     PARAGRAPH,
+    QUOTED,
     st.tuples(st.one_of(SUBHEADING, BULLETS, NUMBERED), PARAGRAPH).map("\n\n".join),
 )
 NARRATIVE = st.lists(BLOCK, min_size=1, max_size=4).map("\n\n".join)
@@ -160,9 +182,23 @@ def reports(draw, format_id: str):
     free = ()
     if any(s.kind == "free_tables" for s in fmt.sections):
         rows = draw(st.lists(st.tuples(CHINESE, st.integers(0, 999).map(str)), min_size=1, max_size=5))
-        free = (FreeTable("依申请公开情况统计表", (("项目", "数量（件）"),), tuple(rows)),)
+        caption = draw(st.one_of(st.just("依申请公开情况统计表"), CHINESE))  # a caption need not say 表
+        free = draw(st.sampled_from([(), (FreeTable(caption, (("项目", "数量（件）"),), tuple(rows)),)]))
+    headline = None
+    if fmt.supplied_headlines:
+        figures = st.dictionaries(st.sampled_from([h.id for h in fmt.headlines]), st.integers(0, 99999))
+        headline = draw(figures)
     published = draw(st.one_of(st.none(), st.dates(date(year + 1, 1, 1), date(year + 1, 12, 31))))
-    return report_text(fmt, "荷花路街道办事处", year, values=values, texts=texts, free_tables=free, published=published)
+    return report_text(
+        fmt,
+        "荷花路街道办事处",
+        year,
+        values=values,
+        texts=texts,
+        free_tables=free,
+        published=published,
+        headline=headline,
+    )
 
 
 @pytest.mark.parametrize("format_id", sorted(all_formats()))
@@ -316,5 +352,10 @@ def test_markdown_becomes_word_styles(tmp_path):
         ("List Number", "乙"),
     ]
     document = docx.Document(__import__("io").BytesIO(data))
-    assert [r.bold for r in document.paragraphs[start + 1].runs] == [None, True, None]  # the author's emphasis
+    emphasis = [(r.text, r.style.name, r.bold) for r in document.paragraphs[start + 1].runs]
+    assert emphasis == [  # the author's emphasis: a character style, no direct formatting
+        ("本年度", "Default Paragraph Font", None),
+        ("依法", "Strong", None),
+        ("公开。", "Default Paragraph Font", None),
+    ]
     assert [c.text for c in document.tables[0].rows[1].cells] == ["收到申请", "12"]  # the narrative's table

@@ -192,6 +192,7 @@ def _write(outcome: Outcome, args, site: Path, folder: Path, office_name: str, w
             values=imported.values,
             texts=imported.texts,
             free_tables=imported.free_tables,
+            headline=imported.headline,
             published=imported.published,
             office_name_for_year=name if office_name and name and name != office_name else None,
             source_url=imported.source_url or None,

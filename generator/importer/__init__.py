@@ -20,6 +20,7 @@ from ..report import INTRO_KEY, FreeTable, Number
 from .collapsed import unfold
 from .document import Document
 from .docx import read_docx_file
+from .headlines import read_headline
 from .html import read_html
 from .match import Placement, place_tables
 from .narrative import Layout, Title, labelled_date, lay_out, markdown, parse_date, read_title, text_tables
@@ -58,6 +59,7 @@ class Imported:
     unplaced: int  # numbers of the source that could not be placed
     conversions: tuple[str, ...] = ()  # values converted to the form's unit (元 to 万元), as notes
     tables_only: bool = False  # a workbook: the tables alone; the report file's text is kept as it is
+    headline: dict[str, Number] = field(default_factory=dict, hash=False)  # a free-form report's 主要数字
 
     @property
     def office_name(self) -> str:
@@ -184,6 +186,7 @@ def import_document(
     if year is None:
         findings.append(error(Position(path), "无法从标题中确定报告年度；请用 --year 指定，如 --year 2023"))
     texts, free_tables = _texts(fmt, layout, placement, document, [] if tables_only else findings)
+    headline, free_tables = read_headline(fmt, free_tables) if fmt.supplied_headlines else ({}, free_tables)
     published = _published(document, layout, texts, year, findings)
     if title is None and not tables_only:
         findings.append(warning(Position(path), "没有找到报告标题（如“××× 2023 年政府信息公开工作年度报告”）"))
@@ -205,6 +208,7 @@ def import_document(
         missing=tuple(placement.missing),
         unplaced=placement.unplaced,
         conversions=tuple(placement.conversions),
+        headline=headline,
     )
 
 

@@ -37,6 +37,9 @@ class Line:
     role: str = ""  # "caption": a table's caption; "head": a header row of a table
     grid: bool = False  # the cells are a table's real cells, one per grid column (merged cells repeated)
     item: str = ""  # a list item, by Word's list styles: "bullet" or "number", with its level ("bullet 2")
+    # The paragraph as Markdown when its source marks phrases in it (Word's Strong and Emphasis character
+    # styles, as **x** and *x*); "" when it is plain text, read as `text`.
+    markdown: str = field(default="", compare=False)
 
     @property
     def position(self) -> Position:

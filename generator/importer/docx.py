@@ -13,21 +13,37 @@ import zlib
 from io import BytesIO
 
 import docx
+from docx.document import Document as DocxDocument
+from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.exceptions import OpcError
 from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.table import _Cell
+from docx.text.hyperlink import Hyperlink
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from ..findings import GongkaiError, Position, error
 from ..source import excerpt
 from .document import Cell, Document, Line
+from .narrative import escape
 
 HEADING_STYLE = re.compile(r"(?:heading|标题)\s*(\d)", re.IGNORECASE)
 LIST_STYLE = re.compile(r"List (Bullet|Number)(?: (\d))?")
 # A paragraph style that is no part of the report: the rule notice a document Gongkai made carries
 # (generator/word.py), as its page does outside the report's text.
 NOTICE_STYLE = "Gongkai Notice"
+# Word's style of a table's caption (题注): the line before a table in it names the table.
+CAPTION_STYLE = "Caption"
+QUOTE_STYLE = "Quote"  # a quoted paragraph (引用), Markdown's "> "
+# The character styles of phrases the author marked (Markdown's **x** and *x*; the third, of Gongkai's
+# documents, is both at once, since a run has one character style). Direct bold or italic is a look,
+# not a mark of the text: it is read as plain text.
+STRONG_STYLE = "Strong"
+EMPHASIS_STYLE = "Emphasis"
+STRONG_EMPHASIS_STYLE = "Gongkai Strong Emphasis"
+_MARKS = {STRONG_STYLE: ("**",), EMPHASIS_STYLE: ("*",), STRONG_EMPHASIS_STYLE: ("**", "*")}
+_BLANK = " \u3000\xa0\t"
 
 
 def _heading(paragraph: Paragraph) -> int:
@@ -38,21 +54,81 @@ def _heading(paragraph: Paragraph) -> int:
     return int(match.group(1)) if match else 0
 
 
-def _paragraph_lines(paragraph: Paragraph, path: str) -> list[Line]:
+def _paragraph_lines(paragraph: Paragraph, path: str, marks: dict[str, tuple[str, ...]]) -> list[Line]:
     name = paragraph.style.name if paragraph.style is not None else ""
     if name == NOTICE_STYLE:
         return []
     heading = _heading(paragraph)
     listed = LIST_STYLE.fullmatch(name or "")
     item = f"{listed.group(1).lower()} {listed.group(2) or 1}" if listed else ""
+    role = "caption" if name in (CAPTION_STYLE, "题注") else ""
+    parts = paragraph.text.split("\n")
+    marked = _marked_parts(paragraph, marks) if marks else None
+    if name in (QUOTE_STYLE, "引用"):
+        marked = [
+            "> " + (markup or escape(part.strip(_BLANK))) for part, markup in zip(parts, marked or [""] * len(parts))
+        ]
     return [
-        Line((Cell(part.strip(" \u3000\xa0\t"), Position(path)),), heading=heading, item=item)
-        for part in paragraph.text.split("\n")
-        if part.strip(" \u3000\xa0\t")
+        Line((Cell(part.strip(_BLANK), Position(path)),), heading=heading, item=item, role=role, markdown=markup)
+        for part, markup in zip(parts, marked or [""] * len(parts), strict=True)
+        if part.strip(_BLANK)
     ]
 
 
-def _table_lines(tbl, parent, number: int, path: str) -> list[Line]:
+def _marked_parts(paragraph: Paragraph, marks: dict[str, tuple[str, ...]]) -> list[str] | None:
+    """Each line of a paragraph with phrases in a character style of `marks` as Markdown, or None when
+    it has none (or its runs do not add up to its text, which is then read as it is)."""
+    lines: list[list[tuple[str, tuple[str, ...]]]] = [[]]
+    found = False
+    for run in paragraph.iter_inner_content():
+        for piece in run.runs if isinstance(run, Hyperlink) else (run,):
+            style = piece._r.style
+            mark = marks.get(style, ()) if style else ()
+            found = found or bool(mark and piece.text.strip(_BLANK))
+            first, *rest = piece.text.split("\n")
+            lines[-1].append((first, mark))
+            lines += [[(text, mark)] for text in rest]
+    if not found or "\n".join("".join(t for t, _ in line) for line in lines) != paragraph.text:
+        return None
+    return [_marked_markdown(line) for line in lines]
+
+
+def _marked_markdown(pieces: list[tuple[str, tuple[str, ...]]]) -> str:
+    """A line of text pieces, each with its marks (**, *), as Markdown: a mark's blanks stay outside it,
+    marks open and close as the pieces change, and the plain text is escaped."""
+    text = "".join(t for t, _ in pieces)
+    start, end = len(text) - len(text.lstrip(_BLANK)), len(text.rstrip(_BLANK))
+    chars = [(c, mark) for t, mark in pieces for c in t][start:end]
+    alike: list[tuple[str, tuple[str, ...]]] = []  # runs of characters with the same marks
+    for char, mark in chars:
+        if alike and alike[-1][1] == mark:
+            alike[-1] = (alike[-1][0] + char, mark)
+        else:
+            alike.append((char, mark))
+    spans: list[tuple[str, tuple[str, ...]]] = []  # the same, the blanks at a mark's ends taken out of it
+    for span, mark in alike:
+        core = span.strip(_BLANK)
+        if not mark or not core:
+            spans.append((span, ()))
+            continue
+        before, after = span[: len(span) - len(span.lstrip(_BLANK))], span[len(span.rstrip(_BLANK)) :]
+        spans += [(before, ()), (core, mark), (after, ())]
+    spans = [(span, mark) for span, mark in spans if span]
+    out: list[str] = []
+    open_marks: list[str] = []
+    for number, (span, mark) in enumerate(spans):
+        kept = 0
+        while kept < len(open_marks) and open_marks[kept] in mark:
+            kept += 1
+        out += reversed(open_marks[kept:])
+        open_marks = open_marks[:kept] + [m for m in mark if m not in open_marks[:kept]]
+        out += open_marks[kept:]
+        out.append(escape(span, line_start=number == 0))
+    out += reversed(open_marks)
+    return "".join(out)
+
+
+def _table_lines(tbl: BaseOxmlElement, parent: DocxDocument, number: int, path: str) -> list[Line]:
     grid: dict[tuple[int, int], Cell] = {}
     rows = list(tbl.iterchildren(qn("w:tr")))
     lines = []
@@ -84,6 +160,7 @@ def _table_lines(tbl, parent, number: int, path: str) -> list[Line]:
 
 
 def read_docx(data: bytes, path: str) -> Document:
+    """A .docx file's paragraphs and tables as lines (read_docx_file: with any file it cannot read one line)."""
     try:
         document = docx.Document(BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
@@ -95,12 +172,17 @@ def read_docx(data: bytes, path: str) -> Document:
         ) from None
     lines: list[Line] = []
     tables = 0
+    marks = {
+        style.style_id: _MARKS[style.name]
+        for style in document.styles
+        if style.type == WD_STYLE_TYPE.CHARACTER and style.name in _MARKS
+    }
 
-    def walk(container) -> None:
+    def walk(container: BaseOxmlElement) -> None:
         nonlocal tables
         for child in container.iterchildren():
             if child.tag == qn("w:p"):
-                lines.extend(_paragraph_lines(Paragraph(child, document), path))
+                lines.extend(_paragraph_lines(Paragraph(child, document), path, marks))
             elif child.tag == qn("w:sdt"):  # a content control around paragraphs or tables
                 for content in child.iterchildren(qn("w:sdtContent")):
                     walk(content)

@@ -300,11 +300,12 @@ _ESCAPE = str.maketrans({"\\": "\\\\", "*": "\\*", "_": "\\_", "`": "\\`"})
 _LINE_START = re.compile(r"^(#|>|[-+] |\d+[.)] )")
 
 
-def escape(text: str) -> str:
-    """Plain text as Markdown that renders as the same text (no emphasis, list or heading by accident)."""
+def escape(text: str, line_start: bool = True) -> str:
+    """Plain text as Markdown that renders as the same text (no emphasis, list or heading by accident).
+    `line_start`: the text begins a line (where `# `, `- `, `1. ` would open a heading or a list)."""
     text = text.translate(_ESCAPE)
     text = re.sub(r"<(?=[A-Za-z/!?])", "&lt;", text)
-    match = _LINE_START.match(text)
+    match = _LINE_START.match(text) if line_start else None
     if match:
         mark = match.group(1)
         text = ("\\" + mark if not mark[0].isdigit() else mark[:-2] + "\\" + mark[-2:]) + text[len(mark) :]
@@ -350,12 +351,17 @@ def markdown(lines: list[Line], kind: str) -> str:
                 numbers = {d: n for d, n in numbers.items() if d <= depth}
                 numbers[depth] = numbers.get(depth, 0) + 1
                 mark = f"{numbers[depth]}. " if kind == "number" else "- "
-                items.append("    " * depth + mark + escape(line.text.strip()))  # Markdown nests by 4
+                items.append("    " * depth + mark + _line_markdown(line))  # Markdown nests by 4
                 if index >= len(lines) or not lines[index].item or lines[index].table:
                     break
                 line = lines[index]
                 index += 1
             blocks.append("\n".join(items))
             continue
-        blocks.append(f"## {escape(text)}" if is_subheading(line) else escape(text))
+        blocks.append(f"## {_line_markdown(line)}" if is_subheading(line) else _line_markdown(line))
     return "\n\n".join(blocks)
+
+
+def _line_markdown(line: Line) -> str:
+    """A paragraph's text as Markdown: as its source marked it up, else its plain text escaped."""
+    return line.markdown or escape(line.text.strip())

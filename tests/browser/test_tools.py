@@ -21,6 +21,13 @@ def test_a_missing_tool_fails_in_ci(monkeypatch):
         require(["node_modules/axe-core"])
 
 
-def test_nothing_missing_runs_the_tests(monkeypatch):
-    monkeypatch.setenv("CI", "true")
-    require([])
+@pytest.mark.parametrize("ci", ["true", ""])
+def test_nothing_missing_neither_skips_nor_fails(monkeypatch, ci):
+    monkeypatch.setenv("CI", ci)
+    outcomes = (pytest.skip.Exception, pytest.fail.Exception)
+    try:
+        require([])
+    except outcomes as stopped:  # what a broken require would do: caught, so that the assertion says so
+        pytest.fail(f"require([]) stopped the test: {type(stopped).__name__}: {stopped}")
+    with pytest.raises(outcomes):  # and the same call with something missing does stop it
+        require(["java"])
