@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from . import deadlines, plan
 from .findings import Finding
-from .format import Block, Format, Label, get_format
+from .model.format import Block, Format, Label, get_format
 from .pages import ReportSummary, rule_findings
 from .report import Number, Report, cell_key
 from .rules import headline_value, show

@@ -17,8 +17,8 @@ from typing import NamedTuple
 import yaml
 
 from .findings import Finding
-from .format import FORMATS_DIR, Format
-from .numerals import read_number
+from .model.format import FORMATS_DIR, Format
+from .model.numbers import read_number
 from .report import PLACEHOLDER, Report
 from .rules import headline_value, show
 

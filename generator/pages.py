@@ -21,7 +21,7 @@ from markupsafe import Markup
 from . import deadlines, plan
 from .collation import name_key
 from .findings import Finding
-from .format import Format, Label, Table, all_formats
+from .model.format import Format, Label, Table, all_formats
 from .render import markdown_html
 from .report import INTRO_KEY, Number, Report
 from .rules import headline_value, show

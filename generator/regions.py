@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from .export import cell_labels
 from .findings import Finding, Position, error, warning
-from .format import format_for_year, get_format
+from .model.format import format_for_year, get_format
 from .report import SCOPES, Number, Report, cell_key
 from .rules import show
 

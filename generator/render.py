@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 
 from .files import OUTSIDE_SITE, display_path, inside, site_files
 from .findings import Finding, GongkaiError, Position
-from .format import Table
+from .model.format import Table
 from .report import Report
 from .rules import show
 from .tables import Cell, TableView, css_string, table_view, table_width, value_cells

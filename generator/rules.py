@@ -13,7 +13,7 @@ from functools import cache
 from operator import itemgetter
 
 from .findings import Finding
-from .format import Format, Rule, Term, format_for_year, get_format
+from .model.format import Format, Rule, Term, format_for_year, get_format
 from .report import Number, Report, cell_key
 
 LONG_SUM = 7  # sides with more terms than this are shown as their total

@@ -6,7 +6,7 @@ import json
 from datetime import date
 from decimal import Decimal
 
-from .format import Format
+from .model.format import Format
 from .report import PLACEHOLDER, Number, cell_key
 from .rules import show
 

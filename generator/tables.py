@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from markupsafe import Markup
 
-from .format import Block, Column, Row, Table
+from .model.format import Block, Column, Row, Table
 from .report import FreeTable, Report, cell_key
 from .rules import show
 

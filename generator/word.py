@@ -29,8 +29,8 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from .findings import Finding
-from .format import Table
 from .importer.docx import NOTICE_STYLE  # the rule notice's style, which the importer leaves out
+from .model.format import Table
 from .pages import notice_title, report_title, rule_findings
 from .report import FreeTable, Report
 from .site import Office

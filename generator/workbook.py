@@ -18,8 +18,8 @@ from functools import cache
 from io import BytesIO
 
 from .findings import Finding, GongkaiError, Position, error
-from .format import Format, Table, get_format
 from .importer.document import Cell, Line
+from .model.format import Format, Table, get_format
 from .report import Number
 from .rules import equations, member_label
 from .tables import table_view

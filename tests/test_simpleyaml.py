@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator import simpleyaml, site, source
-from generator.format import get_format
+from generator.model.format import get_format
 from generator.report import Report, read_composed_report, read_plain_report, read_report
 from generator.scaffold import report_text
 

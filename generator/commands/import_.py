@@ -13,8 +13,8 @@ from pathlib import Path
 
 from ..files import make_folder, write_generated, write_user_file
 from ..findings import Finding, GongkaiError, Position, error, summary_counts
-from ..format import all_formats
 from ..importer import SUFFIXES, Imported, import_file
+from ..model.format import all_formats
 from ..report import Report, read_report
 from ..rules import check_report
 from ..scaffold import SCHEMA_FILE, quoted, report_text

@@ -14,7 +14,7 @@ from dataclasses import replace
 from functools import cache
 
 from ..findings import Position, warning
-from ..format import all_formats
+from ..model.format import all_formats
 from .document import Document, Line
 from .labels import KNOWN_VARIANTS
 

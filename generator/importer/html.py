@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 
 from ..findings import Finding, Position, warning
-from ..format import all_formats
+from ..model.format import all_formats
 from .document import Cell, Document, Line
 from .labels import normalise
 from .narrative import heading_of, labelled_date, parse_date, read_title

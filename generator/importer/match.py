@@ -16,7 +16,7 @@ from itertools import product
 from math import prod
 
 from ..findings import Finding, Position, error, warning
-from ..format import Block, Column, Format, Row, Table
+from ..model.format import Block, Column, Format, Row, Table
 from ..report import Number, cell_key
 from ..rules import rule_defining, show
 from .document import Cell, Line

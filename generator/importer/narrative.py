@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from difflib import SequenceMatcher
 
-from ..format import Format, Section
+from ..model.format import Format, Section
 from .document import Document, Line
 from .labels import normalise
 

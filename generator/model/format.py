@@ -12,9 +12,9 @@ from pathlib import Path
 
 import yaml
 
-from .source import Loader
+from ..source import Loader
 
-FORMATS_DIR = Path(__file__).parent / "formats"
+FORMATS_DIR = Path(__file__).parent.parent / "formats"
 NOT_FORMATS = ("narrative.yaml",)  # data beside the formats: the phrases the narrative is checked for
 VALUE_TYPES = ("count", "signed_count", "amount")
 
