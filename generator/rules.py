@@ -220,21 +220,13 @@ def _check_mentions(rule: Rule, report: Report) -> list[Finding]:
     if any(word in text for word in rule.any_of):
         return []
     section = next(s for s in report.format.sections if s.id == rule.section)
-    message = f"{rule.message.zh}（如“本年度未收取信息处理费”），目前“{section.heading}”中没有提到“{rule.any_of[0]}”"
+    message = f"{rule.message.zh}，目前“{section.heading}”中没有提到“{rule.any_of[0]}”"
     return [Finding(report.position_of(rule.section), rule.severity, message, rule.id)]
 
 
 def rule_defining(fmt: Format, table: str, row: str, column: str, values: dict[str, Number]) -> Number | None:
     """The value of a cell computed from the equation whose left side is that cell's column (a total)."""
-    for rule in fmt.rules:
-        if rule.kind != "equation" or rule.table != table or rule.for_each != "row" or rule.across_years:
-            continue
-        if len(rule.left) != 1 or rule.left[0].column != column:
-            continue
-        cells = [cell for term in rule.right for cell in resolve(fmt, rule, term, row)]
-        if cells and all(c.key in values for c in cells):
-            return sum((values[c.key] * c.sign for c in cells), 0)
-    return None
+    return fmt.computed_total(table, row, column, values)
 
 
 def headline_value(report: Report, headline_id: str) -> Number | None:

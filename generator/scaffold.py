@@ -11,10 +11,6 @@ from .report import PLACEHOLDER, Number, cell_key
 from .rules import show
 
 SCHEMA_FILE = "report.schema.json"  # written into content/, referenced from every report file
-NARRATIVE_HINTS = {
-    "preface": "本报告根据《中华人民共和国政府信息公开条例》编制，统计期限为{year}年1月1日至12月31日。",
-    "other": "本年度未收取信息处理费。",
-}
 
 
 def quoted(text: str) -> str:
@@ -72,9 +68,9 @@ def report_text(
     for section in fmt.sections:
         if section.kind == "narrative":
             text = texts.get(section.id, "")
-            if scaffold:
-                hint = NARRATIVE_HINTS.get(section.id, "").format(year=year)
-                text = hint if section.id == "preface" else PLACEHOLDER + hint
+            if scaffold:  # the format's hint; a section that must be written starts with the placeholder
+                hint = section.hint.format(year=year)
+                text = hint if section.optional else PLACEHOLDER + hint
             if not text and section.optional:
                 continue
             out += ["", f"# {section.heading}", f"{section.id}: {block_text(text)}"]

@@ -18,7 +18,7 @@ from math import prod
 from ..findings import Finding, Position, error, warning
 from ..model.format import Block, Column, Format, Row, Table
 from ..report import Number, cell_key
-from ..rules import rule_defining, show
+from ..rules import show
 from .document import Cell, Line
 from .labels import ACCEPT, Similarity, is_variant, normalise, similarity, split_numbering
 from .split import holds, readings, show_reading, show_readings
@@ -864,7 +864,7 @@ def _complete(fmt: Format, placement: Placement, headings: dict[str, Line], path
     for key in placement.computed:
         table, row, column = key.split(".")
         if key not in placement.values:
-            total = rule_defining(fmt, table, row, column, placement.values)
+            total = fmt.computed_total(table, row, column, placement.values)
             if total is not None:
                 placement.values[key] = total
                 computed.add(key)
