@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import cache
 from operator import itemgetter
 
 from .findings import Finding
 from .model.format import Format, Rule, Term, format_for_year, get_format
+from .model.numbers import format_number
 from .report import Number, Report, cell_key
 
 LONG_SUM = 7  # sides with more terms than this are shown as their total
@@ -89,20 +89,13 @@ def _member_label(fmt: Format, rule: Rule, member: str) -> str:
     return f"“{block.find_row(member).label.zh}”行" if block else member
 
 
-def show(value: Number) -> str:
-    """A value as written: an amount with every decimal it was written with (9116.30 stays 9116.30)."""
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return str(value)
-
-
 def _summand(value: Number) -> str:
-    return f"({show(value).replace('-', '−')})" if value < 0 else show(value)
+    return f"({format_number(value).replace('-', '−')})" if value < 0 else format_number(value)
 
 
 def _side_text(cells: tuple[Cell, ...], values: list[Number]) -> str:
     if len(cells) > LONG_SUM:
-        return show(sum(v * c.sign for c, v in zip(cells, values)))
+        return format_number(sum(v * c.sign for c, v in zip(cells, values)))
     text = ""
     for index, (cell, value) in enumerate(zip(cells, values)):
         if index:

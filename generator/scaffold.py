@@ -7,8 +7,8 @@ from datetime import date
 from decimal import Decimal
 
 from .model.format import Format
+from .model.numbers import format_number
 from .report import PLACEHOLDER, Number, cell_key
-from .rules import show
 
 SCHEMA_FILE = "report.schema.json"  # written into content/, referenced from every report file
 
@@ -131,7 +131,7 @@ def _free_table_lines(key: str, tables) -> list[str]:
 
 
 def _number(value: Number) -> str:
-    return show(value) if isinstance(value, Decimal) else str(value)
+    return format_number(value) if isinstance(value, Decimal) else str(value)
 
 
 def _row_path(block, row_id: str) -> str:

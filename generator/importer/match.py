@@ -17,8 +17,8 @@ from math import prod
 
 from ..findings import Finding, Position, error, warning
 from ..model.format import Block, Column, Format, Row, Table
+from ..model.numbers import format_number
 from ..report import Number, cell_key
-from ..rules import show
 from .document import Cell, Line
 from .labels import ACCEPT, Similarity, is_variant, normalise, similarity, split_numbering
 from .split import holds, readings, show_reading, show_readings
@@ -560,7 +560,7 @@ class TableReader:
                 self._unplaced(
                     [cell],
                     f"“{row.label.zh}”的“{column.label.zh}”重复出现（已在 {first.position} 读到 "
-                    f"{show(self.placement.values[key])}），未能导入",
+                    f"{format_number(self.placement.values[key])}），未能导入",
                 )
                 continue
             if reading.note:
