@@ -1,4 +1,8 @@
-"""Writing new report files from a format definition (`gongkai new`) and report values (`import`)."""
+"""Writing new report files from a format definition (`gongkai new`) and report values (`import`).
+
+Everything it writes comes from the format's data: sections, hints, tables, labels. Uses only the
+model (format, report values, number formatting).
+"""
 
 from __future__ import annotations
 
@@ -6,14 +10,15 @@ import json
 from datetime import date
 from decimal import Decimal
 
-from .model.format import Format
+from .model.format import Block, Format, Row
 from .model.numbers import format_number
-from .report import PLACEHOLDER, Number, cell_key
+from .report import PLACEHOLDER, FreeTable, Number, cell_key
 
 SCHEMA_FILE = "report.schema.json"  # written into content/, referenced from every report file
 
 
 def quoted(text: str) -> str:
+    """A text as a double-quoted YAML scalar."""
     return json.dumps(text, ensure_ascii=False)
 
 
@@ -38,7 +43,7 @@ def report_text(
     office_name_for_year: str | None = None,
     schema_ref: str = f"../{SCHEMA_FILE}",
     header_note: str = "",
-    free_tables: tuple = (),
+    free_tables: tuple[FreeTable, ...] = (),
     headline: dict[str, Number] | None = None,
     draft: bool = False,
 ) -> str:
@@ -112,7 +117,7 @@ def _table_lines(fmt: Format, table_id: str, values: dict[str, Number], texts: d
     return lines
 
 
-def _free_table_lines(key: str, tables) -> list[str]:
+def _free_table_lines(key: str, tables: tuple[FreeTable, ...]) -> list[str]:
     if not tables:
         return [
             f"# {key}:",
@@ -134,10 +139,10 @@ def _number(value: Number) -> str:
     return format_number(value) if isinstance(value, Decimal) else str(value)
 
 
-def _row_path(block, row_id: str) -> str:
+def _row_path(block: Block, row_id: str) -> str:
     """The row's label with its group labels, e.g. 三、本年度办理结果 / （三）不予公开 / 1.属于国家秘密."""
 
-    def walk(rows, trail):
+    def walk(rows: tuple[Row, ...], trail: list[str]) -> list[str] | None:
         for row in rows:
             here = trail + [row.label.zh]
             if row.id == row_id:

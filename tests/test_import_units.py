@@ -16,6 +16,7 @@ from generator.importer.match import Slots, align
 from generator.importer.narrative import escape, heading_of, labelled_date, parse_date, read_title
 from generator.importer.split import readings
 from generator.importer.values import is_numeric, is_value, read_value
+from generator.importer.writing import office_kind, office_text
 from generator.model.format import get_format
 
 
@@ -208,3 +209,18 @@ def test_digits_run_together_are_cut_every_way_without_leading_zeros():
     assert readings(["258", "12"], 2) == [["258", "12"]]  # separate tokens stay separate
     assert readings(["9116.36", "12"], 3) == [["9116.36", "1", "2"]]
     assert readings(["1" * 40], 20, limit=1000) is None
+
+
+@pytest.mark.parametrize(
+    "name, kind",
+    [
+        ("荷花路街道办事处", "乡镇街道"),
+        ("城关镇", "乡镇街道"),
+        ("某某县人民政府", "政府"),
+        ("某某县教育局", ""),
+        ("", ""),
+    ],
+)
+def test_an_offices_kind_is_guessed_from_how_its_name_ends(name, kind):
+    assert office_kind(name) == kind
+    assert (f"\nkind: {kind}\n" in office_text(name)) == bool(kind)
