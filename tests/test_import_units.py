@@ -10,9 +10,9 @@ import markdown
 import pytest
 
 from generator.findings import Position
-from generator.importer.document import Cell, Line
+from generator.importer.alignment import Slots, align
+from generator.importer.document import Line, SourceCell
 from generator.importer.labels import ACCEPT, EXACT, normalise, similarity, split_numbering
-from generator.importer.match import Slots, align
 from generator.importer.narrative import escape, heading_of, labelled_date, parse_date, read_title
 from generator.importer.split import readings
 from generator.importer.values import is_numeric, is_value, read_value
@@ -114,8 +114,8 @@ def test_values_and_labels_are_told_apart():
     assert is_numeric("12件（含3件）") and not is_numeric("1.属于国家秘密") and not is_numeric("1、重复申请")
 
 
-def cells(*texts: str) -> list[Cell]:
-    return [Cell(t, Position("t.txt", 1, n)) for n, t in enumerate(texts, 1)]
+def cells(*texts: str) -> list[SourceCell]:
+    return [SourceCell(t, Position("t.txt", 1, n)) for n, t in enumerate(texts, 1)]
 
 
 def test_values_align_from_the_right_and_fused_digits_split_only_when_unambiguous():
