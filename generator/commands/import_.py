@@ -6,6 +6,7 @@ against the year before), and a summary table ends the output.
 
 from __future__ import annotations
 
+import argparse
 import sys
 import unicodedata
 from dataclasses import dataclass
@@ -26,7 +27,8 @@ from ..site import SLUG, display_path
 from ..source import excerpt
 
 
-def add_arguments(parser) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The command's arguments."""
     parser.add_argument(
         "files", nargs="+", metavar="FILE", help="要导入的文件或文件夹（.txt、.html、.htm、.docx、.pdf、.xlsx）"
     )
@@ -60,7 +62,8 @@ def _usage(message: str) -> int:
     return 2
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
+    """Import the files; 0 when every file was written, 1 when some were not, 2 for a usage error."""
     if not SLUG.match(args.office):
         return _usage(f"机关目录名“{args.office}”不合规：只能用小写字母、数字和连字符，如 hehualu")
     if args.year is not None and not 1990 <= args.year <= 2100:
@@ -125,7 +128,9 @@ def _sources(arguments: list[str]) -> tuple[list[Path], list[Outcome]]:
     return files, failed
 
 
-def _write(outcome: Outcome, args, site: Path, folder: Path, current_name: str, written: dict[int, str]) -> None:
+def _write(
+    outcome: Outcome, args: argparse.Namespace, site: Path, folder: Path, current_name: str, written: dict[int, str]
+) -> None:
     imported = outcome.imported
     _print(sorted(imported.findings, key=lambda f: f.position))
     year = imported.year

@@ -68,6 +68,7 @@ def _markers() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
 
 
 def is_collapsed(text: str) -> bool:
+    """Whether a line is a whole report run together: long, with at least two section headings."""
     headings, _, _ = _markers()
     return len(text) >= LONG and len({m.group() for m in headings.finditer(text)}) >= 2
 

@@ -71,6 +71,8 @@ def core(label: str) -> str:
 
 @dataclass(frozen=True)
 class Similarity:
+    """How well two labels match, and how."""
+
     score: float
     kind: str  # "exact" | "partial" (one contains the other) | "fuzzy" (spelt differently) | "none"
 

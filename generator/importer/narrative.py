@@ -62,6 +62,8 @@ def labelled_date(text: str) -> date | None:
 
 @dataclass(frozen=True)
 class Title:
+    """A report's title, with the year and office name read from it."""
+
     text: str
     year: int | None
     office_name: str
@@ -259,6 +261,7 @@ def _is_caption(text: str) -> bool:
 
 
 def is_subheading(line: Line) -> bool:
+    """Whether a line of a narrative is a sub-heading (marked as a heading, or numbered and short)."""
     text = line.text.strip()
     if not text or SENTENCE_PUNCTUATION.search(text[-1]) or "。" in text:
         return False
