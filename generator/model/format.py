@@ -156,11 +156,6 @@ class Table:
     section: Section
     blocks: tuple[Block, ...]
 
-    @cached_property
-    def leaf_rows(self) -> tuple[Row, ...]:
-        """Every row that holds values, block after block."""
-        return tuple(r for b in self.blocks for r in b.leaf_rows)
-
     def block_of(self, row_id: str) -> Block | None:
         """The block that has a row (leaf or group) of this id, or None."""
         for block in self.blocks:
