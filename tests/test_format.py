@@ -136,13 +136,13 @@ def test_label_aliases_are_read_from_the_format_files():
 def test_the_importer_corrects_exactly_the_aliases_of_the_format_data(monkeypatch):
     assert labels.normalise("本年度止件数") == "本年废止件数" and labels.is_variant("行政法复议")
     monkeypatch.setattr(labels, "label_aliases", lambda: (("规定文件", "规章"),))
-    labels._variants.cache_clear()
+    labels.known_variants.cache_clear()
     try:
         assert labels.normalise("本年度止件数") == "本年度止件数"  # no longer listed: not corrected
         assert labels.normalise("规定文件") == "规章" and labels.is_variant("规定文件")
     finally:
         monkeypatch.undo()
-        labels._variants.cache_clear()
+        labels.known_variants.cache_clear()
     assert labels.normalise("本年度止件数") == "本年废止件数"
 
 

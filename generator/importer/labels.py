@@ -35,7 +35,7 @@ def _plain(text: str) -> str:
 
 
 @cache
-def _variants() -> dict[str, str]:
+def known_variants() -> dict[str, str]:
     """The formats' label aliases, normalised: wrong -> official (only real differences of wording)."""
     return {_plain(alias): _plain(label) for alias, label in label_aliases()}
 
@@ -43,7 +43,7 @@ def _variants() -> dict[str, str]:
 def normalise(text: str) -> str:
     """The label with differences that do not matter removed, and known misspellings corrected."""
     text = _plain(text)
-    for wrong, right in _variants().items():
+    for wrong, right in known_variants().items():
         if wrong in text:
             text = text.replace(wrong, right)
     return text
