@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generator.format import format_for_year  # noqa: E402
+from generator.model.format import format_for_year  # noqa: E402
 from generator.scaffold import report_text  # noqa: E402
 
 APPLICANTS = ("natural_person", "business", "research", "public_welfare", "legal_services", "other")

@@ -49,8 +49,8 @@ from . import __version__, export, manifest, outputs, pages, plan, regions, sear
 from .cache import CACHE_DIR, ParseCache
 from .files import display_path
 from .findings import Finding, GongkaiError, Position, error
-from .format import Label
 from .manifest import FileKeys, Manifest, OfficeRecord, digest
+from .model.format import Label
 from .render import Renderer
 from .report import Report, read_report
 from .schema import schema_text

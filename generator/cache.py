@@ -16,7 +16,7 @@ from pathlib import Path
 from . import __version__, source
 from .files import atomic_write
 from .findings import Finding, GongkaiError
-from .format import FORMATS_DIR
+from .model.format import FORMATS_DIR
 from .report import Report, read_report
 
 CACHE_DIR = ".gongkai-cache"
@@ -27,7 +27,7 @@ def _salt() -> bytes:
     digest = hashlib.sha256(__version__.encode())
     for file in sorted(FORMATS_DIR.glob("*.yaml")):
         digest.update(file.read_bytes())
-    for module in ("report.py", "simpleyaml.py", "source.py", "format.py"):
+    for module in ("report.py", "simpleyaml.py", "source.py", "model/format.py"):
         digest.update((Path(__file__).parent / module).read_bytes())
     return digest.digest()
 

@@ -20,10 +20,11 @@ from typing import TYPE_CHECKING
 
 from . import deadlines, plan
 from .findings import Finding
-from .format import Block, Format, Label, get_format
+from .model.format import Block, Format, Label, get_format
+from .model.numbers import format_number
 from .pages import ReportSummary, rule_findings
 from .report import Number, Report, cell_key
-from .rules import headline_value, show
+from .rules import headline_value
 from .site import Office, Settings
 
 if TYPE_CHECKING:
@@ -126,7 +127,7 @@ def _json_text(data) -> str:
     def spell(value):
         if not isinstance(value, Decimal):
             raise TypeError(f"{type(value).__name__} is not JSON serialisable")
-        amounts.append(show(value))
+        amounts.append(format_number(value))
         return f"\0amount{len(amounts) - 1}\0"
 
     text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True, default=spell) + "\n"
@@ -140,7 +141,7 @@ AMOUNT_SLOT = re.compile(r'"\\u0000amount(\d+)\\u0000"')
 
 def _spelled(value: Number | None) -> str:
     """A table value as a JSON number: an amount with every decimal it was written with."""
-    return show(value) if isinstance(value, Decimal) else json.dumps(value)
+    return format_number(value) if isinstance(value, Decimal) else json.dumps(value)
 
 
 HEADLINE_TABLE = "headline"  # in report.csv of free-form reports: the headline figures the office supplied
@@ -190,7 +191,7 @@ _CSV_VALUES = _CsvValues()
 
 
 def _csv_value(value: Number | None) -> str:
-    return "" if value is None else _csv_text([show(value)])
+    return "" if value is None else _csv_text([format_number(value)])
 
 
 def report_json(report: Report, findings: list[Finding], office: Office) -> bytes:
@@ -325,7 +326,7 @@ def report_lines(summaries: Iterable[ReportSummary], headlines: tuple[tuple[str,
             where = places[s.format_id] = [ids.index(hid) if hid in ids else None for hid in columns]
         figures = [None if i is None else s.headlines[i][1] for i in where]  # csv writes None as ""
         if Decimal in map(type, figures):
-            figures = [show(v) if isinstance(v, Decimal) else v for v in figures]
+            figures = [format_number(v) if isinstance(v, Decimal) else v for v in figures]
         published = s.published.isoformat() if s.published else ""
         name = s.office_name if s.office_name[:1] not in _FORMULA_START else spreadsheet_safe(s.office_name)
         writer.writerow((s.office, name, s.year, s.format_id, published, *figures, s.errors, s.warnings, s.url))

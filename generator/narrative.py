@@ -17,10 +17,10 @@ from typing import NamedTuple
 import yaml
 
 from .findings import Finding
-from .format import FORMATS_DIR, ORDINAL, Format
-from .numerals import read_number
+from .model.format import FORMATS_DIR, ORDINAL, Format
+from .model.numbers import format_number, read_number
 from .report import PLACEHOLDER, Report
-from .rules import headline_value, show
+from .rules import headline_value
 
 NARRATIVE_FILE = FORMATS_DIR / "narrative.yaml"
 
@@ -151,7 +151,7 @@ def _figure_findings(
         if expected is None or expected == statement.value:
             continue
         quote = text[statement.start : statement.end]
-        message = f"正文“{quote}”与{figure_label(fmt, statement.figure)} {show(expected)} 不一致"
+        message = f"正文“{quote}”与{figure_label(fmt, statement.figure)} {format_number(expected)} 不一致"
         findings.append(Finding(report.text_position(key, statement.number), rule[1], message, rule[0]))
     return findings
 

@@ -21,10 +21,11 @@ from markupsafe import Markup
 from . import deadlines, plan
 from .collation import name_key
 from .findings import Finding
-from .format import Format, Label, Table, all_formats
+from .model.format import Format, Label, Table, all_formats
+from .model.numbers import format_number
 from .render import markdown_html
 from .report import INTRO_KEY, Number, Report
-from .rules import headline_value, show
+from .rules import headline_value
 from .search import INDEX_DIR
 from .site import CONTACT_KEYS, OFFICE_KINDS, Office, Settings
 from .tables import TableView, free_table_view, table_view
@@ -558,7 +559,7 @@ def feed_context(settings: Settings, summaries: list[ReportSummary]) -> dict:
             published=_feed_time(s.published),
             updated=_feed_time(max(s.published, s.revised or s.published)),
             author=s.office_name,
-            summary="；".join(f"{labels[hid].zh} {show(v)}" for hid, v in s.headlines if v is not None),
+            summary="；".join(f"{labels[hid].zh} {format_number(v)}" for hid, v in s.headlines if v is not None),
         )
         for s in dated[:FEED_ENTRIES]
     ]
@@ -618,7 +619,7 @@ def _change(value: Number | None, last: Number | None) -> str:
         return "—"
     delta = value - last
     sign = "+" if delta > 0 else ("−" if delta < 0 else "±")
-    text = f"{sign}{show(abs(delta))}"
+    text = f"{sign}{format_number(abs(delta))}"
     return text + (f"（{sign}{abs(delta) * 100 / last:.1f}%）" if last else "")
 
 
@@ -713,11 +714,11 @@ def trend_charts(summaries: list[ReportSummary], prefix: str = "trend") -> list[
         top = max(value for _, value in points) or 1
         room = CHART_WIDTH - CHART_LABEL - CHART_VALUE
         bars = tuple(
-            ChartBar(year, show(value), index * CHART_ROW, max(1, round(value * room / top)))
+            ChartBar(year, format_number(value), index * CHART_ROW, max(1, round(value * room / top)))
             for index, (year, value) in enumerate(points)
         )
         span = f"{points[0][0]}—{points[-1][0]}年度"
-        words = "；".join(f"{year}年度 {show(value)} 件" for year, value in points)
+        words = "；".join(f"{year}年度 {format_number(value)} 件" for year, value in points)
         charts.append(TrendChart(f"{prefix}-{hid}", f"{label.zh}（件），{span}", words, bars, len(bars) * CHART_ROW))
     return charts
 

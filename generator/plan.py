@@ -15,7 +15,7 @@ from operator import attrgetter
 from typing import NamedTuple
 
 from .findings import Finding, Position, error
-from .format import format_for_year
+from .model.format import format_for_year
 from .site import Office, Site
 
 HOME = "index.html"

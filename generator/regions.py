@@ -16,9 +16,9 @@ from typing import NamedTuple
 
 from .export import cell_labels
 from .findings import Finding, Position, error, warning
-from .format import format_for_year, get_format
+from .model.format import format_for_year, get_format
+from .model.numbers import format_number
 from .report import SCOPES, Number, Report, cell_key
-from .rules import show
 
 SUMMED = SCOPES[1]  # 汇总
 DRAFT = "draft"
@@ -191,9 +191,9 @@ def check_summed(item: Tally, area: Region, labels: dict[str, str]) -> list[Find
         mine, total = own.get(key, 0), area.values.get(key, 0)
         if mine == total:
             continue
-        parts = [f"{c.name} {show(v)}" for c in area.included if (v := area.child_values[c.slug].get(key, 0))]
+        parts = [f"{c.name} {format_number(v)}" for c in area.included if (v := area.child_values[c.slug].get(key, 0))]
         message = (
-            f"“{labels[key]}”填 {show(mine)}，但下级单位之和为 {show(total)}"
+            f"“{labels[key]}”填 {format_number(mine)}，但下级单位之和为 {format_number(total)}"
             f"（{'、'.join(parts) or '各下级单位均为 0'}）；本报告注明 scope: 汇总，应等于各下级单位报告之和"
         )
         findings.append(error(where[index], message, RULE))

@@ -20,9 +20,9 @@ from markupsafe import Markup, escape
 
 from .files import OUTSIDE_SITE, display_path, inside, site_files
 from .findings import Finding, GongkaiError, Position
-from .format import Table, all_formats, get_format
+from .model.format import Table, all_formats, get_format
+from .model.numbers import format_number
 from .report import Report, cell_key
-from .rules import show
 from .tables import Cell, TableView, css_string, table_view, table_width, value_cells
 
 DEFAULT_LAYOUTS = Path(__file__).parent / "layouts"
@@ -220,7 +220,7 @@ def figure_html(value) -> Markup:
     """A figure in a table cell; a missing one says so to screen readers instead of reading a dash."""
     if value is None:
         return Markup('<span aria-hidden="true">—</span><span class="visually-hidden">无数据</span>')
-    return Markup.escape(show(value))
+    return Markup.escape(format_number(value))
 
 
 # Shown by the stylesheet inside a table's scroll box while the table is wider than the box.
@@ -263,7 +263,7 @@ class TableSkeleton:
             for index, key in enumerate(self.keys):
                 if key in report.computed:
                     value = report.values.get(key)
-                    ends[index] = value_cell_end(None if value is None else show(value), True)
+                    ends[index] = value_cell_end(None if value is None else format_number(value), True)
         return "".join(chain.from_iterable(zip(self.fragments, ends))) + self.fragments[-1]
 
 
@@ -271,7 +271,7 @@ class _CellEnds(dict):
     """The end of a value cell's markup, by value (not computed): counts from a cache (they repeat)."""
 
     def __missing__(self, value) -> str:
-        text = value_cell_end(None if value is None else show(value), False)
+        text = value_cell_end(None if value is None else format_number(value), False)
         if value is None or type(value) is int:
             self[value] = text
         return text

@@ -15,7 +15,7 @@ import yaml
 
 from . import simpleyaml, source
 from .findings import Finding, GongkaiError, Position, error, warning
-from .format import Format, Table, all_formats, format_for_year, get_format
+from .model.format import Format, Table, all_formats, format_for_year, get_format
 
 Number = int | Decimal
 

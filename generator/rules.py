@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import cache
 from operator import itemgetter
 
 from .findings import Finding
-from .format import Format, Rule, Term, format_for_year, get_format
+from .model.format import Format, Rule, Term, format_for_year, get_format
+from .model.numbers import format_number
 from .report import Number, Report, cell_key
 
 LONG_SUM = 7  # sides with more terms than this are shown as their total
@@ -89,20 +89,13 @@ def _member_label(fmt: Format, rule: Rule, member: str) -> str:
     return f"“{block.find_row(member).label.zh}”行" if block else member
 
 
-def show(value: Number) -> str:
-    """A value as written: an amount with every decimal it was written with (9116.30 stays 9116.30)."""
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return str(value)
-
-
 def _summand(value: Number) -> str:
-    return f"({show(value).replace('-', '−')})" if value < 0 else show(value)
+    return f"({format_number(value).replace('-', '−')})" if value < 0 else format_number(value)
 
 
 def _side_text(cells: tuple[Cell, ...], values: list[Number]) -> str:
     if len(cells) > LONG_SUM:
-        return show(sum(v * c.sign for c, v in zip(cells, values)))
+        return format_number(sum(v * c.sign for c, v in zip(cells, values)))
     text = ""
     for index, (cell, value) in enumerate(zip(cells, values)):
         if index:
@@ -220,21 +213,13 @@ def _check_mentions(rule: Rule, report: Report) -> list[Finding]:
     if any(word in text for word in rule.any_of):
         return []
     section = next(s for s in report.format.sections if s.id == rule.section)
-    message = f"{rule.message.zh}（如“本年度未收取信息处理费”），目前“{section.heading}”中没有提到“{rule.any_of[0]}”"
+    message = f"{rule.message.zh}，目前“{section.heading}”中没有提到“{rule.any_of[0]}”"
     return [Finding(report.position_of(rule.section), rule.severity, message, rule.id)]
 
 
 def rule_defining(fmt: Format, table: str, row: str, column: str, values: dict[str, Number]) -> Number | None:
     """The value of a cell computed from the equation whose left side is that cell's column (a total)."""
-    for rule in fmt.rules:
-        if rule.kind != "equation" or rule.table != table or rule.for_each != "row" or rule.across_years:
-            continue
-        if len(rule.left) != 1 or rule.left[0].column != column:
-            continue
-        cells = [cell for term in rule.right for cell in resolve(fmt, rule, term, row)]
-        if cells and all(c.key in values for c in cells):
-            return sum((values[c.key] * c.sign for c in cells), 0)
-    return None
+    return fmt.computed_total(table, row, column, values)
 
 
 def headline_value(report: Report, headline_id: str) -> Number | None:

@@ -1,4 +1,8 @@
-"""Writing new report files from a format definition (`gongkai new`) and report values (`import`)."""
+"""Writing new report files from a format definition (`gongkai new`) and report values (`import`).
+
+Everything it writes comes from the format's data: sections, hints, tables, labels. Uses only the
+model (format, report values, number formatting).
+"""
 
 from __future__ import annotations
 
@@ -6,18 +10,15 @@ import json
 from datetime import date
 from decimal import Decimal
 
-from .format import Format
-from .report import PLACEHOLDER, Number, cell_key
-from .rules import show
+from .model.format import Block, Format, Row
+from .model.numbers import format_number
+from .report import PLACEHOLDER, FreeTable, Number, cell_key
 
 SCHEMA_FILE = "report.schema.json"  # written into content/, referenced from every report file
-NARRATIVE_HINTS = {
-    "preface": "本报告根据《中华人民共和国政府信息公开条例》编制，统计期限为{year}年1月1日至12月31日。",
-    "other": "本年度未收取信息处理费。",
-}
 
 
 def quoted(text: str) -> str:
+    """A text as a double-quoted YAML scalar."""
     return json.dumps(text, ensure_ascii=False)
 
 
@@ -42,7 +43,7 @@ def report_text(
     office_name_for_year: str | None = None,
     schema_ref: str = f"../{SCHEMA_FILE}",
     header_note: str = "",
-    free_tables: tuple = (),
+    free_tables: tuple[FreeTable, ...] = (),
     headline: dict[str, Number] | None = None,
     draft: bool = False,
 ) -> str:
@@ -72,9 +73,9 @@ def report_text(
     for section in fmt.sections:
         if section.kind == "narrative":
             text = texts.get(section.id, "")
-            if scaffold:
-                hint = NARRATIVE_HINTS.get(section.id, "").format(year=year)
-                text = hint if section.id == "preface" else PLACEHOLDER + hint
+            if scaffold:  # the format's hint; a section that must be written starts with the placeholder
+                hint = section.hint.format(year=year)
+                text = hint if section.optional else PLACEHOLDER + hint
             if not text and section.optional:
                 continue
             out += ["", f"# {section.heading}", f"{section.id}: {block_text(text)}"]
@@ -116,7 +117,7 @@ def _table_lines(fmt: Format, table_id: str, values: dict[str, Number], texts: d
     return lines
 
 
-def _free_table_lines(key: str, tables) -> list[str]:
+def _free_table_lines(key: str, tables: tuple[FreeTable, ...]) -> list[str]:
     if not tables:
         return [
             f"# {key}:",
@@ -135,13 +136,13 @@ def _free_table_lines(key: str, tables) -> list[str]:
 
 
 def _number(value: Number) -> str:
-    return show(value) if isinstance(value, Decimal) else str(value)
+    return format_number(value) if isinstance(value, Decimal) else str(value)
 
 
-def _row_path(block, row_id: str) -> str:
+def _row_path(block: Block, row_id: str) -> str:
     """The row's label with its group labels, e.g. 三、本年度办理结果 / （三）不予公开 / 1.属于国家秘密."""
 
-    def walk(rows, trail):
+    def walk(rows: tuple[Row, ...], trail: list[str]) -> list[str] | None:
         for row in rows:
             here = trail + [row.label.zh]
             if row.id == row_id:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from .format import Column, Format, all_formats
+from .model.format import Column, Format, all_formats
 from .report import INTRO_KEY, REPORT_KEYS, SCOPES
 
 VALUE_SCHEMAS = {

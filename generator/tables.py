@@ -17,9 +17,9 @@ from typing import NamedTuple
 
 from markupsafe import Markup
 
-from .format import Block, Column, Row, Table
+from .model.format import Block, Column, Row, Table
+from .model.numbers import format_number
 from .report import FreeTable, Report, cell_key
-from .rules import show
 
 
 @dataclass(frozen=True)
@@ -212,7 +212,7 @@ def _value_cell(
     key = cell_key(table.id, row.id, column.id)
     value = report.values.get(key) if report is not None else None
     return Cell(
-        text=show(value) if value is not None else "—",
+        text=format_number(value) if value is not None else "—",
         headers=" ".join(headers),
         numeric=True,
         computed=report is not None and key in report.computed,

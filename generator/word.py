@@ -36,7 +36,6 @@ from lxml import html as lxml_html
 from lxml.html import HtmlElement
 
 from .findings import Finding
-from .format import Table
 from .importer.docx import (
     CAPTION_STYLE,
     EMPHASIS_STYLE,
@@ -46,6 +45,7 @@ from .importer.docx import (
     STRONG_STYLE,
 )
 from .importer.headlines import HEADLINE_CAPTION, HEADLINE_HEADER, headline_label
+from .model.format import Table
 from .pages import notice_title, report_title, rule_findings
 from .report import FreeTable, Report
 from .site import Office

@@ -18,8 +18,8 @@ from functools import cache
 from io import BytesIO
 
 from .findings import Finding, GongkaiError, Position, error
-from .format import Format, Table, get_format
-from .importer.document import Cell, Line
+from .importer.document import Line, SourceCell
+from .model.format import Format, Table, get_format
 from .report import Number
 from .rules import equations, member_label
 from .tables import table_view
@@ -553,7 +553,7 @@ def sheet_lines(book, raw: dict[str, dict[str, str]], path: str) -> tuple[Line, 
                 origin = merged.get((row, column))
                 at = origin or (row, column)
                 ref = f"{column_letter(at[1])}{at[0]}"
-                cells.append(Cell(texts.get(at, ""), Position(path), f"{name}!{ref}", copy=origin is not None))
+                cells.append(SourceCell(texts.get(at, ""), Position(path), f"{name}!{ref}", copy=origin is not None))
             while cells and not cells[-1].text:
                 cells.pop()
             own = [c for c in cells if c.text and not c.copy]

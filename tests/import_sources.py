@@ -11,7 +11,7 @@ import random
 from decimal import Decimal
 from pathlib import Path
 
-from generator.format import get_format
+from generator.model.format import get_format
 from generator.report import cell_key
 
 ROOT = Path(__file__).resolve().parent.parent

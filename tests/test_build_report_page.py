@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import build_site
-from generator.format import get_format
+from generator.model.format import get_format
 from tests.helpers import report_yaml, write_office, write_report, write_site
 from tests.html_tree import Element, parse_html
 

@@ -9,7 +9,7 @@ import sys
 
 import yaml
 
-from generator.format import get_format
+from generator.model.format import get_format
 from generator.report import read_report
 from tests.conftest import ROOT, run_process
 from tests.helpers import line_of, write_office, write_report

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from generator import deadlines
-from generator.format import get_format
+from generator.model.format import get_format
 from generator.scaffold import report_text
 from generator.site import Settings, read_settings
 from tests.helpers import valid_texts, write_office, write_report, write_site

@@ -13,7 +13,7 @@ import pytest
 
 from generator.build import build_site
 from generator.export import spreadsheet_safe
-from generator.format import get_format
+from generator.model.format import get_format
 from tests.helpers import report_yaml, write_office, write_report, write_site
 
 ATOM = "{http://www.w3.org/2005/Atom}"

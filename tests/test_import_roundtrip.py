@@ -13,7 +13,7 @@ from decimal import Decimal
 import pytest
 from helpers import write_office, write_report, write_site
 
-from generator.format import all_formats, get_format
+from generator.model.format import all_formats, get_format
 from generator.report import FreeTable, read_report
 from generator.scaffold import report_text
 

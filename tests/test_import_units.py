@@ -10,13 +10,14 @@ import markdown
 import pytest
 
 from generator.findings import Position
-from generator.format import get_format
-from generator.importer.document import Cell, Line
+from generator.importer.alignment import Slots, align
+from generator.importer.document import Line, SourceCell
 from generator.importer.labels import ACCEPT, EXACT, normalise, similarity, split_numbering
-from generator.importer.match import Slots, align
 from generator.importer.narrative import escape, heading_of, labelled_date, parse_date, read_title
 from generator.importer.split import readings
 from generator.importer.values import is_numeric, is_value, read_value
+from generator.importer.writing import office_kind, office_text
+from generator.model.format import get_format
 
 
 @pytest.mark.parametrize(
@@ -113,8 +114,8 @@ def test_values_and_labels_are_told_apart():
     assert is_numeric("12件（含3件）") and not is_numeric("1.属于国家秘密") and not is_numeric("1、重复申请")
 
 
-def cells(*texts: str) -> list[Cell]:
-    return [Cell(t, Position("t.txt", 1, n)) for n, t in enumerate(texts, 1)]
+def cells(*texts: str) -> list[SourceCell]:
+    return [SourceCell(t, Position("t.txt", 1, n)) for n, t in enumerate(texts, 1)]
 
 
 def test_values_align_from_the_right_and_fused_digits_split_only_when_unambiguous():
@@ -208,3 +209,18 @@ def test_digits_run_together_are_cut_every_way_without_leading_zeros():
     assert readings(["258", "12"], 2) == [["258", "12"]]  # separate tokens stay separate
     assert readings(["9116.36", "12"], 3) == [["9116.36", "1", "2"]]
     assert readings(["1" * 40], 20, limit=1000) is None
+
+
+@pytest.mark.parametrize(
+    "name, kind",
+    [
+        ("荷花路街道办事处", "乡镇街道"),
+        ("城关镇", "乡镇街道"),
+        ("某某县人民政府", "政府"),
+        ("某某县教育局", ""),
+        ("", ""),
+    ],
+)
+def test_an_offices_kind_is_guessed_from_how_its_name_ends(name, kind):
+    assert office_kind(name) == kind
+    assert (f"\nkind: {kind}\n" in office_text(name)) == bool(kind)

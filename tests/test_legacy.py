@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.format import get_format
+from generator.model.format import get_format
 from generator.report import read_report
 from generator.rules import check_report
 from generator.scaffold import report_text

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator.findings import Finding, Position
-from generator.format import all_formats, get_format
+from generator.model.format import all_formats, get_format
 from generator.pages import (
     CHART_LABEL,
     CHART_VALUE,

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from generator.build import build_site
 from generator.findings import GongkaiError
-from generator.format import get_format
+from generator.model.format import get_format
 from generator.render import SCROLL_HINT, Renderer, converted_html, markdown_html, plain_paragraphs_html
 from generator.report import read_report
 from generator.tables import css_string, table_view, value_cells

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from generator.format import all_formats, get_format
+from generator.model.format import all_formats, get_format
 from generator.report import read_report
 from generator.rules import check_report, headline_value, members
 from generator.scaffold import report_text

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.format import all_formats, get_format
+from generator.model.format import all_formats, get_format
 from generator.report import FreeTable, Report, cell_key
 from generator.tables import column_text, css_string, free_table_view, table_view, table_width, value_cells
 

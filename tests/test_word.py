@@ -16,8 +16,8 @@ from helpers import write_site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.format import all_formats, get_format
 from generator.importer import import_file
+from generator.model.format import all_formats, get_format
 from generator.report import FreeTable, read_report
 from generator.scaffold import report_text
 from generator.site import Office

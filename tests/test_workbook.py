@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.format import get_format
 from generator.importer import import_file
+from generator.model.format import get_format
 from generator.report import read_report
 from generator.rules import error_equations
 from generator.tables import column_text

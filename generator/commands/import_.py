@@ -6,33 +6,29 @@ against the year before), and a summary table ends the output.
 
 from __future__ import annotations
 
+import argparse
 import sys
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..files import make_folder, write_generated, write_user_file
 from ..findings import Finding, GongkaiError, Position, error, summary_counts
-from ..format import all_formats
 from ..importer import SUFFIXES, Imported, import_file
-from ..report import Report, read_report
-from ..rules import check_report
-from ..scaffold import SCHEMA_FILE, quoted, report_text
-from ..schema import schema_text
-from ..site import SLUG, display_path, read_office
+from ..importer.writing import (
+    PLACEHOLDER_NAME,
+    check_written,
+    complete_office,
+    office_name,
+    report_file_text,
+    write_report,
+)
+from ..model.format import all_formats
+from ..site import SLUG, display_path
 from ..source import excerpt
 
-PLACEHOLDER_NAME = "【待填写】机关名称"
-OFFICE_KINDS = (
-    ("街道办事处", "乡镇街道"),
-    ("街道", "乡镇街道"),
-    ("人民政府", "政府"),
-    ("镇", "乡镇街道"),
-    ("乡", "乡镇街道"),
-)
 
-
-def add_arguments(parser) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The command's arguments."""
     parser.add_argument(
         "files", nargs="+", metavar="FILE", help="要导入的文件或文件夹（.txt、.html、.htm、.docx、.pdf、.xlsx）"
     )
@@ -66,7 +62,8 @@ def _usage(message: str) -> int:
     return 2
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
+    """Import the files; 0 when every file was written, 1 when some were not, 2 for a usage error."""
     if not SLUG.match(args.office):
         return _usage(f"机关目录名“{args.office}”不合规：只能用小写字母、数字和连字符，如 hehualu")
     if args.year is not None and not 1990 <= args.year <= 2100:
@@ -94,10 +91,10 @@ def run(args) -> int:
             outcome.status = "无法读取"
 
     folder = site / "content" / args.office
-    office_name = _office_name(folder, [o.imported for o in outcomes if o.imported])
+    current_name = office_name(folder, [o.imported for o in outcomes if o.imported])
     written: dict[int, str] = {}
     for outcome in sorted((o for o in outcomes if o.imported), key=lambda o: (o.imported.year or 0, outcomes.index(o))):
-        _write(outcome, args, site, folder, office_name, written)
+        _write(outcome, args, site, folder, current_name, written)
     _summary(outcomes)
     return 0 if outcomes and all(o.ok for o in outcomes) else 1
 
@@ -131,26 +128,9 @@ def _sources(arguments: list[str]) -> tuple[list[Path], list[Outcome]]:
     return files, failed
 
 
-def _office_name(folder: Path, imported: list[Imported]) -> str:
-    """The office's current name: from office.yaml, else from the newest report's title."""
-    if (folder / "office.yaml").exists():
-        office, findings = read_office(folder)
-        if office is None:
-            raise GongkaiError(findings)
-        return office.name
-    titled = sorted((i for i in imported if i.office_name), key=lambda i: i.year or 0)
-    return titled[-1].office_name if titled else ""
-
-
-def _office_text(name: str) -> str:
-    kind = next((k for suffix, k in OFFICE_KINDS if name.endswith(suffix)), "")
-    lines = ["# 机关信息（由 gongkai import 根据报告标题创建，请核对）", f"name: {name or PLACEHOLDER_NAME}"]
-    lines.append(f"kind: {kind}" if kind else "# kind: 乡镇街道  # 政府、部门、乡镇街道或其他")
-    lines += ["# full_name: 机关全称", "# parent: 上级机关目录名", "# contact:", "#   phone: 电话", "#   website: 网址"]
-    return "\n".join(lines) + "\n"
-
-
-def _write(outcome: Outcome, args, site: Path, folder: Path, office_name: str, written: dict[int, str]) -> None:
+def _write(
+    outcome: Outcome, args: argparse.Namespace, site: Path, folder: Path, current_name: str, written: dict[int, str]
+) -> None:
     imported = outcome.imported
     _print(sorted(imported.findings, key=lambda f: f.position))
     year = imported.year
@@ -176,40 +156,17 @@ def _write(outcome: Outcome, args, site: Path, folder: Path, office_name: str, w
         )
         return
     target = folder / f"{year}.yaml"
-    name = imported.office_name
-    if imported.tables_only:
-        try:
-            text = _tables_into(target, imported, args, office_name or name or PLACEHOLDER_NAME)
-        except GongkaiError as exc:
-            _print(exc.findings)
-            outcome.status = "已存在"
-            return
-    else:
-        text = report_text(
-            imported.format,
-            office_name or name or PLACEHOLDER_NAME,
-            year,
-            values=imported.values,
-            texts=imported.texts,
-            free_tables=imported.free_tables,
-            headline=imported.headline,
-            published=imported.published,
-            office_name_for_year=name if office_name and name and name != office_name else None,
-            source_url=imported.source_url or None,
-            header_note=_note(imported),
-        )
     try:
-        make_folder(folder, site)  # the office's folder, which the command is asked to make
-        write_user_file(target, text, force=args.force)
+        text = report_file_text(imported, target, current_name, args.office, args.force)
+        write_report(site, folder, target, text, args.force)
     except GongkaiError as exc:
         _print(exc.findings)
         outcome.status = "已存在"
         return
     written[year] = outcome.source
-    if not (folder / "office.yaml").exists():
-        write_user_file(folder / "office.yaml", _office_text(office_name))
-        print(f"已创建 {display_path(folder / 'office.yaml')}（机关名称：{office_name or PLACEHOLDER_NAME}，请核对）")
-    write_generated(site / "content" / SCHEMA_FILE, schema_text())
+    office_file = complete_office(site, folder, current_name)
+    if office_file is not None:
+        print(f"已创建 {display_path(office_file)}（机关名称：{current_name or PLACEHOLDER_NAME}，请核对）")
     outcome.status = "已写入（部分）" if problems else "已写入"
     outcome.ok = True
     print(
@@ -217,65 +174,12 @@ def _write(outcome: Outcome, args, site: Path, folder: Path, office_name: str, w
         + (f"，计算 {len(imported.computed)} 个总计" if imported.computed else "")
         + (f"，{problems} 个未能对应（已写 0）" if problems else "")
     )
-    outcome.rule_errors = _check(target, year - 1, folder, args.office)
-
-
-def _tables_into(target: Path, imported: Imported, args, office_name: str) -> str:
-    """A workbook's tables with everything else of the report file as it is (its text, dates, draft mark,
-    revisions); without a report file, a draft with the narrative to write, as `gongkai new` makes it."""
-    if not target.exists():
-        return report_text(imported.format, office_name, imported.year, values=imported.values, draft=True)
-    if not args.force:
-        write_user_file(target, "")  # refuses, with the message to use --force
-    existing, findings = read_report(target, display_path(target), args.office)
-    if existing is None:
-        raise GongkaiError([*findings, error(Position(display_path(target)), "现有报告文件有错误，未写入；请先改正")])
-    text = report_text(
-        imported.format,
-        office_name,
-        imported.year,
-        values=imported.values,
-        texts=dict(existing.texts),
-        free_tables=existing.free_tables,
-        published=existing.published,
-        office_name_for_year=existing.office_name if existing.office_name != office_name else None,
-        source_url=existing.source_url,
-        header_note=f"表格由 gongkai import 从 {imported.path} 导入；文字部分保持原样。",
-        draft=existing.draft,
-    )
-    if existing.revisions:
-        text += "\n# 修订记录\nrevisions:\n" + "".join(
-            f"  - {{date: {quoted(r.date.isoformat())}, note: {quoted(r.note)}}}\n" for r in existing.revisions
-        )
-    return text
-
-
-def _note(imported: Imported) -> str:
-    lines = [f"由 gongkai import 从 {imported.path} 导入；表格数字与原文一致，原文违反勾稽关系之处保留原样。"]
-    if imported.computed:
-        lines.append("原文缺少的总计已按各项之和计算：" + "、".join(imported.computed))
-    if imported.conversions:
-        lines.append("按表中的单位换算（数字未舍入）：" + "；".join(imported.conversions))
-    if imported.missing:
-        lines.append("以下格在原文中没有找到，已写 0，请核对：" + "、".join(imported.missing))
-    return "\n".join(lines)
-
-
-def _check(target: Path, previous_year: int, folder: Path, office: str) -> int:
-    """Read the written file back and apply every rule; prints the findings, returns the rule errors."""
-    report, findings = read_report(target, display_path(target), office)
-    if report is not None:
-        previous_file = folder / f"{previous_year}.yaml"
-        previous: Report | None = None
-        if previous_file.exists():
-            previous, _ = read_report(previous_file, display_path(previous_file), office)
-        findings = findings + check_report(report, previous)
-    findings.sort(key=lambda f: (f.position, f.rule))
+    findings = check_written(target, folder, args.office, year)
     _print(findings)
     errors, _ = summary_counts(findings)
     if findings:
         print(f"检查 {display_path(target)}：{errors} 个错误，{len(findings) - errors} 个警告（原文如此，已照录）")
-    return errors
+    outcome.rule_errors = errors
 
 
 def _print(findings: list[Finding]) -> None:

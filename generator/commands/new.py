@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..files import make_folder, write_generated, write_user_file
 from ..findings import GongkaiError, Position, error
-from ..format import format_for_year, get_format
+from ..model.format import format_for_year, get_format
 from ..report import read_report
 from ..scaffold import SCHEMA_FILE, report_text
 from ..schema import schema_text

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..files import write_user_file
 from ..findings import GongkaiError, Position, error
-from ..format import format_for_year
+from ..model.format import format_for_year
 from ..report import read_report
 from ..site import display_path, read_office
 from .new import carried_over, office_year_site

@@ -15,7 +15,7 @@ from io import BytesIO
 from pathlib import Path
 
 from ..findings import Finding, GongkaiError, Position, error, warning
-from ..format import Format, all_formats, get_format
+from ..model.format import Format, all_formats, get_format
 from ..report import INTRO_KEY, FreeTable, Number
 from .collapsed import unfold
 from .document import Document

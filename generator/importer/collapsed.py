@@ -14,9 +14,8 @@ from dataclasses import replace
 from functools import cache
 
 from ..findings import Position, warning
-from ..format import all_formats
+from ..model.format import all_formats, label_aliases
 from .document import Document, Line
-from .labels import KNOWN_VARIANTS
 
 LONG = 300  # characters: a line this long holding two section headings is a collapsed report
 TITLE_END = re.compile(r"政府信息公开工作年度报告")
@@ -64,11 +63,12 @@ def _markers() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
                     column = stack.pop()
                     labels.add(column.label.zh)
                     stack.extend(column.columns)
-    labels |= {wrong for wrong, right in KNOWN_VARIANTS.items() if any(right in label for label in labels)}
+    labels |= {alias for alias, official in label_aliases() if any(official in label for label in labels)}
     return _alternation(headings), _alternation(tables), _alternation(labels - headings)
 
 
 def is_collapsed(text: str) -> bool:
+    """Whether a line is a whole report run together: long, with at least two section headings."""
     headings, _, _ = _markers()
     return len(text) >= LONG and len({m.group() for m in headings.finditer(text)}) >= 2
 

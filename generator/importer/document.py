@@ -14,7 +14,9 @@ from ..findings import Finding, Position
 
 
 @dataclass(frozen=True)
-class Cell:
+class SourceCell:
+    """One cell of a published source: a paragraph's text, or a table cell's, with where it was found."""
+
     text: str
     position: Position
     place: str = ""  # "第 2 个表格第 3 行第 4 格" for tables of HTML and Word files; "" for plain text
@@ -30,7 +32,7 @@ class Cell:
 class Line:
     """One paragraph or table row. `table` numbers the source's tables from 1 (0: not in a table)."""
 
-    cells: tuple[Cell, ...]
+    cells: tuple[SourceCell, ...]
     table: int = 0
     heading: int = 0  # heading level given by the source's markup (h2, Word's 标题 2), 0 for body text
     scope: tuple[int, ...] = field(default=(), compare=False)  # HTML: the elements the line is in, innermost first
@@ -46,7 +48,7 @@ class Line:
         return self.cells[0].position
 
     @property
-    def own_cells(self) -> tuple[Cell, ...]:
+    def own_cells(self) -> tuple[SourceCell, ...]:
         """The cells that are not repeats of a merged cell."""
         return tuple(c for c in self.cells if not c.copy)
 
@@ -75,4 +77,4 @@ class Document:
 
 
 def paragraph(text: str, position: Position, heading: int = 0) -> Line:
-    return Line((Cell(text, position),), heading=heading)
+    return Line((SourceCell(text, position),), heading=heading)

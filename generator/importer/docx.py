@@ -25,7 +25,7 @@ from lxml import etree
 
 from ..findings import GongkaiError, Position, error
 from ..source import excerpt
-from .document import Cell, Document, Line
+from .document import Document, Line, SourceCell
 from .narrative import escape
 
 HEADING_STYLE = re.compile(r"(?:heading|标题)\s*(\d)", re.IGNORECASE)
@@ -69,7 +69,7 @@ def _paragraph_lines(paragraph: Paragraph, path: str, marks: dict[str, tuple[str
             "> " + (markup or escape(part.strip(_BLANK))) for part, markup in zip(parts, marked or [""] * len(parts))
         ]
     return [
-        Line((Cell(part.strip(_BLANK), Position(path)),), heading=heading, item=item, role=role, markdown=markup)
+        Line((SourceCell(part.strip(_BLANK), Position(path)),), heading=heading, item=item, role=role, markdown=markup)
         for part, markup in zip(parts, marked or [""] * len(parts), strict=True)
         if part.strip(_BLANK)
     ]
@@ -129,7 +129,7 @@ def _marked_markdown(pieces: list[tuple[str, tuple[str, ...]]]) -> str:
 
 
 def _table_lines(tbl: BaseOxmlElement, parent: DocxDocument, number: int, path: str) -> list[Line]:
-    grid: dict[tuple[int, int], Cell] = {}
+    grid: dict[tuple[int, int], SourceCell] = {}
     rows = list(tbl.iterchildren(qn("w:tr")))
     lines = []
     for row_number, tr in enumerate(rows):
@@ -140,20 +140,20 @@ def _table_lines(tbl: BaseOxmlElement, parent: DocxDocument, number: int, path: 
             span = tc.grid_span
             above = grid.get((row_number - 1, column))
             if tc.vMerge == "continue" and above is not None:
-                cell = Cell(above.text, above.position, above.place, copy=True)
+                cell = SourceCell(above.text, above.position, above.place, copy=True)
                 cells = [cell] * span
             else:
                 text = "\n".join(p.text for p in _Cell(tc, parent).paragraphs)
                 text = "\n".join(" ".join(part.split()) for part in text.split("\n") if part.strip())
                 place = f"第 {number} 个表格第 {row_number + 1} 行第 {cell_number} 格"
-                first = Cell(text, Position(path), place)
-                cells = [first] + [Cell(text, first.position, place, copy=True)] * (span - 1)
+                first = SourceCell(text, Position(path), place)
+                cells = [first] + [SourceCell(text, first.position, place, copy=True)] * (span - 1)
             for offset, cell in enumerate(cells):
                 grid[(row_number, column + offset)] = cell
             column += span
         columns = [c for r, c in grid if r == row_number]
         if columns:
-            hole = Cell("", Position(path), f"第 {number} 个表格第 {row_number + 1} 行", copy=True)
+            hole = SourceCell("", Position(path), f"第 {number} 个表格第 {row_number + 1} 行", copy=True)
             cells = tuple(grid.get((row_number, c), hole) for c in range(max(columns) + 1))
             lines.append(Line(cells, table=number, role="head" if repeated else "", grid=True))
     return lines

@@ -8,7 +8,7 @@ label (办理总数), and its count. May import the format and report values (mo
 
 from __future__ import annotations
 
-from ..format import Format, headline_wording
+from ..model.format import Format, headline_wording
 from ..report import FreeTable
 
 HEADLINE_CAPTION = "主要数字"

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 
 from ..findings import Finding, Position, warning
-from ..format import all_formats
-from .document import Cell, Document, Line
+from ..model.format import all_formats
+from .document import Document, Line, SourceCell
 from .labels import normalise
 from .narrative import heading_of, labelled_date, parse_date, read_title
 from .text import by_bom
@@ -231,9 +231,9 @@ def grid_lines(table: Element, number: int, path: str) -> list[Line]:
     caption = next((c for c in table.children if isinstance(c, Element) and c.tag == "caption"), None)
     if caption is not None and caption.text().strip():
         where = Position(path, caption.line, caption.column)
-        lines.append(Line((Cell(" ".join(caption.text().split()), where),), role="caption"))
+        lines.append(Line((SourceCell(" ".join(caption.text().split()), where),), role="caption"))
     rows = _rows(table)
-    grid: dict[tuple[int, int], Cell] = {}
+    grid: dict[tuple[int, int], SourceCell] = {}
     heads = set()
     for row_number, tr in enumerate(rows):
         column = 0
@@ -246,7 +246,7 @@ def grid_lines(table: Element, number: int, path: str) -> list[Line]:
             text = td.text().replace("\xa0", " ").replace("\u3000", " ")
             text = "\n".join(" ".join(part.split()) for part in text.split("\n") if part.strip())
             place = f"第 {number} 个表格第 {row_number + 1} 行第 {cell_number} 格"
-            cell = Cell(text, Position(path, td.line, td.column), place)
+            cell = SourceCell(text, Position(path, td.line, td.column), place)
             rowspan = min(_span(td.attrs.get("rowspan", "")), len(rows) - row_number)
             colspan = _span(td.attrs.get("colspan", ""))
             for down in range(rowspan):
@@ -259,7 +259,9 @@ def grid_lines(table: Element, number: int, path: str) -> list[Line]:
         columns = [c for r, c in grid if r == row_number]
         if not columns:
             continue
-        hole = Cell("", Position(path, tr.line, tr.column), f"第 {number} 个表格第 {row_number + 1} 行", copy=True)
+        hole = SourceCell(
+            "", Position(path, tr.line, tr.column), f"第 {number} 个表格第 {row_number + 1} 行", copy=True
+        )
         cells = tuple(grid.get((row_number, c), hole) for c in range(max(columns) + 1))
         lines.append(Line(cells, table=number, role="head" if row_number in heads else "", grid=True))
     return lines
@@ -285,7 +287,7 @@ class _Flattener:
         if text:
             where = Position(self.path, first.line, first.column)
             scope = tuple(id(e) for e in self.buffer_owner.ancestors())
-            self.lines.append(Line((Cell(text, where),), heading=heading, scope=scope))
+            self.lines.append(Line((SourceCell(text, where),), heading=heading, scope=scope))
             self.owners.append(self.buffer_owner)
         self.buffer = []
 

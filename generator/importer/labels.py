@@ -1,8 +1,9 @@
 """Comparing a label of a published copy with a label of the form.
 
 Published copies differ from the form's wording in ways that do not matter (full-width or half-width
-characters, brackets, quotes, spaces and line breaks, 「1、」 for 「1.」) and in ways that do (known typos,
-shortened labels). `normalise` removes the first kind; `similarity` scores the rest.
+characters, brackets, quotes, spaces and line breaks, 「1、」 for 「1.」) and in ways that do (known typos
+and variants, listed as `aliases:` of their labels in the format files; shortened labels). `normalise`
+removes the first kind and corrects the known variants; `similarity` scores the rest.
 """
 
 from __future__ import annotations
@@ -11,17 +12,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import cache
 
-# Misspellings and variant wordings seen in published reports: wrong -> official. Both sides are
-# compared after normalisation, so list only real differences of wording. Add an entry when a
-# published copy uses a wording the importer reports as 未能识别.
-KNOWN_VARIANTS = {
-    "本年度止件数": "本年废止件数",  # the sample hehualu-2023
-    "本年度废止件数": "本年废止件数",
-    "行政法复议": "行政复议",
-    "法人或者其他组织": "法人或其他组织",
-    "其它": "其他",
-}
+from ..model.format import label_aliases
 
 EXACT = 0.95  # a score at least this high is the same label
 ACCEPT = 0.6  # a score below this is no match
@@ -41,13 +34,16 @@ def _plain(text: str) -> str:
     return re.sub(r"^(\(?\d{1,2})、", r"\1.", text)
 
 
-_VARIANTS = {_plain(wrong): _plain(right) for wrong, right in KNOWN_VARIANTS.items()}
+@cache
+def known_variants() -> dict[str, str]:
+    """The formats' label aliases, normalised: wrong -> official (only real differences of wording)."""
+    return {_plain(alias): _plain(label) for alias, label in label_aliases()}
 
 
 def normalise(text: str) -> str:
     """The label with differences that do not matter removed, and known misspellings corrected."""
     text = _plain(text)
-    for wrong, right in _VARIANTS.items():
+    for wrong, right in known_variants().items():
         if wrong in text:
             text = text.replace(wrong, right)
     return text
@@ -75,6 +71,8 @@ def core(label: str) -> str:
 
 @dataclass(frozen=True)
 class Similarity:
+    """How well two labels match, and how."""
+
     score: float
     kind: str  # "exact" | "partial" (one contains the other) | "fuzzy" (spelt differently) | "none"
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from difflib import SequenceMatcher
 
-from ..format import Format, Section
+from ..model.format import Format, Section
+from ..model.numbers import read_number
 from .document import Document, Line
 from .labels import normalise
 
@@ -27,21 +28,6 @@ MAX_HEADING = 40  # characters; a longer line is a paragraph even if it starts l
 MAX_SUBHEADING = 30
 TABLE_OF_CONTENTS = 3  # consecutive headings with nothing between them
 
-CN_DIGITS = {
-    "〇": 0,
-    "零": 0,
-    "○": 0,
-    "Ｏ": 0,
-    "一": 1,
-    "二": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
 _DATE_NUMBER = r"\d{1,4}|[〇零○一二三四五六七八九十]{1,4}"
 DATE = re.compile(
     rf"(?P<year>(?:19|20)\d\d|[〇零○一二三四五六七八九]{{4}})\s*(?:年|-|/|\.)\s*(?P<month>{_DATE_NUMBER})\s*(?:月|-|/|\.)"
@@ -50,28 +36,13 @@ DATE = re.compile(
 LABELLED_DATE = re.compile(r"(?:发布|公开|成文|印发)(?:日期|时间)\s*[:：]?\s*")
 
 
-def chinese_number(text: str) -> int | None:
-    """「2024」, 「二〇二四」 (digit by digit), 「十九」 or 「三十一」 as a number."""
-    if text.isdigit():
-        return int(text)
-    if "十" not in text:
-        digits = [CN_DIGITS.get(c) for c in text]
-        return None if None in digits else int("".join(map(str, digits)))
-    tens, _, ones = text.partition("十")
-    tens_value = CN_DIGITS.get(tens, None) if tens else 1
-    ones_value = CN_DIGITS.get(ones, None) if ones else 0
-    if tens_value is None or ones_value is None:
-        return None
-    return tens_value * 10 + ones_value
-
-
 def parse_date(text: str, whole: bool = False) -> date | None:
     """The first date in a text (2024-01-19, 2024年1月19日, 二〇二四年一月十九日); `whole`: the text is only a date."""
     text = text.strip()
     match = DATE.fullmatch(text) if whole else DATE.search(text)
     if not match:
         return None
-    parts = [chinese_number(match.group(k)) for k in ("year", "month", "day")]
+    parts = [read_number(match.group(k)) for k in ("year", "month", "day")]
     if None in parts:
         return None
     try:
@@ -91,6 +62,8 @@ def labelled_date(text: str) -> date | None:
 
 @dataclass(frozen=True)
 class Title:
+    """A report's title, with the year and office name read from it."""
+
     text: str
     year: int | None
     office_name: str
@@ -288,6 +261,7 @@ def _is_caption(text: str) -> bool:
 
 
 def is_subheading(line: Line) -> bool:
+    """Whether a line of a narrative is a sub-heading (marked as a heading, or numbered and short)."""
     text = line.text.strip()
     if not text or SENTENCE_PUNCTUATION.search(text[-1]) or "。" in text:
         return False

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from io import BytesIO
 
 from ..findings import GongkaiError, Position, error, warning
-from .document import Cell, Document, Line
+from .document import Document, Line, SourceCell
 from .text import split_cells
 
 CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
@@ -118,7 +118,7 @@ def _innermost(tables: list) -> list:
 def _table_lines(page, table, number: int, page_number: int, path: str) -> list[Line]:
     """A ruled table's rows with merged cells expanded over the grid, as html.grid_lines does."""
     rows = table.rows
-    grid: dict[tuple[int, int], Cell] = {}
+    grid: dict[tuple[int, int], SourceCell] = {}
     boxes: dict[tuple[int, int], tuple] = {}
     lines = []
     for r, row in enumerate(rows):
@@ -127,7 +127,7 @@ def _table_lines(page, table, number: int, page_number: int, path: str) -> list[
                 continue
             text = join_lines(page.crop(box).extract_text() or "")
             place = f"第 {page_number} 页第 {number} 个表格第 {r + 1} 行第 {c + 1} 格"
-            grid[(r, c)] = Cell(text, Position(path), place)
+            grid[(r, c)] = SourceCell(text, Position(path), place)
             boxes[(r, c)] = box
     width = max((len(row.cells) for row in rows), default=0)
     for r, row in enumerate(rows):
@@ -141,22 +141,22 @@ def _table_lines(page, table, number: int, page_number: int, path: str) -> list[
     return lines
 
 
-def _covering(grid, boxes, r: int, c: int, row_cells, rows) -> Cell:
+def _covering(grid, boxes, r: int, c: int, row_cells, rows) -> SourceCell:
     """The merged cell that covers grid position (r, c), as a copy; a hole when none does."""
     for left in range(c - 1, -1, -1):  # a cell spanning columns, to the left in this row
         box = boxes.get((r, left))
         if box is not None:
             if _column_inside(rows, c, box):
-                return Cell(grid[(r, left)].text, grid[(r, left)].position, grid[(r, left)].place, copy=True)
+                return SourceCell(grid[(r, left)].text, grid[(r, left)].position, grid[(r, left)].place, copy=True)
             break
     for up in range(r - 1, -1, -1):  # a cell spanning rows, above in this column
         for left in range(c, -1, -1):
             box = boxes.get((up, left))
             if box is not None and box[3] > rows[r].bbox[1] + 1 and _column_inside(rows, c, box):
                 source = grid[(up, left)]
-                return Cell(source.text, source.position, source.place, copy=True)
+                return SourceCell(source.text, source.position, source.place, copy=True)
     place = grid[next(iter(grid))].place if grid else ""
-    return Cell("", Position(""), place, copy=True)
+    return SourceCell("", Position(""), place, copy=True)
 
 
 def _column_inside(rows, c: int, box) -> bool:
@@ -203,10 +203,12 @@ def _text_blocks(page, boxes: list[tuple], page_number: int, path: str) -> list[
         if in_margin and PAGE_NUMBER.match(text.strip()):
             continue
         place = f"第 {page_number} 页第 {index} 行"
-        cells = tuple(Cell(c.text, Position(path), place) for c in split_cells(text, index, path))
+        cells = tuple(SourceCell(c.text, Position(path), place) for c in split_cells(text, index, path))
         if wrapped and len(cells) == 1 and len(blocks[-1].lines[0].cells) == 1 and not NUMBERED.match(text):
             before = blocks[-1].lines[0].cells[0]
-            blocks[-1].lines[0] = Line((Cell(join_lines(before.text + "\n" + text), before.position, before.place),))
+            blocks[-1].lines[0] = Line(
+                (SourceCell(join_lines(before.text + "\n" + text), before.position, before.place),)
+            )
         else:
             blocks.append(_Block(top, [Line(cells, table=0)]))
         wrapped = len(cells) == 1 and row[-1]["x1"] >= right - 2 * size and not SENTENCE_END.search(text)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import cache
 
-from ..format import Format, get_format
+from ..model.format import Format, get_format
 from ..report import Number
 from ..rules import error_equations
 

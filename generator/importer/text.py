@@ -11,7 +11,7 @@ import codecs
 import re
 
 from ..findings import Finding, GongkaiError, Position, error, warning
-from .document import Cell, Document, Line
+from .document import Document, Line, SourceCell
 
 SPACES = " \u3000\xa0"
 CELL_GAP = re.compile(r"[ \u3000\xa0]{2,}")  # a run of spaces between cells (PDF text)
@@ -50,21 +50,21 @@ def decode(data: bytes, path: str) -> tuple[str, list[Finding]]:
     return text, [warning(Position(path), "文件不是 UTF-8 编码，已按 GB18030（GBK）编码读取")]
 
 
-def split_cells(line: str, number: int, path: str) -> list[Cell]:
+def split_cells(line: str, number: int, path: str) -> list[SourceCell]:
     """The cells of one line with their columns: tab-separated, else separated by runs of spaces."""
     if "\t" in line:
         cells, start = [], 0
         for part in line.split("\t"):
-            cells.append(Cell(part.strip(SPACES), Position(path, number, start + 1)))
+            cells.append(SourceCell(part.strip(SPACES), Position(path, number, start + 1)))
             start += len(part) + 1
         return cells
     stripped = line.strip(SPACES)
     start = len(line) - len(line.lstrip(SPACES))
     cells, offset = [], 0
     for gap in CELL_GAP.finditer(stripped):
-        cells.append(Cell(stripped[offset : gap.start()], Position(path, number, start + offset + 1)))
+        cells.append(SourceCell(stripped[offset : gap.start()], Position(path, number, start + offset + 1)))
         offset = gap.end()
-    cells.append(Cell(stripped[offset:], Position(path, number, start + offset + 1)))
+    cells.append(SourceCell(stripped[offset:], Position(path, number, start + offset + 1)))
     return cells
 
 

@@ -1,29 +1,39 @@
 """The national report formats, loaded from the data files in generator/formats/.
 
-Everything that knows about sections, tables, rows, columns and consistency rules gets them from
-here; no other module names a row or a column of the national form.
+Everything that knows about sections, tables, rows, columns, consistency rules, the scaffold's hints
+and the label variants of published copies gets them from here; no other module names a row or a
+column of the national form. Part of the model: imports nothing else of `generator`.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cache, cached_property
 from pathlib import Path
 
 import yaml
 
-from .source import Loader
+try:  # the package's own trusted data: libyaml's loader when present
+    from yaml import CSafeLoader as Loader
+except ImportError:  # pragma: no cover - PyYAML without libyaml
+    from yaml import SafeLoader as Loader
 
-FORMATS_DIR = Path(__file__).parent / "formats"
+FORMATS_DIR = Path(__file__).parent.parent / "formats"
 NOT_FORMATS = ("narrative.yaml",)  # data beside the formats: the phrases the narrative is checked for
-VALUE_TYPES = ("count", "signed_count", "amount")
 # The ordinal a row label starts with: 一、 （七） 1.
 ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+\.)")
 
 
+class FormatError(Exception):
+    """A format definition file that cannot be read: one line, `path:line:col: message` where known."""
+
+
 @dataclass(frozen=True)
 class Label:
+    """A label of the form in Chinese (the official wording) and English (ours)."""
+
     zh: str
     en: str
 
@@ -33,6 +43,8 @@ class Label:
 
 @dataclass(frozen=True)
 class Column:
+    """A column of a table block; a column with sub-columns is a group heading."""
+
     id: str
     label: Label
     type: str = "count"
@@ -40,32 +52,40 @@ class Column:
     unit: str = ""  # for amounts: the unit the value is in, e.g. 万元
     additive: bool = True  # a 下级汇总 sums this column's cells over child offices (regions.py)
     columns: tuple[Column, ...] = ()  # sub-columns: this column is a group heading
+    aliases: tuple[str, ...] = ()  # other wordings of the label seen in published copies (the importer)
 
     @cached_property
     def leaves(self) -> tuple[Column, ...]:
+        """The columns under this one that hold values (itself when it has no sub-columns)."""
         if not self.columns:
             return (self,)
         return tuple(leaf for child in self.columns for leaf in child.leaves)
 
     @property
     def depth(self) -> int:
+        """Levels of heading this column takes: 1, plus those of its deepest sub-column."""
         return 1 + max((c.depth for c in self.columns), default=0)
 
 
 @dataclass(frozen=True)
 class Row:
+    """A row of a table block; a row with sub-rows is a group heading."""
+
     id: str
     label: Label
     rows: tuple[Row, ...] = ()  # sub-rows: this row is a group heading
+    aliases: tuple[str, ...] = ()  # other wordings of the label seen in published copies (the importer)
 
     @cached_property
     def leaves(self) -> tuple[Row, ...]:
+        """The rows under this one that hold values (itself when it has no sub-rows)."""
         if not self.rows:
             return (self,)
         return tuple(leaf for child in self.rows for leaf in child.leaves)
 
     @property
     def depth(self) -> int:
+        """Levels of heading this row takes: 1, plus those of its deepest sub-row."""
         return 1 + max((r.depth for r in self.rows), default=0)
 
 
@@ -83,10 +103,12 @@ class Block:
 
     @cached_property
     def leaf_columns(self) -> tuple[Column, ...]:
+        """The block's columns that hold values, left to right."""
         return tuple(leaf for c in self.columns for leaf in c.leaves)
 
     @cached_property
     def leaf_rows(self) -> tuple[Row, ...]:
+        """The block's rows that hold values, top to bottom."""
         return tuple(leaf for r in self.rows for leaf in r.leaves)
 
     @cached_property
@@ -98,45 +120,47 @@ class Block:
         return _index(self.columns, "columns")
 
     def find_row(self, row_id: str) -> Row | None:
+        """The row (leaf or group) of this id, or None."""
         return self._rows_by_id.get(row_id)
 
     def find_column(self, column_id: str) -> Column | None:
+        """The column (leaf or group) of this id, or None."""
         return self._columns_by_id.get(column_id)
 
 
-def _index(nodes, children: str) -> dict:
+def _index(nodes: tuple, children: str) -> dict:
     """Every node of a row or column tree by id, groups included."""
-    found = {}
-    for node in nodes:
-        found[node.id] = node
-        found.update(_index(getattr(node, children), children))
-    return found
+    return {node.id: node for node in _tree(nodes, children)}
 
 
 @dataclass(frozen=True)
 class Section:
+    """A part of the report: a narrative, a statistical table, or free-form tables."""
+
     id: str
     number: str
     label: Label
     kind: str  # "narrative" | "table" | "free_tables" (captioned tables of text, free-form reports)
     optional: bool = False
+    hint: str = ""  # the scaffold's suggested text for a narrative ({year}: the report's year)
+    aliases: tuple[str, ...] = ()  # other wordings of the label seen in published copies (the importer)
 
     @property
     def heading(self) -> str:
+        """The heading as the form writes it, e.g. 一、总体情况."""
         return f"{self.number}、{self.label.zh}" if self.number else self.label.zh
 
 
 @dataclass(frozen=True)
 class Table:
+    """A statistical table of the form: the blocks of its section."""
+
     id: str
     section: Section
     blocks: tuple[Block, ...]
 
-    @cached_property
-    def leaf_rows(self) -> tuple[Row, ...]:
-        return tuple(r for b in self.blocks for r in b.leaf_rows)
-
     def block_of(self, row_id: str) -> Block | None:
+        """The block that has a row (leaf or group) of this id, or None."""
         for block in self.blocks:
             if block.find_row(row_id) is not None:
                 return block
@@ -163,6 +187,8 @@ class Term:
 
 @dataclass(frozen=True)
 class Rule:
+    """A consistency rule (勾稽关系): an equation over cells, the format's years, or words a section must use."""
+
     id: str
     severity: str
     message: Label
@@ -177,11 +203,14 @@ class Rule:
 
     @property
     def across_years(self) -> bool:
+        """Whether the rule takes a value from the previous year's report."""
         return any(t.report == "previous" for t in self.left + self.right)
 
 
 @dataclass(frozen=True)
 class Headline:
+    """A headline figure (new applications, lawsuits, ...): the cells it adds up."""
+
     id: str
     label: Label
     terms: tuple[tuple[str, str, str], ...]  # (table, row or row group, column)
@@ -190,6 +219,8 @@ class Headline:
 
 @dataclass(frozen=True)
 class Rate:
+    """A ratio of headline figures, shown beside summed figures."""
+
     id: str
     label: Label
     numerator: tuple[str, ...]  # headline ids, added up
@@ -198,6 +229,8 @@ class Rate:
 
 @dataclass(frozen=True)
 class Format:
+    """One version of the national format (or the free-form one): one data file of generator/formats/."""
+
     id: str
     title: Label
     first_year: int
@@ -210,11 +243,8 @@ class Format:
     rates: tuple[Rate, ...] = ()  # ratios of headline figures, shown beside sums (never averaged)
 
     def covers(self, year: int) -> bool:
+        """Whether reports on this year use this format."""
         return self.first_year <= year and (self.last_year is None or year <= self.last_year)
-
-    @property
-    def narrative_sections(self) -> tuple[Section, ...]:
-        return tuple(s for s in self.sections if s.kind == "narrative")
 
     def cell_keys(self) -> list[tuple[str, str, str]]:
         """Every (table, row, column) of the form, in reading order."""
@@ -225,7 +255,31 @@ class Format:
             for column in block.leaf_columns
         ]
 
+    def computed_total(
+        self, table_id: str, row_id: str, column_id: str, values: dict[str, int | Decimal]
+    ) -> int | Decimal | None:
+        """A cell left out, computed from the equation within one report whose left side is that cell's
+        column alone (a total, such as 总计 = the applicant columns); None when no such equation has
+        every cell of its right side in `values`."""
+        table = self.tables[table_id]
+        for rule in self.rules:
+            if rule.kind != "equation" or rule.table != table_id or rule.for_each != "row" or rule.across_years:
+                continue
+            if len(rule.left) != 1 or rule.left[0].column != column_id:
+                continue
+            parts = []
+            for term in rule.right:
+                row = term.row or row_id
+                block = table.block_of(row)
+                column = block.find_column(term.column) if block is not None else None
+                if column is not None:
+                    parts += [(f"{table_id}.{row}.{leaf.id}", term.sign) for leaf in column.leaves]
+            if parts and all(key in values for key, _ in parts):
+                return sum((values[key] * sign for key, sign in parts), 0)
+        return None
+
     def column_of(self, table_id: str, row_id: str, column_id: str) -> Column | None:
+        """The leaf column of a cell, or None when the table has no such row and column."""
         block = self.tables[table_id].block_of(row_id)
         return block.find_column(column_id) if block else None
 
@@ -233,11 +287,18 @@ class Format:
 # --- loading -------------------------------------------------------------------------------------
 
 
-def _label(data) -> Label:
+def _label(data: dict) -> Label:
     return Label(zh=data["zh"], en=data["en"])
 
 
-def _column(data) -> Column:
+def _aliases(data: dict) -> tuple[str, ...]:
+    aliases = data.get("aliases", [])
+    if not isinstance(aliases, list) or not all(isinstance(a, str) and a for a in aliases):
+        raise ValueError(f"“{data.get('id', '')}”的 aliases 应为文字的列表")
+    return tuple(aliases)
+
+
+def _column(data: dict) -> Column:
     return Column(
         id=data["id"],
         label=_label(data["label"]),
@@ -246,14 +307,20 @@ def _column(data) -> Column:
         unit=data.get("unit", ""),
         additive=data.get("additive", True),
         columns=tuple(_column(c) for c in data.get("columns", ())),
+        aliases=_aliases(data),
     )
 
 
-def _row(data) -> Row:
-    return Row(id=data["id"], label=_label(data["label"]), rows=tuple(_row(r) for r in data.get("rows", ())))
+def _row(data: dict) -> Row:
+    return Row(
+        id=data["id"],
+        label=_label(data["label"]),
+        rows=tuple(_row(r) for r in data.get("rows", ())),
+        aliases=_aliases(data),
+    )
 
 
-def _block(data) -> Block:
+def _block(data: dict) -> Block:
     optional = {key: _label(data[key]) for key in ("label", "row_header", "corner") if key in data}
     return Block(
         id=data["id"],
@@ -264,7 +331,19 @@ def _block(data) -> Block:
     )
 
 
-def _term(data, axis: str) -> Term:
+def _section(data: dict) -> Section:
+    return Section(
+        id=data["id"],
+        number=data["number"],
+        label=_label(data["label"]),
+        kind=data["kind"],
+        optional=data.get("optional", False),
+        hint=data.get("hint", ""),
+        aliases=_aliases(data),
+    )
+
+
+def _term(data: str | dict, axis: str) -> Term:
     if isinstance(data, str):
         data = {axis: data}
     return Term(
@@ -275,7 +354,7 @@ def _term(data, axis: str) -> Term:
     )
 
 
-def _rule(data) -> Rule:
+def _rule(data: dict) -> Rule:
     for_each = data.get("for_each", "")
     members: tuple[str, ...] = ()
     if isinstance(for_each, dict):
@@ -300,13 +379,23 @@ def _rule(data) -> Rule:
 
 
 def load_format(path: Path) -> Format:
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=Loader)
-    sections = tuple(
-        Section(
-            id=s["id"], number=s["number"], label=_label(s["label"]), kind=s["kind"], optional=s.get("optional", False)
-        )
-        for s in data["sections"]
-    )
+    """The format defined in a data file; FormatError (one line, with the file) when it is malformed."""
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=Loader)
+    except yaml.MarkedYAMLError as problem:
+        mark = problem.problem_mark or problem.context_mark
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        raise FormatError(f"{where}: 格式定义不是有效的 YAML：{problem.problem or problem.context}") from None
+    try:
+        return _format(data)
+    except KeyError as missing:
+        raise FormatError(f"{path}: 格式定义缺少 {missing.args[0]}") from None
+    except (TypeError, ValueError, AttributeError) as problem:
+        raise FormatError(f"{path}: 格式定义有误：{problem}") from None
+
+
+def _format(data: dict) -> Format:
+    sections = tuple(_section(s) for s in data["sections"])
     by_id = {s.id: s for s in sections}
     tables = {
         table_id: Table(id=table_id, section=by_id[table_id], blocks=tuple(_block(b) for b in spec["blocks"]))
@@ -347,6 +436,7 @@ def all_formats() -> dict[str, Format]:
 
 
 def get_format(format_id: str) -> Format | None:
+    """The shipped format of this id, or None."""
     return all_formats().get(str(format_id))
 
 
@@ -373,5 +463,21 @@ def headline_wording(headline_id: str) -> str | None:
     return None
 
 
-def latest_format() -> Format:
-    return next(iter(all_formats().values()))
+@cache
+def label_aliases() -> tuple[tuple[str, str], ...]:
+    """(alias, label) for every other wording of a label that the shipped formats list (`aliases:` on
+    sections, rows and columns), newest format first and in each format's order, each pair once."""
+    pairs: dict[tuple[str, str], None] = {}
+    for fmt in all_formats().values():
+        nodes: list[Section | Row | Column] = list(fmt.sections)
+        for table in fmt.tables.values():
+            for block in table.blocks:
+                nodes += _tree(block.columns, "columns") + _tree(block.rows, "rows")
+        for node in nodes:
+            pairs.update(dict.fromkeys((alias, node.label.zh) for alias in node.aliases))
+    return tuple(pairs)
+
+
+def _tree(nodes: tuple, children: str) -> list:
+    """A row or column tree's nodes, groups before their members."""
+    return [found for node in nodes for found in (node, *_tree(getattr(node, children), children))]
