@@ -17,8 +17,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .findings import Finding, GongkaiError, Position, error
+from .plan import INDEX_DIR
 
-INDEX_DIR = "pagefind"  # the index and pagefind.js, in the output
 INSTALL_HINT = "pip install 'gongkai[search]'"
 # Not indexed: the tables' figures (table.html marks their cells `num`), which nobody searches for as
 # words; leaving them out saves Pagefind about a sixth of its time (README, Performance).
