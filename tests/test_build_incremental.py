@@ -20,8 +20,8 @@ from types import SimpleNamespace
 import pytest
 
 from generator import build as build_module
-from generator import export, manifest, plan
-from generator.build import build_site
+from generator import export, plan
+from generator.build import build_site, manifest
 from generator.findings import GongkaiError
 from generator.site import load_site
 from tests.helpers import report_yaml, write_office, write_report

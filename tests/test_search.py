@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import build, search
-from generator.build import build_site
+from generator import build
+from generator.build import build_site, search
+from generator.build.outputs import REMOVED
 from generator.findings import GongkaiError
-from generator.outputs import REMOVED
 from tests.helpers import report_yaml, write_office, write_report, write_site
 
 
@@ -200,7 +200,7 @@ def test_a_missing_index_is_made_again_by_the_next_build(tmp_path):
 def test_builds_that_end_while_an_index_is_made_make_one_more_index_not_one_each(tmp_path):
     from types import SimpleNamespace
 
-    from generator.serve import Outcome, Preview
+    from generator.preview.server import Outcome, Preview
 
     preview = Preview(tmp_path)
     queued: list = []

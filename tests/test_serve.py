@@ -21,10 +21,10 @@ import pytest
 from tornado.httpclient import HTTPRequest
 from tornado.websocket import websocket_connect
 
-import generator.serve as serve
+import generator.preview.server as serve
 from generator.build import build_site
-from generator.checking import check_site
-from generator.serve import Preview
+from generator.build.checking import check_site
+from generator.preview.server import Preview
 from tests.helpers import report_yaml, write_office, write_report
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,8 +7,8 @@ import os
 import shutil
 from pathlib import Path
 
-from .files import OUTSIDE_SITE, display_path, site_files
-from .findings import Finding, Position, error, warning
+from ..files import OUTSIDE_SITE, display_path, site_files
+from ..findings import Finding, Position, error, warning
 from .manifest import RACY_NS
 
 EXTRA_DIR = "extra"  # a site's files to publish at the output's root, e.g. a search engine's verification file

@@ -16,8 +16,8 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from .findings import Finding, GongkaiError, Position, error
-from .plan import INDEX_DIR
+from ..findings import Finding, GongkaiError, Position, error
+from ..plan import INDEX_DIR
 
 INSTALL_HINT = "pip install 'gongkai[search]'"
 # Not indexed: the tables' figures (table.html marks their cells `num`), which nobody searches for as

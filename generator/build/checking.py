@@ -16,11 +16,12 @@ from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
-from . import build, manifest, plan, regions
-from .cache import CACHE_DIR
-from .findings import Finding
+from .. import build, plan, regions
+from ..cache import CACHE_DIR
+from ..findings import Finding
+from ..site import Office, Settings, Site, read_reports
+from . import manifest
 from .manifest import FileKeys
-from .site import Office, Settings, Site, read_reports
 
 POOL_MIN_REPORTS = build.POOL_MIN_REPORTS
 

@@ -45,16 +45,17 @@ from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from . import __version__, export, manifest, outputs, pages, plan, regions, search
-from .cache import CACHE_DIR, ParseCache
-from .files import display_path
-from .findings import Finding, GongkaiError, Position, error
-from .format import Label
+from .. import __version__, export, pages, plan, regions
+from ..cache import CACHE_DIR, ParseCache
+from ..files import display_path
+from ..findings import Finding, GongkaiError, Position, error
+from ..format import Label
+from ..render import Renderer
+from ..report import Report, read_report
+from ..schema import schema_text
+from ..site import Office, Settings, Site, is_report_path, load_site, read_reports
+from . import manifest, outputs, search
 from .manifest import FileKeys, Manifest, OfficeRecord, digest
-from .render import Renderer
-from .report import Report, read_report
-from .schema import schema_text
-from .site import Office, Settings, Site, is_report_path, load_site, read_reports
 
 if TYPE_CHECKING:  # imported where a pool of worker processes is made: an update that makes none saves 0.03 s
     import multiprocessing.context
@@ -276,7 +277,7 @@ def write_file(folder: Path | str, url: str, data: bytes | str) -> None:
 @functools.cache
 def _code_key() -> bytes:
     """Gongkai's version, code and format definitions, and the libraries that shape the output."""
-    package = Path(__file__).parent
+    package = Path(__file__).parent.parent
     parts = [__version__.encode()]
     # Each library as installed: where, and its module file's size and time, which installing another
     # version (or the same again) changes. (Asking importlib.metadata for versions costs more than
@@ -480,7 +481,7 @@ def build_office(job: OfficeJob, site: Site, renderer: Renderer, folder: Path) -
                 elif page.kind == "report_json":
                     data = export.report_json(report, more, office)
                 elif page.kind == "report_docx":
-                    from .word import report_docx  # python-docx loads only in builds that make documents
+                    from ..word import report_docx  # python-docx loads only in builds that make documents
 
                     data = report_docx(report, more, office)
                 else:

@@ -27,10 +27,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
 
-from .files import atomic_write, read_file
-from .findings import Finding
-from .pages import ReportSummary
-from .regions import Tally
+from ..files import atomic_write, read_file
+from ..findings import Finding
+from ..pages import ReportSummary
+from ..regions import Tally
 
 MANIFEST_DIR = "builds"
 FORMAT = 7  # of the manifest file; another value (or another Python's file) is not read

@@ -46,10 +46,10 @@ from livereload.watcher import get_watcher_class
 from tornado import httpserver, netutil, web
 from tornado.websocket import WebSocketHandler
 
-from .build import BuildResult, build_site, check_output, sort_findings
-from .files import display_path
-from .findings import Finding, GongkaiError, Position, error
-from .site import read_settings
+from ..build import BuildResult, build_site, check_output, sort_findings
+from ..files import display_path
+from ..findings import Finding, GongkaiError, Position, error
+from ..site import read_settings
 
 SERVE_DIR = ".gongkai-serve"  # the default output: `serve` never replaces public/ unless told to
 DEBOUNCE = 0.1  # seconds without a further save before building: saves closer together make one build
