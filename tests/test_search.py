@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from generator import build
 from generator.build import build_site, search
 from generator.build.outputs import REMOVED
 from generator.findings import GongkaiError
@@ -171,13 +170,13 @@ def test_the_preview_shows_the_edited_page_first_and_makes_the_index_after(tmp_p
 
     site = searchable_site(tmp_path / "site")
     made: list[bool] = []  # each index made: whether the edited page was already in the output
-    real = build._index_output
+    real = search.index_output
 
     def index_output(out, urls):
         made.append("收费标准已在网站公开" in (out / "hehualu/2023/index.html").read_text("utf-8"))
         real(out, urls)
 
-    monkeypatch.setattr(build, "_index_output", index_output)
+    monkeypatch.setattr(search, "index_output", index_output)
     with running(site) as preview:
         out = preview.out
         wait_for(lambda: (out / "pagefind").is_dir())

@@ -3,14 +3,20 @@ any other file in it that no build wrote is removed, with a line each, in every 
 
 from __future__ import annotations
 
+import glob
 import os
 import shutil
+import uuid
 from pathlib import Path
 
+from .. import plan
 from ..files import OUTSIDE_SITE, display_path, site_files
-from ..findings import Finding, Position, error, warning
-from .manifest import RACY_NS
+from ..findings import Finding, GongkaiError, Position, error, warning
+from .manifest import CACHE_DIR, RACY_NS
 
+MARKER_TEXT = (
+    "This folder is made by `gongkai build`, which updates it on every build: it deletes files no build made.\n"
+)
 EXTRA_DIR = "extra"  # a site's files to publish at the output's root, e.g. a search engine's verification file
 REMOVED = "已删除输出目录中非本站生成的文件："
 
@@ -75,3 +81,136 @@ def remove_foreign(out: Path, known: set[str], marker: str, own: tuple[str, ...]
                 except FileNotFoundError:
                     pass
     return sorted(removed)
+
+
+def check_output(site_root: Path, out: Path) -> None:
+    """Refuse an output folder that would overwrite content or a folder Gongkai did not make."""
+    root = site_root.resolve()
+    target = out.resolve()
+    shown = display_path(out)
+    if target == root or target in root.parents:
+        raise GongkaiError(
+            f"输出目录 {shown} 包含站点目录本身；请另选输出目录，如 {display_path(site_root / 'public')}"
+        )
+    for folder in ("content", "layouts", CACHE_DIR):
+        inner = root / folder
+        if target == inner or inner in target.parents:
+            raise GongkaiError(
+                f"输出目录 {shown} 在站点的 {folder} 目录里；请另选输出目录，如 {display_path(site_root / 'public')}"
+            )
+    if target.exists() and not target.is_dir():
+        raise GongkaiError(f"输出目录 {shown} 是一个文件，不是目录；请另选输出目录")
+    if target.is_dir() and not (target / plan.MARKER).is_file() and any(target.iterdir()):
+        raise GongkaiError(
+            f"输出目录 {shown} 不是空目录，也不是 Gongkai 生成的（没有 {plan.MARKER} 标记文件）；"
+            "为免误删其中的文件，未做任何修改。请另选输出目录，或先清空这个目录"
+        )
+
+
+def temp_folder(out: Path) -> Path:
+    """A new folder beside the output (same file system, so the swap is a rename), with normal permissions.
+    Folders left there by builds that were killed (their process is gone) are removed first."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    for left in out.parent.glob(f".{glob.escape(out.name)}.*-*-*"):
+        kind, _, rest = left.name[len(out.name) + 2 :].partition("-")
+        pid = rest.partition("-")[0]
+        if kind in ("building", "old") and pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(left, ignore_errors=True)
+    temp = out.parent / f".{out.name}.building-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    temp.mkdir()
+    return temp
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists, but is another user's
+        return True
+    return True
+
+
+def swap_in(temp: Path, out: Path) -> None:
+    """Replace the output by the finished build: rename the old one away, the new one in, delete the old."""
+    if not out.exists():
+        temp.rename(out)
+        return
+    old = temp.with_name(temp.name.replace(".building-", ".old-"))
+    try:
+        out.rename(old)
+    except OSError:  # a mount point or a busy folder cannot move: replace what is inside instead
+        _replace_contents(temp, out)
+        return
+    try:
+        temp.rename(out)
+    except OSError:
+        old.rename(out)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _replace_contents(temp: Path, out: Path) -> None:
+    for entry in sorted(out.iterdir()):
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+    for entry in sorted(temp.iterdir()):
+        entry.rename(out / entry.name)
+    temp.rmdir()
+
+
+def move_in(staging: Path, out: Path, urls: list[str]) -> None:
+    """Move the staged files into the output, each replacing its old version in one rename."""
+    made: set[str] = set()
+    for url in urls:
+        folder = url.rpartition("/")[0]
+        if folder and folder not in made:
+            os.makedirs(os.path.join(out, folder), exist_ok=True)
+            made.add(folder)
+        os.replace(os.path.join(staging, url), os.path.join(out, url))
+
+
+def remove_stale(out: Path, stale: set[str], live: set[str]) -> None:
+    """Delete the files of pages that no longer exist. A folder left without any page is deleted whole
+    (files that no build wrote are gone by then: outputs.remove_foreign)."""
+    if not stale:
+        return
+    live_folders = {url[:i] for url in live for i, char in enumerate(url) if char == "/"}
+    for url in sorted(stale):
+        dead, parts = "", url.split("/")[:-1]
+        for depth in range(1, len(parts) + 1):
+            folder = "/".join(parts[:depth])
+            if folder not in live_folders:
+                dead = folder
+                break
+        if dead:
+            shutil.rmtree(os.path.join(out, dead), ignore_errors=True)
+        else:
+            Path(out, url).unlink(missing_ok=True)
+
+
+def write_file(folder: Path | str, url: str, data: bytes | str) -> None:
+    """Write a new file of the build (one open and write; its folder is made when missing)."""
+    path = os.path.join(folder, url)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
+
+
+def copy_kept(output: Path, staging: Path, urls: set[str]) -> None:
+    """Copy the pages of reports kept as last published from the output into a new site."""
+    for url in sorted(urls):
+        os.makedirs(os.path.join(staging, os.path.dirname(url)), exist_ok=True)
+        shutil.copy2(os.path.join(output, url), os.path.join(staging, url))

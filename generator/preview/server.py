@@ -14,7 +14,7 @@ script injection and the file watcher. Its known weak points are handled here:
 - Browsers are told to reload when the build has finished, not when the file changed.
 
 A rebuild is the build itself (`build_site`), which skips unchanged work; the preview keeps no
-dependency information of its own. It builds as `gongkai build --keep-going --drafts` does: drafts
+dependency information of its own, only the BuildSession its builds share. It builds as `gongkai build --keep-going --drafts` does: drafts
 are shown, each with its banner, and a report that cannot be read stays as it was last built. While
 the last build's content has errors (the build stopped, or a file could not be read), every page
 request gets an error page listing them, and the next good build brings the site back. Rule findings are not such errors: the build publishes
@@ -46,7 +46,7 @@ from livereload.watcher import get_watcher_class
 from tornado import httpserver, netutil, web
 from tornado.websocket import WebSocketHandler
 
-from ..build import BuildResult, build_site, check_output, sort_findings
+from ..build import BuildResult, BuildSession, build_site, check_output, sort_findings
 from ..files import display_path
 from ..findings import Finding, GongkaiError, Position, error
 from ..site import read_settings
@@ -174,6 +174,7 @@ class Preview:
         self.debounce = debounce
         self.poll = poll
         self.outcome: Outcome | None = None
+        self.session = BuildSession()  # what one build leaves for the next, for as long as the preview runs
         self.builds = 0
         self._folder = self.out.resolve()
         self._sockets: list[socket.socket] = []
@@ -431,6 +432,7 @@ class Preview:
                 keep_going=True,
                 drafts=True,
                 search_later=True,
+                session=self.session,
             )
         except GongkaiError as exc:
             return Outcome(None, tuple(sort_findings(exc.findings)), changed, time.perf_counter() - started)
