@@ -12,17 +12,15 @@ Reports are read office by office (by a pool of worker processes when there is e
 office's pages are written as soon as its reports are read, leaving only small summaries for the
 index pages, which are made last.
 
-The output is never left half-made:
-- Pages are never rendered into the output, but into a staging folder beside it (same file system).
-  Any failure (a template error, --strict, a crash, Ctrl+C) removes the staging folder and leaves the
-  output as it was.
-- Without a usable manifest (first build, cache deleted, output changed by another build) the staging
-  folder holds the whole site and is swapped in with a rename.
-- Otherwise only the changed pages are staged; they are moved into the output one rename each, and
-  files of pages that no longer exist are deleted. The manifest is deleted before the first move and
-  written after the last, so if the build is stopped in between the next one finds no manifest and
-  makes the whole site again. (Copying or hard-linking 65,000 unchanged files into a fresh folder on
-  every build would cost more than the usual rebuild does in all.)
+The stages, in build_site: load the site (loading.py, or the last build's Site), refuse settings it
+cannot honour, plan every page (the session's plan), key them (keys.py), build the offices whose
+keys changed (offices.py, by worker processes: workers.py), make the index pages (indexes.py), refuse
+to publish what would take reports offline (keeping.py), publish (publish.py: staging, swap, search
+index), save the manifest (manifest.py). What one build leaves for the next in the same process is in
+a BuildSession (session.py).
+
+This package may import every layer below it (model, read, check, site, render); the preview and the
+commands import it.
 """
 
 from __future__ import annotations
@@ -37,20 +35,27 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .. import pages, plan
+from .. import plan
 from ..files import display_path
 from ..findings import Finding, GongkaiError, Position, error
-from ..render import Renderer
-from ..site import Site, is_report_path
-from . import indexes, manifest, outputs, search, workers
-from .csvlines import ReportLines
-from .indexes import Regions, site_page
-from .keeping import content_path, keep_offices, notices, unreadable_files
-from .keys import FileKeys, base_key, index_digests, office_digest, office_unchanged, page_key, site_page_key
+from ..site import Site
+from . import manifest, outputs, search, workers
+from .indexes import make_index_pages
+from .keeping import keep_offices, notices, unpublishable, unreadable_files
+from .keys import FileKeys, PageInputs, base_key, office_digest
 from .loading import loaded_site, site_path
-from .manifest import CACHE_DIR, TEMPLATES_DIR, Manifest, OfficeRecord, digest
-from .offices import OfficeJob, OfficeResult, build_office, parents_without_unlisted
-from .outputs import MARKER_TEXT, check_output, copy_kept, move_in, remove_stale, swap_in, temp_folder, write_file
+from .manifest import CACHE_DIR, TEMPLATES_DIR, Manifest
+from .offices import (
+    OfficeJob,
+    OfficeResult,
+    Progress,
+    build_office,
+    collect_records,
+    parents_without_unlisted,
+    plan_jobs,
+)
+from .outputs import MARKER_TEXT, check_output, move_in, remove_stale, swap_in, temp_folder, write_file
+from .publish import Built, publish
 from .session import BuildSession
 from .workers import POOL_MIN_REPORTS, build_offices, no_collections, worker_pool
 
@@ -77,11 +82,11 @@ __all__ = [  # the build's public names (its stages' modules have more)
     "write_file",
 ]
 
-Progress = Callable[[int, int], None]  # (reports done, reports in all)
-
 
 @dataclass(frozen=True)
 class BuildResult:
+    """What a build did: the output, its files and reports, every finding, and what it left to do."""
+
     output: Path
     files: int  # files in the output
     reports: int  # reports published
@@ -101,14 +106,17 @@ class BuildResult:
 
     @property
     def errors(self) -> int:
+        """Findings that are errors."""
         return sum(1 for f in self.findings if f.severity == "error")
 
     @property
     def warnings(self) -> int:
+        """Findings that are warnings."""
         return len(self.findings) - self.errors
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:
+    """The findings without repeats, by file, position, rule and message."""
     return sorted(set(findings), key=lambda f: (f.position.path, f.position.line, f.position.column, f.rule, f.message))
 
 
@@ -221,66 +229,30 @@ def build_site(
         kept_from = previous if keep_going else None
         try:
             frozen = {Path(path).parent.name for path, kept in kept_offices.items() if kept}
-            built = _build_into(
-                site, site_plan, renderer, base, files, last, staging, jobs, progress, early, drafts, kept_from, frozen
-            )
+            inputs = PageInputs(site, site_plan, renderer, base, files, last)
+            built = _build_into(inputs, staging, jobs, progress, early, drafts, kept_from, frozen)
             findings = sort_findings([*findings, *built.findings])
-            errors = [f for f in findings if f.severity == "error"]
-            unreadable = unreadable_files(findings)
-            if strict and errors:
-                problem = "有错误（--strict）：未生成网站，输出目录未改动"
-                raise GongkaiError(errors + [error(Position(display_path(out)), problem)])
-            reports = {path for path in unreadable if is_report_path(content_path(path))}
-            if unreadable and (not keep_going or len(reports) + len(kept_offices) < len(unreadable)):
-                # Publishing without them would take their reports offline: nothing is changed.
-                if keep_going:
-                    problem = "有文件无法读取，不是报告也不是机关信息（office.yaml）：未生成网站，输出目录未改动"
-                else:
-                    problem = (
-                        "有文件无法读取或不符合格式：未生成网站，输出目录未改动；请改正上面的错误，"
-                        "或用 --keep-going 发布其余内容、保留这些报告上次发布的版本"
-                    )
-                raise GongkaiError(errors + [error(Position(display_path(out)), problem)])
-            if built.reports == 0 and unreadable:
-                problem = "没有一份报告可以发布：输出目录未改动"
-                raise GongkaiError(errors + [error(Position(display_path(out)), problem)])
+            reports = unpublishable(findings, built.reports, out, strict, keep_going, kept_offices)
             notice_lines = notices(root, reports, built.records, previous, kept_offices)
             stale = last.written() - built.written if last else set()
             output_changed = bool(last is None or built.made or stale)
             noted = output_changed or files.hashed  # the manifest: files read again may have new times
-            # Files no build wrote are removed, in full builds and updates alike, each with a line.
-            own = (search.INDEX_DIR,) if site.settings.search else ()
-            findings += outputs.remove_foreign(
-                target, built.written | (previous.written() if previous else set()), plan.MARKER, own
+            forget = functools.partial(manifest.forget, cache_folder, target, session.kept) if noted else None
+            published = publish(
+                site,
+                built,
+                staging,
+                target,
+                previous,
+                last,
+                moved,
+                stale,
+                output_changed,
+                forget,
+                keep_going,
+                search_later,
             )
-            whole = last is None or not (target / search.INDEX_DIR).is_dir()
-            indexed = search.pages_to_index(site, built.records, built.made, stale, whole)
-            make_search_index = None
-            if indexed and search_later:
-                make_search_index = functools.partial(search.index_output, target, indexed)
-            if last is None:
-                if previous is not None and keep_going:  # a whole new site, but for the reports kept as they were
-                    copy_kept(target, staging, built.written.difference(built.made, built.site_pages))
-                if indexed and not search_later:
-                    pages_of = [(url, staging / url) for url in indexed]
-                    search.make_index(pages_of, staging / search.INDEX_DIR, plan.SITE_FILE)
-                write_file(staging, plan.MARKER, MARKER_TEXT)
-                swap_in(staging, target)
-            else:
-                if indexed and not search_later:  # before anything is moved: a failed index changes nothing
-                    made = set(built.made[len(moved) :])
-                    pages_of = [(url, (staging if url in made else target) / url) for url in indexed]
-                    search.make_index(pages_of, staging / search.INDEX_DIR, plan.SITE_FILE)
-                if noted:
-                    manifest.forget(cache_folder, target, session.kept)
-                outputs.move_in(staging, target, built.made[len(moved) :])
-                remove_stale(target, stale, built.written)
-                if output_changed:  # a new marker file: a manifest of another cache no longer matches this folder
-                    write_file(staging, plan.MARKER, MARKER_TEXT)
-                    os.replace(staging / plan.MARKER, target / plan.MARKER)
-                if indexed and not search_later:
-                    search.replace_index(staging / search.INDEX_DIR, target)
-                shutil.rmtree(staging, ignore_errors=True)
+            findings += published.findings
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
@@ -318,30 +290,12 @@ def build_site(
         notice_lines,
         built.drafts,
         None if save_manifest else save,
-        make_search_index,
+        published.make_search_index,
     )
 
 
-@dataclass(frozen=True)
-class _Built:
-    written: set[str]  # every page in the output after this build
-    made: list[str]  # pages made by this build, in the staging folder
-    keys: dict[str, bytes]
-    records: dict[str, OfficeRecord]
-    site_pages: tuple[str, ...]
-    reports: int
-    drafts: int
-    findings: tuple[Finding, ...]
-    lines: ReportLines
-
-
 def _build_into(
-    site: Site,
-    site_plan: plan.Plan,
-    renderer: Renderer,
-    base: bytes,
-    files: FileKeys,
-    previous: Manifest | None,
+    inputs: PageInputs,
     staging: Path,
     jobs: int | None,
     progress: Progress | None,
@@ -349,142 +303,27 @@ def _build_into(
     drafts: bool = False,
     kept_from: Manifest | None = None,
     frozen: set[str] = frozenset(),
-) -> _Built:
+) -> Built:
     """Make every page whose key changed into `staging`: office by office, then the index pages.
     `early` is given the pages made before the index pages, and whether any report is published.
-    `drafts`: make draft reports' pages too. `kept_from`: the manifest of the output as it is, whose
-    reports are kept as they were published when they cannot be read now (--keep-going), and
-    `frozen` offices (their office.yaml unreadable) kept whole, from its records."""
-    same_plan = previous is not None and bool(previous.site) and site is previous.site[0]  # the Site kept
-    keys: dict[str, bytes] = {}
-    if same_plan:  # the same pages as the last build's: its keys, but for the pages made once per site
-        keys = dict(previous.pages)
-        for url in set(previous.site_pages).difference(page.url for page in site_plan.site_pages()):
-            keys.pop(url, None)
-    kept: dict[str, OfficeRecord] = {}
-    office_jobs: list[OfficeJob] = []
-    planned = set(site_plan.offices)
-    for slug in site_plan.offices:
-        if slug in frozen:
-            kept[slug] = kept_from.offices[slug]
-            continue
-        if previous is None:  # every page is to make; keys come after reading, from digests taken meanwhile
-            todo = [page.url for page in site_plan.office_pages(slug)]
-        elif office_unchanged(slug, site_plan, base, files, previous, keys, same_plan):
-            todo = []
-        else:
-            todo = []
-            for page in site_plan.office_pages(slug):
-                key = keys[page.url] = page_key(base, page, files)
-                if previous.pages.get(page.url) != key:
-                    todo.append(page.url)
-        record = previous.offices.get(slug) if previous else None
-        if not todo and record is not None:
-            kept[slug] = record
-            continue
-        office_pages = site_plan.office_pages(slug)
-        office = site.offices[slug]
-        parent = site.offices[office.parent] if office.parent in planned else None
-        children = tuple(site.offices[kid] for kid in site_plan.children.get(slug, ()))
-        kept_record = kept_from.offices.get(slug) if kept_from is not None else None
-        office_jobs.append(OfficeJob(office, office_pages, frozenset(todo), parent, children, drafts, kept_record))
-
-    records: dict[str, OfficeRecord] = {}
-    made: list[str] = []
-    total = sum(len(site.offices[slug].report_files) for slug in site_plan.offices)
-    done = 0
+    `drafts`, `kept_from`, `frozen`: see offices.plan_jobs."""
+    site, site_plan, renderer, base, files, previous = (
+        inputs.site, inputs.plan, inputs.renderer, inputs.base, inputs.files, inputs.previous
+    )  # fmt: skip
+    keys, kept, office_jobs = plan_jobs(site, site_plan, base, files, previous, drafts, kept_from, frozen)
     processes = jobs or os.cpu_count() or 1
     with worker_pool(office_jobs, site, staging, processes) as pool:
         results = build_offices(office_jobs, site, renderer, staging, pool, processes)
         with closing(results):
-            for slug in site_plan.offices:
-                if slug in kept:
-                    record = kept[slug]
-                else:
-                    result = next(results)
-                    if result.failure:
-                        raise GongkaiError(list(result.failure))
-                    record = result.record
-                    made += result.made
-                    files.learn(result.files)
-                    for page in site_plan.office_pages(slug):  # while the workers go on with the others
-                        if page.url not in keys:
-                            keys[page.url] = page_key(base, page, files)
-                records[slug] = record
-                done += record.reports
-                if progress and (slug not in kept or done == total):
-                    progress(done, total)
-
+            records, made = collect_records(site, site_plan, base, files, kept, results, keys, progress)
         made += parents_without_unlisted(site, site_plan, renderer, staging, records, office_jobs, previous, made)
-        summaries = [s for record in records.values() for s in record.summaries]
         if early is not None:
-            early(list(made), bool(summaries))
-        by_year: dict[int, list[pages.ReportSummary]] = {}
-        for summary in summaries:
-            by_year.setdefault(summary.year, []).append(summary)
-        counts = {year: len(rows) for year, rows in by_year.items()}
-        years = tuple(year for year in site_plan.years if counts.get(year))  # a year of drafts only has no page
-        lines = ReportLines(records, summaries, previous)
-        digests = index_digests(site_plan, records)
-        written = {url for record in records.values() for url in record.written}
-        areas = Regions(site, site_plan, records)
-        site_pages = tuple(
-            p
-            for p in site_plan.site_pages()
-            if (p.kind not in ("year", "year_csv") or p.year in years)
-            and (p.kind not in plan.SUMMARY_KINDS or areas.get(p.office, p.year).included)
-        )
-        written |= {page.url for page in site_pages}
-        public = written.difference(url for record in records.values() for url in record.drafts)
-        # A year's first page lists the 下级汇总 of that year (office name, url): the way to each summary page.
-        summary_links: dict[int, list[tuple[str, str]]] = {}
-        for p in site_pages:
-            if p.kind == "summary":
-                summary_links.setdefault(p.year, []).append((site.offices[p.office].name, p.url))
-
-        def shown(page: plan.Page) -> list[tuple[str, str]]:
-            return summary_links.get(page.year, []) if page.kind == "year" and page.number == 1 else []
-
-        elsewhere = []  # year pages made by the worker processes meanwhile: handed out first
-        for page in sorted(site_pages, key=lambda page: page.kind != "year"):
-            if page.kind == "static":
-                key = page_key(b"", page, files)
-            elif page.kind in plan.SUMMARY_KINDS:
-                key = digest(
-                    base,
-                    page.url.encode(),
-                    files(plan.SITE_FILE),
-                    areas.facts(page.office, page.year, public, page.kind == "summary"),
-                )
-            else:
-                key = site_page_key(base, page, site_plan, years, files, digests, counts, repr(shown(page)))
-            keys[page.url] = key
-            if previous is not None and previous.pages.get(page.url) == key:
-                continue
-            made.append(page.url)
-            if page.kind == "year":
-                listed = set(site_plan.year_page_offices(page.year, page.number))
-                rows = [s for s in by_year.get(page.year, []) if s.office in listed]
-                job = (page, rows, years, site_plan.year_pages(page.year), counts.get(page.year, 0), shown(page))
-                if pool is not None:
-                    elsewhere.append((pool.submit(workers.year_page_job, job), job))
-                else:
-                    write_file(staging, page.url, indexes.year_page(site.settings, renderer, *job))
-                continue
-            if page.kind in plan.SUMMARY_KINDS:
-                write_file(staging, page.url, areas.page(page, renderer, public))
-                continue
-            write_file(
-                staging, page.url, site_page(page, site, site_plan, years, renderer, summaries, by_year, public, lines)
-            )
-        for future, job in reversed(elsewhere):  # the last ones no worker has begun are made here meanwhile
-            if future.cancel():
-                write_file(staging, job[0].url, indexes.year_page(site.settings, renderer, *job))
-        for future, _ in elsewhere:
-            if not future.cancelled() and (failure := future.result()):
-                raise GongkaiError(list(failure))
-
-    findings = tuple(f for record in records.values() for f in record.findings) + tuple(areas.check())
+            early(list(made), any(record.summaries for record in records.values()))
+        submit = functools.partial(pool.submit, workers.year_page_job) if pool is not None else None
+        index = make_index_pages(inputs, staging, records, keys, submit)
+    findings = tuple(f for record in records.values() for f in record.findings) + tuple(index.findings)
     draft_count = sum(url.endswith("/index.html") for record in records.values() for url in record.drafts)
-    site_urls = tuple(p.url for p in site_pages)
-    return _Built(written, made, keys, records, site_urls, len(summaries), draft_count, findings, lines)
+    made += index.made
+    return Built(
+        index.written, made, keys, records, index.site_pages, index.reports, draft_count, findings, index.lines
+    )

@@ -5,6 +5,8 @@ key in the build manifest is unchanged: that page is made from every file the of
 depend on, and the key covers Gongkai's code) has the findings the build noted for it. The other
 offices are read and checked, by worker processes when there are many reports to read. Either way
 the findings are those of reading every report anew (tests/test_checking.py compares them).
+
+May import the layers below build, and the build package (its keys, loading, manifest and workers).
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ class OfficeCheck(NamedTuple):
 
 @dataclass(frozen=True)
 class SiteCheck:
+    """What checking the whole site gives."""
+
     site: Site
     reports: int  # report files read
     findings: list[Finding]

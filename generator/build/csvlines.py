@@ -20,17 +20,19 @@ class ReportLines:
 
     def __init__(
         self, records: dict[str, OfficeRecord], summaries: list[pages.ReportSummary], previous: Manifest | None
-    ):
+    ) -> None:
         self.records = records
         self.summaries = summaries
         self.previous = previous
 
     @functools.cached_property
     def headlines(self) -> tuple[tuple[str, Label], ...]:
+        """The headline figures some report has, as the CSV files' columns."""
         return pages.used_headlines(self.summaries)
 
     @functools.cached_property
     def lines(self) -> dict[str, tuple[str, ...]]:
+        """The lines of each office known so far: the last build's, where they still serve."""
         lines = {}
         previous = self.previous
         if previous is not None and previous.csv_columns == self.columns():
@@ -41,6 +43,7 @@ class ReportLines:
         return lines
 
     def columns(self) -> tuple[str, ...]:
+        """The headline columns, by their ids."""
         return tuple(hid for hid, _ in self.headlines)
 
     def kept(self) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
@@ -50,15 +53,18 @@ class ReportLines:
         return (self.previous.csv_columns, self.previous.csv_lines) if self.previous else ((), {})
 
     def of(self, slug: str) -> tuple[str, ...]:
+        """The lines of an office's reports, in year order."""
         lines = self.lines.get(slug)
         if lines is None:
             lines = self.lines[slug] = tuple(export.report_lines(self.records[slug].summaries, self.headlines))
         return lines
 
     def every(self) -> list[str]:
+        """The lines of data/reports.csv: every office's, by office."""
         return [line for slug in sorted(self.records) for line in self.of(slug)]
 
     def of_year(self, rows: list[pages.ReportSummary]) -> list[str]:
+        """The lines of a year's reports.csv (`rows`: its reports), by office."""
         lines = []
         for summary in sorted(rows, key=attrgetter("office")):
             years = [s.year for s in self.records[summary.office].summaries]

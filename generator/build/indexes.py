@@ -5,21 +5,28 @@ May import the layers below build, and build.csvlines, build.manifest."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 from .. import export, pages, plan, regions
-from ..findings import Finding
+from ..findings import Finding, GongkaiError
 from ..render import Renderer
 from ..schema import schema_text
 from ..site import Office, Settings, Site
 from .csvlines import ReportLines
+from .keys import PageInputs, index_digests, page_key, site_page_key
 from .manifest import OfficeRecord, digest
+from .outputs import write_file
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 
 class Regions:
     """The 下级汇总 of offices with child offices, each made from the children's tallies when first asked for."""
 
-    def __init__(self, site: Site, site_plan: plan.Plan, records: dict[str, OfficeRecord]):
+    def __init__(self, site: Site, site_plan: plan.Plan, records: dict[str, OfficeRecord]) -> None:
         self.site = site
         self.plan = site_plan
         self.records = records
@@ -28,10 +35,12 @@ class Regions:
         self.facts_made: dict[tuple[str, int], bytes] = {}
 
     def tally(self, slug: str, year: int) -> regions.Tally | None:
+        """What an office's report of the year gives its parent's summary; None without a record."""
         record = self.records.get(slug)
         return record.tallies.get(year) if record is not None else None
 
     def get(self, office: str, year: int) -> regions.Region:
+        """The office's region of the year (made once)."""
         area = self.made.get((office, year))
         if area is None:
             kids = [(kid, self.site.offices[kid].name, self.tally(kid, year)) for kid in self.listed(office)]
@@ -43,6 +52,7 @@ class Regions:
         return [kid for kid in self.plan.children.get(office, ()) if plan.office_url(kid) in self.records[kid].written]
 
     def summaries(self, slug: str) -> dict[int, pages.ReportSummary]:
+        """An office's report summaries, by year."""
         record = self.records.get(slug)
         return {s.year: s for s in record.summaries} if record is not None else {}
 
@@ -104,6 +114,7 @@ class Regions:
         return repr(parts).encode()
 
     def page(self, page: plan.Page, renderer: Renderer, written: set[str]) -> bytes | str:
+        """One file of a summary page (its page, CSV or JSON); `written`: the pages the output has."""
         office = self.site.offices[page.office]
         area = self.get(page.office, page.year)
         if self.summed is not area:  # a region's three files are made one after the other: keep one region's sums
@@ -210,3 +221,98 @@ def year_page(
     """A year page (or one page of a year) listing `rows`, the reports of its offices."""
     context = pages.year_context(settings, page.year, rows, years, page.number, pages_count, count, summaries)
     return renderer.render(page.template, context)
+
+
+class IndexPages(NamedTuple):
+    """What making the index pages leaves for the rest of the build."""
+
+    made: list[str]  # urls written into the staging folder
+    site_pages: tuple[str, ...]  # urls of the pages made once per site that the output has
+    written: set[str]  # every page in the output after this build
+    reports: int  # reports published
+    findings: list[Finding]  # of the 汇总 reports against their children
+    lines: ReportLines
+
+
+def make_index_pages(
+    inputs: PageInputs,
+    staging: Path,
+    records: dict[str, OfficeRecord],
+    keys: dict[str, bytes],
+    submit: Callable[[YearPageJob], Future] | None = None,
+) -> IndexPages:
+    """Make the pages made once per site whose key changed (noted in `keys`) into `staging`, from the
+    offices' records. `submit`: hands a year page to a worker process (see workers.year_page_job);
+    those no worker has begun when the rest are made are made here."""
+    site, site_plan, renderer, base, files, previous = (
+        inputs.site, inputs.plan, inputs.renderer, inputs.base, inputs.files, inputs.previous
+    )  # fmt: skip
+    made: list[str] = []
+    summaries = [s for record in records.values() for s in record.summaries]
+    by_year: dict[int, list[pages.ReportSummary]] = {}
+    for summary in summaries:
+        by_year.setdefault(summary.year, []).append(summary)
+    counts = {year: len(rows) for year, rows in by_year.items()}
+    years = tuple(year for year in site_plan.years if counts.get(year))  # a year of drafts only has no page
+    lines = ReportLines(records, summaries, previous)
+    digests = index_digests(site_plan, records)
+    written = {url for record in records.values() for url in record.written}
+    areas = Regions(site, site_plan, records)
+    site_pages = tuple(
+        p
+        for p in site_plan.site_pages()
+        if (p.kind not in ("year", "year_csv") or p.year in years)
+        and (p.kind not in plan.SUMMARY_KINDS or areas.get(p.office, p.year).included)
+    )
+    written |= {page.url for page in site_pages}
+    public = written.difference(url for record in records.values() for url in record.drafts)
+    # A year's first page lists the 下级汇总 of that year (office name, url): the way to each summary page.
+    summary_links: dict[int, list[tuple[str, str]]] = {}
+    for p in site_pages:
+        if p.kind == "summary":
+            summary_links.setdefault(p.year, []).append((site.offices[p.office].name, p.url))
+
+    def shown(page: plan.Page) -> list[tuple[str, str]]:
+        return summary_links.get(page.year, []) if page.kind == "year" and page.number == 1 else []
+
+    elsewhere = []  # year pages made by the worker processes meanwhile: handed out first
+    for page in sorted(site_pages, key=lambda page: page.kind != "year"):
+        if page.kind == "static":
+            key = page_key(b"", page, files)
+        elif page.kind in plan.SUMMARY_KINDS:
+            key = digest(
+                base,
+                page.url.encode(),
+                files(plan.SITE_FILE),
+                areas.facts(page.office, page.year, public, page.kind == "summary"),
+            )
+        else:
+            key = site_page_key(base, page, site_plan, years, files, digests, counts, repr(shown(page)))
+        keys[page.url] = key
+        if previous is not None and previous.pages.get(page.url) == key:
+            continue
+        made.append(page.url)
+        if page.kind == "year":
+            listed = set(site_plan.year_page_offices(page.year, page.number))
+            rows = [s for s in by_year.get(page.year, []) if s.office in listed]
+            job = (page, rows, years, site_plan.year_pages(page.year), counts.get(page.year, 0), shown(page))
+            if submit is not None:
+                elsewhere.append((submit(job), job))
+            else:
+                write_file(staging, page.url, year_page(site.settings, renderer, *job))
+            continue
+        if page.kind in plan.SUMMARY_KINDS:
+            write_file(staging, page.url, areas.page(page, renderer, public))
+            continue
+        write_file(
+            staging, page.url, site_page(page, site, site_plan, years, renderer, summaries, by_year, public, lines)
+        )
+    for future, job in reversed(elsewhere):  # the last ones no worker has begun are made here meanwhile
+        if future.cancel():
+            write_file(staging, job[0].url, year_page(site.settings, renderer, *job))
+    for future, _ in elsewhere:
+        if not future.cancelled() and (failure := future.result()):
+            raise GongkaiError(list(failure))
+
+    site_urls = tuple(p.url for p in site_pages)
+    return IndexPages(made, site_urls, written, len(summaries), areas.check(), lines)

@@ -9,7 +9,7 @@ from pathlib import Path
 from .. import pages
 from ..files import display_path
 from ..findings import Finding, GongkaiError, Position, error
-from ..site import Site
+from ..site import Site, is_report_path
 from .manifest import Manifest, OfficeRecord
 
 
@@ -85,3 +85,32 @@ def notices(
                     title = pages.report_title(summary.office_name, summary.year)
                     lines.setdefault(path, f"{path}：已下线（{title}不再发布）")
     return tuple(lines[path] for path in sorted(lines))
+
+
+def unpublishable(
+    findings: list[Finding], published: int, out: Path, strict: bool, keep_going: bool, kept_offices: dict[str, bool]
+) -> set[str]:
+    """The report files (as findings show them) left out or kept as last published because they
+    cannot be read; raises GongkaiError when the build must not change the output: with `strict`
+    and any error, or when a file that cannot be read would take reports offline (without
+    `keep_going`, or not a report nor a kept office's office.yaml), or when no report is `published`."""
+    errors = [f for f in findings if f.severity == "error"]
+    unreadable = unreadable_files(findings)
+    if strict and errors:
+        problem = "有错误（--strict）：未生成网站，输出目录未改动"
+        raise GongkaiError(errors + [error(Position(display_path(out)), problem)])
+    reports = {path for path in unreadable if is_report_path(content_path(path))}
+    if unreadable and (not keep_going or len(reports) + len(kept_offices) < len(unreadable)):
+        # Publishing without them would take their reports offline: nothing is changed.
+        if keep_going:
+            problem = "有文件无法读取，不是报告也不是机关信息（office.yaml）：未生成网站，输出目录未改动"
+        else:
+            problem = (
+                "有文件无法读取或不符合格式：未生成网站，输出目录未改动；请改正上面的错误，"
+                "或用 --keep-going 发布其余内容、保留这些报告上次发布的版本"
+            )
+        raise GongkaiError(errors + [error(Position(display_path(out)), problem)])
+    if published == 0 and unreadable:
+        problem = "没有一份报告可以发布：输出目录未改动"
+        raise GongkaiError(errors + [error(Position(display_path(out)), problem)])
+    return reports

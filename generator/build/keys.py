@@ -9,13 +9,15 @@ import functools
 import importlib.util
 import os
 import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
 from .. import __version__, pages, plan
 from ..files import display_path, read_file
 from ..render import Renderer
-from ..site import Office
+from ..site import Office, Site
 from . import manifest
 from .manifest import MISSING, FileStat, Manifest, OfficeRecord, digest
 
@@ -27,7 +29,7 @@ class FileKeys:
     the last build, as the preview's watcher was told by the system: the others are taken as the
     last build left them, without even a stat."""
 
-    def __init__(self, root: Path, previous: Manifest | None, changed: frozenset[str] | None = None):
+    def __init__(self, root: Path, previous: Manifest | None, changed: frozenset[str] | None = None) -> None:
         self.root = root
         self.prefix = os.path.join(root, "")  # of a site file's path: the site folder and a separator
         self.previous = previous.files if previous else {}
@@ -43,25 +45,26 @@ class FileKeys:
             if self.changed_folders:
                 self.files = {p: record for p, record in self.files.items() if not p.startswith(self.changed_folders)}
 
-    def untouched(self, paths) -> bool:
+    def untouched(self, paths: Iterable[str]) -> bool:
         """Whether none of these files can have changed since the last build, as `changed` tells."""
         if self.changed is None or not self.changed.isdisjoint(paths):
             return False
         return not self.changed_folders or not any(path.startswith(self.changed_folders) for path in paths)
 
-    def as_before(self, paths) -> bool:
+    def as_before(self, paths: Iterable[str]) -> bool:
         """Whether these files are as the last build found them, by their stats (or as `changed` tells)."""
         if self.changed is not None:
             return self.untouched(paths)
         return all(self._record(path) is self.previous.get(path) for path in paths)
 
-    def seen(self, stats) -> None:
+    def seen(self, stats: Iterable[tuple]) -> None:
         """Stats of site files this build has taken already: (path, size, mtime, ctime, inode)."""
         for path, *now in filter(None, stats):
             if (known := self._trusted(path, tuple(now))) is not None:
                 self.files[path] = known
 
     def __call__(self, path: str) -> bytes:
+        """The digest of a site file (path and contents; MISSING when it cannot be read)."""
         return self._record(path)[4]
 
     def read(self, path: str) -> bytes | None:
@@ -108,6 +111,20 @@ class FileKeys:
             return (-1, 0, 0, 0), None
         self.hashed += 1
         return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino), data
+
+
+@dataclass(frozen=True)
+class PageInputs:
+    """What one build makes pages from: the site, its plan, a renderer of the layouts, the part of
+    every key that is not its files' (base_key), the site files' digests, and the last build's
+    manifest of the output (None: every page is made)."""
+
+    site: Site
+    plan: plan.Plan
+    renderer: Renderer
+    base: bytes
+    files: FileKeys
+    previous: Manifest | None
 
 
 @functools.cache
@@ -157,6 +174,7 @@ def office_digest(office: Office, summaries: tuple[pages.ReportSummary, ...], wr
 
 
 def page_key(base: bytes, page: plan.Page, files: FileKeys) -> bytes:
+    """A report, office or static page's key: `base` and the digests of the files it is made from."""
     return digest(base, page.url.encode(), *(files(path) for path in page.inputs))
 
 
@@ -197,6 +215,7 @@ class IndexDigests(NamedTuple):
 
 
 def index_digests(site_plan: plan.Plan, records: dict[str, OfficeRecord]) -> IndexDigests:
+    """The digests of what index pages list, taken from the offices' records."""
     every = digest(*(records[slug].digest for slug in site_plan.offices))
     years = {
         year: [records[slug].year_digests.get(year, manifest.MISSING) for slug in slugs]

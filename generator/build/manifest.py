@@ -14,6 +14,10 @@ File digests are reused from the manifest when a file's size, modification and c
 inode are as recorded, the way git's index does, so that a build of an unchanged 20,000-report
 site does not read 270 MB to find that nothing changed. A file changed within a second before the
 last build started is hashed again: its times may not tell a later change (coarse file-system clocks).
+Those digests are taken by keys.FileKeys. A long-running process keeps the last manifest and site in
+a Kept (its BuildSession's) instead of reading them again.
+
+May import the layers below build (for the records' values: pages.ReportSummary, regions.Tally).
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ build.keys, build.manifest, build.outputs."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from operator import attrgetter
 from pathlib import Path
@@ -16,9 +17,11 @@ from ..render import Renderer
 from ..report import Report, read_report
 from ..site import Office, Site, read_reports
 from . import manifest
-from .keys import FileKeys, office_digest
+from .keys import FileKeys, office_digest, office_unchanged, page_key
 from .manifest import Manifest, OfficeRecord, digest
 from .outputs import write_file
+
+Progress = Callable[[int, int], None]  # (reports done, reports in all)
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,7 @@ class _Reader:
     per report on the development machine), and an unchanged office is not read at all: its summaries
     and findings are in the manifest."""
 
-    def __init__(self, files: FileKeys):
+    def __init__(self, files: FileKeys) -> None:
         self.files = files
 
     def read(self, file: Path, path: str, office: str) -> tuple[Report | None, list[Finding], str]:
@@ -199,3 +202,90 @@ def parents_without_unlisted(
         if url not in made:
             remade.append(url)
     return remade
+
+
+def plan_jobs(
+    site: Site,
+    site_plan: plan.Plan,
+    base: bytes,
+    files: FileKeys,
+    previous: Manifest | None,
+    drafts: bool = False,
+    kept_from: Manifest | None = None,
+    frozen: set[str] = frozenset(),
+) -> tuple[dict[str, bytes], dict[str, OfficeRecord], list[OfficeJob]]:
+    """The keys of the office pages known without reading them, the records of the offices none of
+    whose pages changed (kept from `previous`), and a job for each other office. `drafts`: make draft
+    reports' pages too. `kept_from`: the manifest of the output as it is, whose reports are kept as
+    they were published when they cannot be read now (--keep-going), and `frozen` offices (their
+    office.yaml unreadable) kept whole, from its records."""
+    same_plan = previous is not None and bool(previous.site) and site is previous.site[0]  # the Site kept
+    keys: dict[str, bytes] = {}
+    if same_plan:  # the same pages as the last build's: its keys, but for the pages made once per site
+        keys = dict(previous.pages)
+        for url in set(previous.site_pages).difference(page.url for page in site_plan.site_pages()):
+            keys.pop(url, None)
+    kept: dict[str, OfficeRecord] = {}
+    office_jobs: list[OfficeJob] = []
+    planned = set(site_plan.offices)
+    for slug in site_plan.offices:
+        if slug in frozen:
+            kept[slug] = kept_from.offices[slug]
+            continue
+        if previous is None:  # every page is to make; keys come after reading, from digests taken meanwhile
+            todo = [page.url for page in site_plan.office_pages(slug)]
+        elif office_unchanged(slug, site_plan, base, files, previous, keys, same_plan):
+            todo = []
+        else:
+            todo = []
+            for page in site_plan.office_pages(slug):
+                key = keys[page.url] = page_key(base, page, files)
+                if previous.pages.get(page.url) != key:
+                    todo.append(page.url)
+        record = previous.offices.get(slug) if previous else None
+        if not todo and record is not None:
+            kept[slug] = record
+            continue
+        office_pages = site_plan.office_pages(slug)
+        office = site.offices[slug]
+        parent = site.offices[office.parent] if office.parent in planned else None
+        children = tuple(site.offices[kid] for kid in site_plan.children.get(slug, ()))
+        kept_record = kept_from.offices.get(slug) if kept_from is not None else None
+        office_jobs.append(OfficeJob(office, office_pages, frozenset(todo), parent, children, drafts, kept_record))
+    return keys, kept, office_jobs
+
+
+def collect_records(
+    site: Site,
+    site_plan: plan.Plan,
+    base: bytes,
+    files: FileKeys,
+    kept: dict[str, OfficeRecord],
+    results: Iterator[OfficeResult],
+    keys: dict[str, bytes],
+    progress: Progress | None,
+) -> tuple[dict[str, OfficeRecord], list[str]]:
+    """Every office's record, in the plan's order (kept, or its job's result), and the pages made;
+    the keys of the pages of the offices read are noted in `keys`."""
+    records: dict[str, OfficeRecord] = {}
+    made: list[str] = []
+    total = sum(len(site.offices[slug].report_files) for slug in site_plan.offices)
+    done = 0
+    for slug in site_plan.offices:
+        if slug in kept:
+            record = kept[slug]
+        else:
+            result = next(results)
+            if result.failure:
+                raise GongkaiError(list(result.failure))
+            record = result.record
+            made += result.made
+            files.learn(result.files)
+            for page in site_plan.office_pages(slug):  # while the workers go on with the others
+                if page.url not in keys:
+                    keys[page.url] = page_key(base, page, files)
+        records[slug] = record
+        done += record.reports
+        if progress and (slug not in kept or done == total):
+            progress(done, total)
+    return records, made

@@ -1,5 +1,10 @@
-"""What the output folder holds besides the pages: the site's extra/ files, published as they are;
-any other file in it that no build wrote is removed, with a line each, in every build."""
+"""The output folder and its staging folder: refusing an output that is not Gongkai's, writing a
+build's files, swapping a whole new site in or moving changed pages in, deleting stale pages; what
+the output holds besides the pages (the site's extra/ files, published as they are); any other file
+in it that no build wrote is removed, with a line each, in every build.
+
+May import the layers below build, and build.manifest.
+"""
 
 from __future__ import annotations
 

@@ -4,6 +4,8 @@ Pagefind's extended build segments Chinese into words (the standard build finds 
 Python package ships the binary (a dependency of Gongkai), which is run here as a command, never downloaded.
 Only report pages are indexed: their template marks what is indexed (data-pagefind-body: the title,
 narratives and tables' labels) and the filters; drafts carry no such mark and are never handed to Pagefind.
+
+May import the layers below build, and build.manifest and build.outputs.
 """
 
 from __future__ import annotations
