@@ -24,6 +24,7 @@ from tornado.websocket import websocket_connect
 import generator.preview.server as serve
 from generator.build import build_site
 from generator.build.checking import check_site
+from generator.findings import Position, error
 from generator.preview.server import Preview
 from tests.helpers import report_yaml, write_office, write_report
 
@@ -274,6 +275,22 @@ def test_broken_content_shows_an_error_page_until_it_is_fixed(example_site):
         report.write_text(good, encoding="utf-8")
         status, body = wait_for(lambda: (answer := page(preview))[0] == 200 and answer)
         assert "加强组织领导" in body and preview.problems == ()
+
+
+def test_a_sites_own_error_page_is_shown_and_a_broken_one_gives_way_to_gongkais(tmp_path):
+    problems = [error(Position("content/a/2023.yaml", 3, 4), "坏 <script>x</script> & 'a'")]
+    default = serve.error_page(problems)
+    assert "<li>content/a/2023.yaml:3:4: error: 坏 &lt;script&gt;x&lt;/script&gt; &amp; &#x27;a&#x27;</li>" in default
+    layouts = tmp_path / "layouts"
+    layouts.mkdir()
+    (layouts / "error.html").write_text(
+        "<!DOCTYPE html><title>出错</title>{% for p in problems %}<p class=own>{{ p }}</p>{% endfor %}", "utf-8"
+    )
+    own = serve.error_page(problems, layouts)
+    assert own.startswith("<!DOCTYPE html><title>出错</title><p class=own>content/a/2023.yaml:3:4")
+    assert "<script>" not in own
+    (layouts / "error.html").write_text("{% for p in problems %}", "utf-8")  # a template syntax error
+    assert serve.error_page(problems, layouts) == default
 
 
 def test_a_report_linked_from_outside_the_site_is_refused_on_every_page(example_site, tmp_path):

@@ -17,8 +17,11 @@ A rebuild is the build itself (`build_site`), which skips unchanged work; the pr
 dependency information of its own, only the BuildSession its builds share. It builds as `gongkai build --keep-going --drafts` does: drafts
 are shown, each with its banner, and a report that cannot be read stays as it was last built. While
 the last build's content has errors (the build stopped, or a file could not be read), every page
-request gets an error page listing them, and the next good build brings the site back. Rule findings are not such errors: the build publishes
-those reports with their notices, as it will on the real site.
+request gets an error page listing them (layouts/error.html, which a site may override), and the
+next good build brings the site back. Rule findings are not such errors: the build publishes those
+reports with their notices, as it will on the real site.
+
+May import the build package and the layers below it.
 """
 
 from __future__ import annotations
@@ -43,12 +46,14 @@ from pathlib import Path
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from livereload.server import LiveScriptInjector
 from livereload.watcher import get_watcher_class
+from markupsafe import Markup
 from tornado import httpserver, netutil, web
 from tornado.websocket import WebSocketHandler
 
 from ..build import BuildResult, BuildSession, build_site, check_output, sort_findings
 from ..files import display_path
 from ..findings import Finding, GongkaiError, Position, error
+from ..render import Renderer
 from ..site import read_settings
 
 SERVE_DIR = ".gongkai-serve"  # the default output: `serve` never replaces public/ unless told to
@@ -58,6 +63,7 @@ POLL_SHARE = 0.2  # looking for changes may take at most this share of the time
 IDLE_WAIT = 30.0  # seconds a request for a missing file waits for a running build to finish
 WATCHED_FILE = "site.yaml"
 WATCHED_FOLDERS = ("content", "layouts")
+ERROR_TEMPLATE = "error.html"  # in layouts/
 BASE_PATH = re.compile(r"^/(?:[A-Za-z0-9._~-]+/)*$")
 
 # The snippet python-livereload's own server injects: it loads livereload.js from this server, which
@@ -95,34 +101,15 @@ def problems_of(result: BuildResult) -> tuple[Finding, ...]:
     return tuple(f for f in result.findings if f.severity == "error" and not f.rule)
 
 
-def error_page(problems: tuple[Finding, ...] | list[Finding]) -> str:
-    """The page shown for every page request while the content has errors (the reload script is added when served)."""
-    items = "\n".join(f"<li>{html.escape(str(finding))}</li>" for finding in problems)
-    return f"""<!DOCTYPE html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>内容有错误：预览</title>
-<style>
-body {{ font: 16px/1.6 system-ui, sans-serif; color: #1a1a1a; background: #fff; margin: 0; }}
-main {{ max-width: 60rem; margin: 2rem auto; padding: 0 1rem; }}
-h1 {{ color: #a40000; font-size: 1.5rem; }}
-li {{ font-family: ui-monospace, monospace; white-space: pre-wrap; overflow-wrap: anywhere; margin: .5rem 0; }}
-</style>
-</head>
-<body>
-<main>
-<h1>内容有错误，网站未能完整生成</h1>
-<p>共 {len(problems)} 个错误（文件:行:列）：</p>
-<ol>
-{items}
-</ol>
-<p>改正并保存文件后，本页会自动刷新。</p>
-</main>
-</body>
-</html>
-"""
+def error_page(problems: tuple[Finding, ...] | list[Finding], site_layouts: Path | None = None) -> str:
+    """The page shown for every page request while the content has errors (the reload script is added
+    when served): layouts/error.html, the site's own when it has a working one, else Gongkai's."""
+    # Escaped here, as the page always was (html.escape): the template prints each line as it is given.
+    context = {"problems": [Markup(html.escape(str(finding))) for finding in problems]}
+    try:
+        return Renderer(site_layouts).render(ERROR_TEMPLATE, context)
+    except GongkaiError:  # the site's error.html (or its layouts folder) is broken: that is among the problems
+        return Renderer().render(ERROR_TEMPLATE, context)
 
 
 def bind(host: str, port: int) -> list[socket.socket]:
@@ -164,7 +151,7 @@ class Preview:
         on_build: Callable[[Outcome], None] | None = None,
         debounce: float = DEBOUNCE,
         poll: float = POLL,
-    ):
+    ) -> None:
         self.root = Path(root)
         self.out = Path(out) if out is not None else self.root / SERVE_DIR
         self.host = host
@@ -174,6 +161,7 @@ class Preview:
         self.debounce = debounce
         self.poll = poll
         self.outcome: Outcome | None = None
+        self._error_page: tuple[Outcome | None, str] | None = None  # the outcome it shows, the page
         self.session = BuildSession()  # what one build leaves for the next, for as long as the preview runs
         self.builds = 0
         self._folder = self.out.resolve()
@@ -197,6 +185,7 @@ class Preview:
 
     @property
     def url(self) -> str:
+        """The address of the site's home page."""
         host = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(self.host, self.host)
         host = f"[{host}]" if ":" in host else host
         return f"http://{host}:{self.port}{self.base_path}"
@@ -208,7 +197,15 @@ class Preview:
 
     @property
     def problems(self) -> tuple[Finding, ...]:
+        """The errors that keep content out of the last build (shown instead of the pages)."""
         return self.outcome.problems if self.outcome else ()
+
+    def error_page(self) -> str:
+        """The error page of the last build's problems (made once per build)."""
+        outcome = self.outcome
+        if self._error_page is None or self._error_page[0] is not outcome:
+            self._error_page = (outcome, error_page(self.problems, self.root / "layouts"))
+        return self._error_page[1]
 
     @property
     def listening(self) -> int:
@@ -217,6 +214,7 @@ class Preview:
 
     @property
     def building(self) -> bool:
+        """Whether a build is running."""
         return self._building
 
     # --- starting and stopping ---------------------------------------------------------------------
@@ -360,7 +358,7 @@ class Preview:
         except OSError:  # a file went away while being looked at: look again next time
             pass
 
-    def _on_change(self, files=None) -> None:
+    def _on_change(self, files: list[str] | None = None) -> None:
         if not isinstance(files, list):  # a folder or file changed or went away: the watcher knows which
             files = [self._watcher.filepath or str(self.root)]
         self._changed.update(display_path(Path(file)) for file in files)
@@ -492,6 +490,7 @@ class Preview:
         return target
 
     async def wait_for_build(self) -> None:
+        """Wait until no build is running."""
         try:
             await asyncio.wait_for(self._idle.wait(), timeout=IDLE_WAIT)
         except TimeoutError:
@@ -515,7 +514,7 @@ class _NotifyWatcher:
     GROUP_MS = 50  # or after this long
     WAKE_MS = 200  # a watching thread checks whether it should stop, or watch another tree, this often
 
-    def __init__(self, root: Path, callback: Callable[[list[str]], None]):
+    def __init__(self, root: Path, callback: Callable[[list[str]], None]) -> None:
         from watchfiles._rust_notify import RustNotify  # documented as watchfiles' low-level API
 
         self._notify = RustNotify
@@ -615,7 +614,7 @@ def _editor_file(path: str) -> bool:
     return name.endswith(("~", ".swp", ".swx", ".tmp")) or name.startswith("#")
 
 
-def _live_reload_handler(watcher) -> type[LiveReloadHandler]:
+def _live_reload_handler(watcher: object) -> type[LiveReloadHandler]:
     """livereload's websocket handler with its own set of open pages (livereload keeps one per process)."""
 
     class Live(LiveReloadHandler):
@@ -623,7 +622,7 @@ def _live_reload_handler(watcher) -> type[LiveReloadHandler]:
         live_css = False  # a rebuild may change more than a stylesheet: reload the whole page
         check_origin = WebSocketHandler.check_origin  # livereload allows any origin; only our pages may listen
 
-        def on_message(self, message):
+        def on_message(self, message: str | bytes) -> None:
             super().on_message(message)
             if self in LiveReloadHandler.waiters:  # livereload registers a page on its base class
                 LiveReloadHandler.waiters.discard(self)
@@ -689,9 +688,10 @@ class SiteHandler(_PreviewHandler):
     """Files of the output folder, the error page while the content has errors, the site's 404 page."""
 
     async def get(self, path: str) -> None:
+        """A file of the output, or the error page while the content has errors."""
         preview = self.preview
         if preview.problems and _is_page(path):
-            self.send_html(500, error_page(preview.problems))
+            self.send_html(500, preview.error_page())
             return
         parts = _request_parts(path)
         if parts is None:
@@ -710,6 +710,7 @@ class SiteHandler(_PreviewHandler):
         self.finish(data)
 
     async def head(self, path: str) -> None:
+        """As get, without the body."""
         await self.get(path)  # tornado leaves out the body of a HEAD response
 
     def _read(self, parts: list[str]) -> bytes | str | None:
@@ -730,7 +731,8 @@ class SiteHandler(_PreviewHandler):
         self.absolute_name = target.name
         return data
 
-    def write_error(self, status_code: int, **kwargs) -> None:
+    def write_error(self, status_code: int, **kwargs: object) -> None:
+        """The site's own 404 page for a file not found; tornado's page for other errors."""
         page = self.preview.site_file(["404.html"]) if status_code == 404 else None
         try:
             text = page.read_bytes() if page is not None else None
@@ -748,6 +750,7 @@ class OutsideHandler(_PreviewHandler):
     """Any address outside the base path: say where the site is."""
 
     def get(self, path: str = "") -> None:
+        """A page saying where the site is."""
         where = html.escape(self.preview.base_path)
         text = (
             '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n<title>找不到页面：预览</title>\n'
