@@ -203,18 +203,18 @@ def test_builds_that_end_while_an_index_is_made_make_one_more_index_not_one_each
 
     preview = Preview(tmp_path)
     queued: list = []
-    preview._indexer = SimpleNamespace(submit=queued.append)  # the indexer thread, busy with an earlier index
+    preview.indexer = SimpleNamespace(submit=queued.append)  # the indexer thread, busy with an earlier index
     made: list[int] = []
 
     def outcome(number: int) -> Outcome:
         return Outcome(SimpleNamespace(make_search_index=lambda: made.append(number)), (), (), 0.0)
 
     for number in range(3):
-        preview._index_later(outcome(number))
+        preview.index_later(outcome(number))
     assert len(queued) == 1
     queued[0]()
     assert made == [2]  # the latest build's pages
-    preview._index_later(outcome(3))
+    preview.index_later(outcome(3))
     assert len(queued) == 2
 
 

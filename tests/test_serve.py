@@ -26,6 +26,7 @@ from generator.build import build_site
 from generator.build.checking import check_site
 from generator.findings import Position, error
 from generator.preview.server import Preview
+from generator.preview.watcher import NotifyWatcher
 from tests.helpers import report_yaml, write_office, write_report
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -187,7 +188,7 @@ def test_an_edit_shows_on_the_served_page_and_the_output_equals_a_full_build(exa
 def test_changes_are_notified_by_the_system_not_looked_for(example_site):
     report = example_site / REPORT_FILE
     with running(example_site, poll=3600) as preview:  # no look for changes would come during the test
-        assert isinstance(preview._watcher, serve._NotifyWatcher)
+        assert isinstance(preview.watcher, NotifyWatcher)
         first = preview.builds
         edit(report, "一、加强组织领导。", "一、组织领导已加强。")
         wait_for(lambda: "组织领导已加强" in page(preview)[1], timeout=5)
@@ -207,21 +208,21 @@ def test_without_notifications_the_preview_looks_for_changes(example_site, monke
     def unavailable(*args):
         raise OSError("inotify watch limit reached")
 
-    monkeypatch.setattr(serve._NotifyWatcher, "__init__", unavailable)
+    monkeypatch.setattr(NotifyWatcher, "__init__", unavailable)
     with running(example_site) as preview:
-        assert not isinstance(preview._watcher, serve._NotifyWatcher)
+        assert not isinstance(preview.watcher, NotifyWatcher)
         edit(example_site / REPORT_FILE, "一、加强组织领导。", "一、组织领导已加强。")
         wait_for(lambda: "组织领导已加强" in page(preview)[1])
 
 
 def test_when_notifications_break_down_the_preview_looks_for_changes(example_site):
     with running(example_site) as preview:
-        watcher = preview._watcher
-        assert isinstance(watcher, serve._NotifyWatcher)
+        watcher = preview.watcher
+        assert isinstance(watcher, NotifyWatcher)
         wait_for(lambda: watcher.on_notice is not None)  # the server's loop has started
         watcher.failed = True  # as when a watching thread stops on an error
         watcher.on_notice()
-        wait_for(lambda: not isinstance(preview._watcher, serve._NotifyWatcher))
+        wait_for(lambda: not isinstance(preview.watcher, NotifyWatcher))
         edit(example_site / REPORT_FILE, "一、加强组织领导。", "一、组织领导已加强。")
         wait_for(lambda: "组织领导已加强" in page(preview)[1])
 

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import asyncio
 import errno
-import glob
 import html
 import mimetypes
 import os
@@ -45,7 +44,6 @@ from pathlib import Path
 
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from livereload.server import LiveScriptInjector
-from livereload.watcher import get_watcher_class
 from markupsafe import Markup
 from tornado import httpserver, netutil, web
 from tornado.websocket import WebSocketHandler
@@ -55,14 +53,13 @@ from ..files import display_path
 from ..findings import Finding, GongkaiError, Position, error
 from ..render import Renderer
 from ..site import read_settings
+from .watcher import WATCHED_FILE, NotifyWatcher, make_watcher, saved_at
 
 SERVE_DIR = ".gongkai-serve"  # the default output: `serve` never replaces public/ unless told to
 DEBOUNCE = 0.1  # seconds without a further save before building: saves closer together make one build
 POLL = 0.1  # seconds between looks for changes; longer on big sites, see Preview._poll
 POLL_SHARE = 0.2  # looking for changes may take at most this share of the time
 IDLE_WAIT = 30.0  # seconds a request for a missing file waits for a running build to finish
-WATCHED_FILE = "site.yaml"
-WATCHED_FOLDERS = ("content", "layouts")
 ERROR_TEMPLATE = "error.html"  # in layouts/
 BASE_PATH = re.compile(r"^/(?:[A-Za-z0-9._~-]+/)*$")
 
@@ -178,7 +175,7 @@ class Preview:
         self._poll_timer: asyncio.TimerHandle | None = None
         self._live: type[LiveReloadHandler] | None = None
         # The search index is made after each build's pages are shown, one at a time, beside the builds.
-        self._indexer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gongkai-search")
+        self.indexer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gongkai-search")
         self.index_problems: tuple[Finding, ...] = ()  # why the last search index could not be made
         self._index_next: Callable[[], None] | None = None  # the latest build's, waiting for the indexer
         self._index_lock = threading.Lock()
@@ -208,6 +205,11 @@ class Preview:
         return self._error_page[1]
 
     @property
+    def watcher(self) -> object:
+        """What tells the preview of changes: a NotifyWatcher, or livereload's polling watcher."""
+        return self._watcher
+
+    @property
     def listening(self) -> int:
         """How many open pages are connected, waiting to be told to reload."""
         return len(self._live.waiters) if self._live is not None else 0
@@ -230,7 +232,7 @@ class Preview:
             outcome = self._build(())
             if outcome.result is not None and outcome.result.save_manifest is not None:
                 outcome.result.save_manifest()
-            self._index_later(outcome)
+            self.index_later(outcome)
             self._look_at_all = outcome.result is None
             self._finish(outcome)
         except BaseException:  # e.g. Ctrl+C during the first build: free the port
@@ -268,7 +270,7 @@ class Preview:
         self._loop = asyncio.get_running_loop()  # last: stop() uses the loop to reach _stopping
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gongkai-build")
         self._live = _live_reload_handler(self._watcher)
-        if isinstance(self._watcher, _NotifyWatcher):
+        if isinstance(self._watcher, NotifyWatcher):
             loop = self._loop
             self._watcher.on_notice = lambda: loop.call_soon_threadsafe(self._poll_now)
         server = httpserver.HTTPServer(self._application())
@@ -285,14 +287,14 @@ class Preview:
                 if timer is not None:
                     timer.cancel()
             server.stop()
-            if isinstance(self._watcher, _NotifyWatcher):
+            if isinstance(self._watcher, NotifyWatcher):
                 self._watcher.close()
             for page in list(self._live.waiters):
                 page.close()
             await asyncio.wait_for(server.close_all_connections(), timeout=5)
             await self._idle.wait()  # a build in progress finishes and swaps in whole
             self._executor.shutdown(wait=True)
-            self._indexer.shutdown(wait=True)
+            self.indexer.shutdown(wait=True)
             self._loop = None
 
     def _application(self) -> web.Application:
@@ -313,17 +315,8 @@ class Preview:
 
     # --- watching and rebuilding -------------------------------------------------------------------
 
-    def _make_watcher(self, notified: bool = True):
-        if notified:
-            try:
-                return _NotifyWatcher(self.root, self._on_change)
-            except Exception:  # no notifications here (e.g. the system's limit of watches): look for changes
-                pass
-        watcher = get_watcher_class()()
-        watcher.watch(str(self.root / WATCHED_FILE), self._on_change)
-        for folder in WATCHED_FOLDERS:  # a pattern, not the folder: it also sees a folder made later
-            watcher.watch(f"{glob.escape(str(self.root))}/{folder}/**/*", self._on_change, ignore=_editor_file)
-        return watcher
+    def _make_watcher(self, notified: bool = True) -> object:
+        return make_watcher(self.root, self._on_change, notified)
 
     def _poll(self) -> None:
         """Look for changes (not during a build: a change made meanwhile is seen afterwards) and come back."""
@@ -345,7 +338,7 @@ class Preview:
                 self._settle()
 
     def _look(self) -> None:
-        if isinstance(self._watcher, _NotifyWatcher) and self._watcher.failed:
+        if isinstance(self._watcher, NotifyWatcher) and self._watcher.failed:
             # The system stopped telling (its watch broke down): look for changes from now on, and
             # have the next build look at every file, since a change may have gone untold.
             self._watcher.close()
@@ -363,7 +356,7 @@ class Preview:
             files = [self._watcher.filepath or str(self.root)]
         self._changed.update(display_path(Path(file)) for file in files)
         self._changed_files.update(os.path.abspath(file) for file in files)
-        self._last_save = max([self._last_save, *(_saved_at(file) for file in files)])
+        self._last_save = max([self._last_save, *(saved_at(file) for file in files)])
 
     def _settle(self) -> None:
         """Build once the last save is `debounce` old. The wait is counted from the save, not from when the
@@ -386,7 +379,7 @@ class Preview:
         changed = tuple(sorted(self._changed))
         # Notified changes are all the changes: the build looks at no other file. Looked-for ones
         # (the polling watcher names one file or folder per look) are only a reason to build.
-        notified = isinstance(self._watcher, _NotifyWatcher) and not self._look_at_all
+        notified = isinstance(self._watcher, NotifyWatcher) and not self._look_at_all
         files = frozenset(self._changed_files) if notified else None
         self._changed.clear()
         self._changed_files.clear()
@@ -410,8 +403,8 @@ class Preview:
                 # asks for the new page, and before any next build (the executor has one thread)
                 self._executor.submit(outcome.result.save_manifest)
             if outcome is not None:
-                self._index_later(outcome)
-            if isinstance(self._watcher, _NotifyWatcher):
+                self.index_later(outcome)
+            if isinstance(self._watcher, NotifyWatcher):
                 self._look()  # changes notified during the build
             if self._changed and self._settle_timer is None:
                 self._settle()
@@ -443,7 +436,7 @@ class Preview:
             return Outcome(None, (problem,), changed, time.perf_counter() - started, traceback.format_exc())
         return Outcome(result, problems_of(result), changed, time.perf_counter() - started)
 
-    def _index_later(self, outcome: Outcome) -> None:
+    def index_later(self, outcome: Outcome) -> None:
         """Have the search index made again from the pages shown, when the build says it must (site.yaml's
         `search: true` and a report page made or removed), in its own thread: the next build need not
         wait. Builds that end while an index is being made make one more index between them, not one each."""
@@ -453,7 +446,7 @@ class Preview:
         with self._index_lock:
             waiting, self._index_next = self._index_next, make
         if waiting is None:
-            self._indexer.submit(self._index)
+            self.indexer.submit(self._index)
 
     def _index(self) -> None:
         """Make the waiting index. On failure the search page keeps the last index, and index_problems says why."""
@@ -495,123 +488,6 @@ class Preview:
             await asyncio.wait_for(self._idle.wait(), timeout=IDLE_WAIT)
         except TimeoutError:
             pass
-
-
-class _NotifyWatcher:
-    """Changes told by the operating system (watchfiles' binding of the Rust notify crate: inotify,
-    FSEvents, ReadDirectoryChangesW) rather than looked for: on a site of 25,000 files a look costs a
-    fifth of a second, and polling every second made a preview take a second to notice a save.
-
-    It has the polling watcher's shape for Preview: the notifications collected by its threads are
-    handed to the callback by examine(), on the server's loop; `on_notice` is called from a watching
-    thread to have the loop look at once. It watches site.yaml and the site folder itself (to see
-    content/ or layouts/ made or removed, when it watches them anew) and those two folders' trees.
-    """
-
-    filepath = None  # read by livereload's handler when it logs a reload
-    failed = False  # a watching thread stopped on an error: the preview then looks for changes
-    STEP_MS = 10  # a burst of events ends when none came for this long
-    GROUP_MS = 50  # or after this long
-    WAKE_MS = 200  # a watching thread checks whether it should stop, or watch another tree, this often
-
-    def __init__(self, root: Path, callback: Callable[[list[str]], None]) -> None:
-        from watchfiles._rust_notify import RustNotify  # documented as watchfiles' low-level API
-
-        self._notify = RustNotify
-        self.root = root.resolve()
-        self.callback = callback
-        self.on_notice: Callable[[], None] | None = None
-        self._lock = threading.Lock()
-        self._pending: set[str] = set()
-        self._stop = threading.Event()
-        self._top = RustNotify([str(self.root)], False, False, 300, False, False)
-        self._folders: tuple[str, ...] = ()
-        self._tree = None
-        self._watch_tree()
-        self._threads = [
-            threading.Thread(target=self._run, args=(lambda: self._top, True), daemon=True, name="gongkai-watch"),
-            threading.Thread(target=self._run, args=(lambda: self._tree, False), daemon=True, name="gongkai-watch"),
-        ]
-        for thread in self._threads:
-            thread.start()
-
-    def _watch_tree(self) -> None:
-        """Watch the trees of content/ and layouts/ that exist now (again, when that changed)."""
-        folders = tuple(str(self.root / name) for name in WATCHED_FOLDERS if (self.root / name).is_dir())
-        if folders == self._folders:
-            return
-        self._folders = folders
-        # The old watch is not closed here: its thread may be inside it. It ends when that thread, back
-        # within WAKE_MS, takes up the new one and drops the last reference to it.
-        self._tree = self._notify(list(folders), False, False, 300, True, False) if folders else None
-
-    def _run(self, notify: Callable[[], object], top: bool) -> None:
-        try:
-            while not self._stop.is_set():
-                current = notify()
-                if current is None:
-                    self._stop.wait(self.WAKE_MS / 1000)
-                    continue
-                changes = current.watch(self.GROUP_MS, self.STEP_MS, self.WAKE_MS, self._stop)
-                if isinstance(changes, set):
-                    self._notified({path for _, path in changes}, top)
-        except Exception:
-            self.failed = True
-            if self.on_notice is not None:
-                self.on_notice()
-
-    def _notified(self, paths: set[str], top: bool) -> None:
-        if top:  # the site folder: only site.yaml and the watched folders themselves concern the preview
-            names = {WATCHED_FILE, *WATCHED_FOLDERS}
-            paths = {p for p in paths if os.path.dirname(p) == str(self.root) and os.path.basename(p) in names}
-            if any(os.path.basename(p) in WATCHED_FOLDERS for p in paths):
-                self._watch_tree()
-        else:
-            paths = {p for p in paths if not _hidden_or_editor_file(p, self.root)}
-        if not paths:
-            return
-        with self._lock:
-            self._pending |= paths
-        if self.on_notice is not None:
-            self.on_notice()
-
-    def examine(self) -> None:
-        with self._lock:
-            files, self._pending = sorted(self._pending), set()
-        if files:
-            self.callback(files)
-
-    def close(self) -> None:
-        self._stop.set()
-        for thread in self._threads:
-            thread.join(timeout=2)
-        for notify in (self._top, self._tree):
-            if notify is not None:
-                notify.close()
-
-
-def _hidden_or_editor_file(path: str, root: Path) -> bool:
-    """What the polling watcher never sees either: dot files and folders, and editors' own files."""
-    try:
-        parts = Path(path).relative_to(root).parts
-    except ValueError:
-        return True
-    return any(part.startswith(".") for part in parts) or _editor_file(path)
-
-
-def _saved_at(file: str) -> float:
-    """When a changed file was saved (its mtime); now when it is gone or its time lies in the future."""
-    now = time.time()
-    try:
-        return min(os.stat(file).st_mtime, now)
-    except OSError:
-        return now
-
-
-def _editor_file(path: str) -> bool:
-    """Backup, lock and swap files editors write beside the file being edited (dot files are never seen)."""
-    name = Path(path).name
-    return name.endswith(("~", ".swp", ".swx", ".tmp")) or name.startswith("#")
 
 
 def _live_reload_handler(watcher: object) -> type[LiveReloadHandler]:
