@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 from .. import build, plan, regions
 from ..findings import Finding
+from ..regions import Tally  # a data record of the site layer
 from ..site import Office, Settings, Site, read_reports
 from . import manifest
 from .keys import FileKeys, base_key, page_key
@@ -35,7 +36,7 @@ class OfficeCheck(NamedTuple):
     reports: int
     findings: tuple[Finding, ...]
     published: tuple[tuple[int, date | None], ...]
-    tallies: dict[int, regions.Tally]  # by year: what the 汇总 check of a parent office needs of it
+    tallies: dict[int, Tally]  # by year: what the 汇总 check of a parent office needs of it
 
 
 @dataclass(frozen=True)

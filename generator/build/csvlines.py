@@ -9,6 +9,7 @@ from operator import attrgetter
 
 from .. import export, pages
 from ..format import Label
+from ..pages import ReportSummary  # a data record of the site layer
 from .manifest import Manifest, OfficeRecord
 
 
@@ -19,7 +20,7 @@ class ReportLines:
     last build's lines as they are: every summary is then as it was (the files' keys name them all)."""
 
     def __init__(
-        self, records: dict[str, OfficeRecord], summaries: list[pages.ReportSummary], previous: Manifest | None
+        self, records: dict[str, OfficeRecord], summaries: list[ReportSummary], previous: Manifest | None
     ) -> None:
         self.records = records
         self.summaries = summaries
@@ -63,7 +64,7 @@ class ReportLines:
         """The lines of data/reports.csv: every office's, by office."""
         return [line for slug in sorted(self.records) for line in self.of(slug)]
 
-    def of_year(self, rows: list[pages.ReportSummary]) -> list[str]:
+    def of_year(self, rows: list[ReportSummary]) -> list[str]:
         """The lines of a year's reports.csv (`rows`: its reports), by office."""
         lines = []
         for summary in sorted(rows, key=attrgetter("office")):

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from .. import export, pages, plan, regions
 from ..findings import Finding, GongkaiError
+from ..pages import ReportSummary  # a data record of the site layer
+from ..regions import Tally  # a data record of the site layer
 from ..render import Renderer
 from ..schema import schema_text
 from ..site import Office, Settings, Site
@@ -34,7 +36,7 @@ class Regions:
         self.summed: regions.Region | None = None  # the region whose sums the last page made used
         self.facts_made: dict[tuple[str, int], bytes] = {}
 
-    def tally(self, slug: str, year: int) -> regions.Tally | None:
+    def tally(self, slug: str, year: int) -> Tally | None:
         """What an office's report of the year gives its parent's summary; None without a record."""
         record = self.records.get(slug)
         return record.tallies.get(year) if record is not None else None
@@ -51,7 +53,7 @@ class Regions:
         """The office's children that are published: an office whose every report is a draft is in no region."""
         return [kid for kid in self.plan.children.get(office, ()) if plan.office_url(kid) in self.records[kid].written]
 
-    def summaries(self, slug: str) -> dict[int, pages.ReportSummary]:
+    def summaries(self, slug: str) -> dict[int, ReportSummary]:
         """An office's report summaries, by year."""
         record = self.records.get(slug)
         return {s.year: s for s in record.summaries} if record is not None else {}
@@ -65,7 +67,7 @@ class Regions:
                 years.setdefault(page.office, []).append(page.year)
         return years
 
-    def trend(self, office: str) -> list[pages.ReportSummary]:
+    def trend(self, office: str) -> list[ReportSummary]:
         """The office's region over the years: each year's headline figures summed over the children summed."""
         rows = []
         for year in self.years.get(office, ()):
@@ -78,7 +80,7 @@ class Regions:
                 figures = [value for s in kids if (value := s.headline(hid)) is not None]
                 headlines.append((hid, sum(figures) if figures else None))
             name = self.site.offices[office].name
-            rows.append(pages.ReportSummary(office, name, year, area.format_id, None, tuple(headlines), 0, 0))
+            rows.append(ReportSummary(office, name, year, area.format_id, None, tuple(headlines), 0, 0))
         return rows
 
     @functools.cache  # noqa: B019 (one Regions per build)
@@ -152,8 +154,8 @@ def site_page(
     site_plan: plan.Plan,
     years: tuple[int, ...],
     renderer: Renderer,
-    summaries: list[pages.ReportSummary],
-    by_year: dict[int, list[pages.ReportSummary]],
+    summaries: list[ReportSummary],
+    by_year: dict[int, list[ReportSummary]],
     written: set[str],
     lines: ReportLines,
 ) -> bytes | str:
@@ -205,14 +207,14 @@ def public_offices(site: Site, site_plan: plan.Plan, written: set[str]) -> list[
 
 
 # A year page to make: the page, the reports it lists, the site's years, the year's pages and reports.
-YearPageJob = tuple[plan.Page, list[pages.ReportSummary], tuple[int, ...], int, int, list[tuple[str, str]]]
+YearPageJob = tuple[plan.Page, list[ReportSummary], tuple[int, ...], int, int, list[tuple[str, str]]]
 
 
 def year_page(
     settings: Settings,
     renderer: Renderer,
     page: plan.Page,
-    rows: list[pages.ReportSummary],
+    rows: list[ReportSummary],
     years: tuple[int, ...],
     pages_count: int,
     count: int,
@@ -249,7 +251,7 @@ def make_index_pages(
     )  # fmt: skip
     made: list[str] = []
     summaries = [s for record in records.values() for s in record.summaries]
-    by_year: dict[int, list[pages.ReportSummary]] = {}
+    by_year: dict[int, list[ReportSummary]] = {}
     for summary in summaries:
         by_year.setdefault(summary.year, []).append(summary)
     counts = {year: len(rows) for year, rows in by_year.items()}

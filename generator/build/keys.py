@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from .. import __version__, pages, plan
+from .. import __version__, plan
 from ..files import display_path, read_file
+from ..pages import ReportSummary  # a data record of the site layer
 from ..render import Renderer
 from ..site import Office, Site
 from . import manifest
@@ -168,7 +169,7 @@ def base_key(root: Path, layouts_key: bytes | None = None, drafts: bool = False,
     return digest(code_key(), layouts_key, content, b"drafts" * drafts, b"search" * search)
 
 
-def office_digest(office: Office, summaries: tuple[pages.ReportSummary, ...], written: tuple[str, ...]) -> bytes:
+def office_digest(office: Office, summaries: tuple[ReportSummary, ...], written: tuple[str, ...]) -> bytes:
     """All that index pages show of an office: its details, its reports' summaries, its pages."""
     return digest(repr((office, summaries, written)).encode())
 

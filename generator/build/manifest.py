@@ -17,7 +17,7 @@ last build started is hashed again: its times may not tell a later change (coars
 Those digests are taken by keys.FileKeys. A long-running process keeps the last manifest and site in
 a Kept (its BuildSession's) instead of reading them again.
 
-May import the layers below build (for the records' values: pages.ReportSummary, regions.Tally).
+May import the layers below build (for the records' values: ReportSummary, Tally).
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ from typing import NamedTuple
 
 from ..files import atomic_write
 from ..findings import Finding
-from ..pages import ReportSummary
-from ..regions import Tally
+from ..pages import ReportSummary  # a data record of the site layer
+from ..regions import Tally  # a data record of the site layer
 
 CACHE_DIR = ".gongkai-cache"  # in the site: build manifests (MANIFEST_DIR) and compiled templates (TEMPLATES_DIR)
 MANIFEST_DIR = "builds"

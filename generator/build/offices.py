@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .. import export, pages, plan, regions
 from ..findings import Finding, GongkaiError
+from ..regions import Tally  # a data record of the site layer
 from ..render import Renderer
 from ..report import Report, read_report
 from ..site import Office, Site, read_reports
@@ -149,9 +150,9 @@ def build_office(job: OfficeJob, site: Site, renderer: Renderer, folder: Path) -
 def _tallies(
     readable: dict[int, tuple[Report, list[Finding]]],
     unreadable: set[int],
-    last: dict[int, regions.Tally],
+    last: dict[int, Tally],
     kept: set[int],
-) -> dict[int, regions.Tally]:
+) -> dict[int, Tally]:
     """What a summary of the office's parent needs of each report: never a draft's figures, nor an
     unreadable one's, unless it is kept as last published (--keep-going): then as it was (`last`)."""
     tallies = {
