@@ -26,7 +26,6 @@ from .model.numbers import format_number
 from .render import markdown_html
 from .report import INTRO_KEY, Number, Report
 from .rules import headline_value
-from .search import INDEX_DIR
 from .site import CONTACT_KEYS, OFFICE_KINDS, Office, Settings
 from .tables import TableView, free_table_view, table_view
 
@@ -504,7 +503,7 @@ def search_context(settings: Settings, offices: list[Office], years: tuple[int, 
         "years": years,
         "kinds": kinds,
         "parents": [(slug, by_slug[slug].name) for slug in parents],
-        "index_dir": INDEX_DIR,
+        "index_dir": plan.INDEX_DIR,
     }
 
 

@@ -33,6 +33,7 @@ STATIC_DIR = "static"
 YEAR_PAGE_ROWS = 500  # reports listed on one year page (a page of 500 rows is about 250 KB)
 MARKER = ".gongkai-output"  # marks a folder made by `gongkai build`, which a build may replace
 SITE_FILE = "site.yaml"
+INDEX_DIR = "pagefind"  # the search index and pagefind.js, in the output (made by build/search.py)
 SEARCH = "search/index.html"
 SEARCH_SCRIPT = "search.js"  # a static file of the search page: copied only with `search: true`
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.build import BuildSession, build_site
 from generator.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +28,13 @@ class Result:
     @property
     def lines(self) -> list[str]:
         return (self.out + self.err).splitlines()
+
+
+@pytest.fixture
+def one_session(request, monkeypatch):
+    """The test module's `build_site` builds with one BuildSession for the whole test, as the builds of
+    one process (the preview) do; a build given `session=BuildSession()` is a new process's."""
+    monkeypatch.setattr(request.module, "build_site", functools.partial(build_site, session=BuildSession()))
 
 
 @pytest.fixture

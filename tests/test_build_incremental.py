@@ -19,13 +19,15 @@ from types import SimpleNamespace
 
 import pytest
 
-from generator import build as build_module
-from generator import export, manifest, plan
-from generator.build import build_site
+from generator import export, plan
+from generator.build import BuildSession, build_site, keys, loading, manifest, outputs, workers
+from generator.build.csvlines import ReportLines
 from generator.findings import GongkaiError
 from generator.site import load_site
 from tests.helpers import report_yaml, write_office, write_report
 from tests.test_build import leftovers, snapshot
+
+pytestmark = pytest.mark.usefixtures("one_session")  # a test's builds share a session, as in one process
 
 ROOT = Path(__file__).resolve().parent.parent
 _spec = importlib.util.spec_from_file_location("make_site", ROOT / "bench" / "make_site.py")
@@ -85,8 +87,8 @@ def test_a_warm_build_makes_nothing_and_changes_no_file(site, monkeypatch):
     cold = build_site(site)
     out = site / "public"
     before, files = inodes(out), snapshot(out)
-    monkeypatch.setattr(build_module, "load_site", lambda root: pytest.fail("offices read again"))
-    monkeypatch.setattr(manifest.FileKeys, "read", lambda self, path: pytest.fail(f"{path} read again"))
+    monkeypatch.setattr(loading, "load_site", lambda root: pytest.fail("offices read again"))
+    monkeypatch.setattr(keys.FileKeys, "read", lambda self, path: pytest.fail(f"{path} read again"))
     warm = build_site(site)
     assert cold.rendered == cold.files == len(files) - 1  # the marker aside
     assert warm.rendered == 0 and warm.files == cold.files
@@ -245,10 +247,10 @@ def test_when_every_page_changes_the_whole_site_is_made_and_swapped_in(site, tmp
     if change == "layout":
         edit_layout(site)
     else:  # as after installing another version of Gongkai
-        monkeypatch.setattr(build_module, "_code_key", lambda: b"another version")
+        monkeypatch.setattr(keys, "code_key", lambda: b"another version")
     moves = []
-    real_move_in = build_module.move_in
-    monkeypatch.setattr(build_module, "move_in", lambda *args: moves.append(args) or real_move_in(*args))
+    real_move_in = outputs.move_in
+    monkeypatch.setattr(outputs, "move_in", lambda *args: moves.append(args) or real_move_in(*args))
     result = build_site(site)
     assert result.rendered == result.files and moves == []
     after = inodes(site / "public")
@@ -303,7 +305,7 @@ def test_previous_and_next_links_follow_the_published_reports(site, tmp_path):
 
 
 def test_worker_processes_and_one_process_build_the_same_bytes(site, tmp_path, monkeypatch):
-    monkeypatch.setattr(build_module, "POOL_MIN_REPORTS", 0)
+    monkeypatch.setattr(workers, "POOL_MIN_REPORTS", 0)
     one = build_site(site, tmp_path / "one", jobs=1)
     two = build_site(site, tmp_path / "two", jobs=2)
     assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
@@ -315,10 +317,10 @@ def test_worker_processes_and_one_process_build_the_same_bytes(site, tmp_path, m
 
 
 def test_worker_processes_collect_cycles_though_the_build_does_not(site, tmp_path, monkeypatch):
-    monkeypatch.setattr(build_module, "POOL_MIN_REPORTS", 0)
+    monkeypatch.setattr(workers, "POOL_MIN_REPORTS", 0)
     loaded, _ = load_site(site)
     jobs = [SimpleNamespace(office=office) for office in loaded.offices.values()]
-    with build_module._no_collections(), build_module._workers(jobs, loaded, tmp_path, 2) as pool:
+    with workers.no_collections(), workers.worker_pool(jobs, loaded, tmp_path, 2) as pool:
         assert not gc.isenabled()
         assert pool.submit(gc.isenabled).result() is True  # rendering makes cycles: a worker collects them
 
@@ -352,7 +354,7 @@ def test_a_rebuild_stopped_while_moving_pages_in_is_redone_whole(site, tmp_path,
             raise KeyboardInterrupt  # Ctrl+C half-way through moving pages in
         return real_replace(source, target)
 
-    monkeypatch.setattr(build_module.os, "replace", replace)
+    monkeypatch.setattr(os, "replace", replace)
     with pytest.raises(KeyboardInterrupt):
         build_site(site)
     monkeypatch.undo()
@@ -395,9 +397,8 @@ def test_a_damaged_or_foreign_manifest_is_not_used(site, tmp_path, damage):
         file.write_bytes(manifest.marshal.dumps((values[0] - 1, *values[1:])))
     else:
         file.write_bytes(manifest.marshal.dumps((values[0], "cpython-00 1", *values[2:])))
-    manifest._kept.clear()  # as a new process finds it
     edit_overview(site, some_office(site), 2022, "改后")
-    result = build_site(site)
+    result = build_site(site, session=BuildSession())  # as a new process finds the manifest
     assert result.rendered == result.files
     assert snapshot(site / "public") == fresh_build(site, tmp_path)
 
@@ -407,19 +408,18 @@ def test_an_update_writes_again_only_the_records_of_the_offices_it_read(site, mo
     file = next((site / ".gongkai-cache" / manifest.MANIFEST_DIR).glob("*.manifest"))
     before = manifest.marshal.loads(file.read_bytes())[7]  # each office's record, as stored
     stored = []
-    real = manifest._stored_record
-    monkeypatch.setattr(manifest, "_stored_record", lambda record: stored.append(record) or real(record))
-    manifest._kept.clear()  # as a new process finds it
+    real = manifest.pack_record
+    monkeypatch.setattr(manifest, "pack_record", lambda record: stored.append(record) or real(record))
     office = some_office(site)
     report = site / "content" / office / "2022.yaml"
     text = report.read_text(encoding="utf-8")
     report.write_text(re.sub(r"^published: .*$", "published: 2023-03-01", text, count=1, flags=re.M), "utf-8")
-    build_site(site)
+    build_site(site, session=BuildSession())  # as a new process finds the manifest
     after = manifest.marshal.loads(file.read_bytes())[7]
     assert [record.summaries[0].office for record in stored] == [office]
     assert after.keys() == before.keys()
     assert [slug for slug in after if after[slug] != before[slug]] == [office]
-    [summary] = [s for s in manifest._record(after[office]).summaries if s.year == 2022]
+    [summary] = [s for s in manifest.unpack_record(after[office]).summaries if s.year == 2022]
     assert str(summary.published) == "2023-03-01"
 
 
@@ -428,15 +428,15 @@ def test_lines_of_reports_csv_are_the_last_builds_only_for_the_same_summaries_an
     previous = manifest.load(site / ".gongkai-cache", (site / "public").resolve(), plan.MARKER)
     records = previous.offices
     summaries = [s for record in records.values() for s in record.summaries]
-    kept = build_module._ReportLines(records, summaries, previous)
+    kept = ReportLines(records, summaries, previous)
     assert kept.lines == previous.csv_lines and len(kept.lines) == len(records)
     csv = (site / "public" / plan.REPORTS_CSV).read_bytes()
     assert export.reports_csv(summaries, kept.headlines, kept.every()) == csv
     other_columns = dataclasses.replace(previous, csv_columns=("new_received",))
-    assert build_module._ReportLines(records, summaries, other_columns).lines == {}
+    assert ReportLines(records, summaries, other_columns).lines == {}
     office = some_office(site)
     fewer = {**records, office: records[office]._replace(summaries=records[office].summaries[1:])}
-    lines = build_module._ReportLines(fewer, summaries, previous)
+    lines = ReportLines(fewer, summaries, previous)
     assert set(lines.lines) == set(records) - {office}
     assert lines.of(office) == previous.csv_lines[office][1:]
 

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from generator import build as build_module
-from generator.build import build_site
+from generator.build import build_site, keys, workers
 from generator.findings import GongkaiError
 from tests.helpers import report_yaml, write_office, write_report, write_site
 from tests.test_build import leftovers, snapshot
+
+pytestmark = pytest.mark.usefixtures("one_session")  # a test's builds share a session, as in one process
 
 BASE_URL = "https://www.example.gov.cn/xxgk/"
 PHRASE = "本草稿独有的一句话：荷塘月色工作法"
@@ -111,7 +112,7 @@ KEPT_FILES = ("hehualu/2023/index.html", "hehualu/2023/report.json", "hehualu/20
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_keep_going_keeps_the_last_published_report_and_its_lines_everywhere(site, tmp_path, monkeypatch, jobs):
-    monkeypatch.setattr(build_module, "POOL_MIN_REPORTS", 0)  # with jobs=2, offices are read by worker processes
+    monkeypatch.setattr(workers, "POOL_MIN_REPORTS", 0)  # with jobs=2, offices are read by worker processes
     build_site(site, jobs=jobs)
     out = site / "public"
     first = every_file_text(out)
@@ -150,7 +151,7 @@ def test_keep_going_keeps_the_report_when_the_whole_site_is_made_again(site, mon
     out = site / "public"
     first = snapshot(out)
     append(site / "content/hehualu/2023.yaml", "overview: [1, 2\n")
-    monkeypatch.setattr(build_module, "_code_key", lambda: b"another version")  # every page's key changes
+    monkeypatch.setattr(keys, "code_key", lambda: b"another version")  # every page's key changes
     build_site(site, keep_going=True)
     now = snapshot(out)
     for url in KEPT_FILES:
@@ -335,7 +336,7 @@ def test_keep_going_keeps_an_office_whose_office_yaml_cannot_be_read(site, tmp_p
         assert now.keys() == first.keys()
         assert all(now[url] == first[url] for url in now if url.startswith("hehualu/"))
         assert "荷花路街道办事处" in now["index.html"].decode("utf-8") and "2024-02-01" in now["feed.xml"].decode()
-    monkeypatch.setattr(build_module, "_code_key", lambda: b"another version")  # the whole site made again
+    monkeypatch.setattr(keys, "code_key", lambda: b"another version")  # the whole site made again
     build_site(site, keep_going=True)
     assert all(snapshot(out)[url] == first[url] for url in first if url.startswith("hehualu/"))
     with pytest.raises(GongkaiError):

@@ -13,8 +13,8 @@ from datetime import date
 
 import pytest
 
-from generator import build, pages, plan
-from generator.build import build_site
+from generator import pages, plan
+from generator.build import build_site, indexes, workers
 from generator.pages import ReportSummary, year_context
 from generator.render import Renderer
 from generator.site import Office, Settings
@@ -155,7 +155,7 @@ def test_the_top_of_the_office_tree_is_the_whole_tree_cut_at_its_roots(seed):
     assert sum(1 + node.hidden for node in map(_trimmed, whole)) == len(offices)
 
 
-_year_page_job = build._year_page_job
+_year_page_job = workers.year_page_job
 
 
 def slow_year_page_job(job):
@@ -165,19 +165,19 @@ def slow_year_page_job(job):
 
 
 def test_year_pages_no_worker_has_begun_are_made_by_the_build_itself_the_same(many_offices, tmp_path, monkeypatch):
-    monkeypatch.setattr(build, "POOL_MIN_REPORTS", 0)
+    monkeypatch.setattr(workers, "POOL_MIN_REPORTS", 0)
     monkeypatch.setattr(plan, "YEAR_PAGE_ROWS", 1)  # ten pages of 2023
     fork = multiprocessing.get_context("fork")  # so that the workers have the patches below
-    monkeypatch.setattr(build, "_pool_context", lambda: fork)
+    monkeypatch.setattr(workers, "pool_context", lambda: fork)
     made_here = []
-    real = build._year_page
+    real = indexes.year_page
 
     def counted(*args):
         made_here.append(os.getpid())
         return real(*args)
 
-    monkeypatch.setattr(build, "_year_page_job", slow_year_page_job)
-    monkeypatch.setattr(build, "_year_page", counted)
+    monkeypatch.setattr(workers, "year_page_job", slow_year_page_job)
+    monkeypatch.setattr(indexes, "year_page", counted)
     build_site(many_offices, tmp_path / "two", jobs=2)
     assert os.getpid() in made_here and len(made_here) < 11  # of the 11 year pages: some here, some by the workers
     build_site(many_offices, tmp_path / "one", jobs=1)

@@ -8,8 +8,7 @@ from datetime import date
 
 import pytest
 
-from generator import checking
-from generator.build import build_site
+from generator.build import build_site, checking
 from tests.helpers import report_yaml, write_office, write_report, write_site
 from tests.test_rules import consistent_values
 

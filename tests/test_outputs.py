@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import CACHE_DIR, build_site
-from generator.outputs import REMOVED
+from generator.build.outputs import REMOVED
 from tests.helpers import report_yaml, write_office, write_report, write_site
 
 VERIFY = "baidu_verify_abc.html"

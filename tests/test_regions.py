@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from generator import regions
 from generator.build import build_site
-from generator.checking import check_site
+from generator.build.checking import check_site
 from tests.helpers import col_of, line_of, report_yaml, write_office, write_report, write_site
 from tests.html_tree import parse_html
 

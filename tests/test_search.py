@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import build, search
-from generator.build import build_site
+from generator.build import build_site, search
+from generator.build.outputs import REMOVED
 from generator.findings import GongkaiError
-from generator.outputs import REMOVED
 from tests.helpers import report_yaml, write_office, write_report, write_site
 
 
@@ -171,13 +170,13 @@ def test_the_preview_shows_the_edited_page_first_and_makes_the_index_after(tmp_p
 
     site = searchable_site(tmp_path / "site")
     made: list[bool] = []  # each index made: whether the edited page was already in the output
-    real = build._index_output
+    real = search.index_output
 
     def index_output(out, urls):
         made.append("收费标准已在网站公开" in (out / "hehualu/2023/index.html").read_text("utf-8"))
         real(out, urls)
 
-    monkeypatch.setattr(build, "_index_output", index_output)
+    monkeypatch.setattr(search, "index_output", index_output)
     with running(site) as preview:
         out = preview.out
         wait_for(lambda: (out / "pagefind").is_dir())
@@ -200,22 +199,22 @@ def test_a_missing_index_is_made_again_by_the_next_build(tmp_path):
 def test_builds_that_end_while_an_index_is_made_make_one_more_index_not_one_each(tmp_path):
     from types import SimpleNamespace
 
-    from generator.serve import Outcome, Preview
+    from generator.preview.server import Outcome, Preview
 
     preview = Preview(tmp_path)
     queued: list = []
-    preview._indexer = SimpleNamespace(submit=queued.append)  # the indexer thread, busy with an earlier index
+    preview.indexer = SimpleNamespace(submit=queued.append)  # the indexer thread, busy with an earlier index
     made: list[int] = []
 
     def outcome(number: int) -> Outcome:
         return Outcome(SimpleNamespace(make_search_index=lambda: made.append(number)), (), (), 0.0)
 
     for number in range(3):
-        preview._index_later(outcome(number))
+        preview.index_later(outcome(number))
     assert len(queued) == 1
     queued[0]()
     assert made == [2]  # the latest build's pages
-    preview._index_later(outcome(3))
+    preview.index_later(outcome(3))
     assert len(queued) == 2
 
 

@@ -21,10 +21,12 @@ import pytest
 from tornado.httpclient import HTTPRequest
 from tornado.websocket import websocket_connect
 
-import generator.serve as serve
+import generator.preview.server as serve
 from generator.build import build_site
-from generator.checking import check_site
-from generator.serve import Preview
+from generator.build.checking import check_site
+from generator.findings import Position, error
+from generator.preview.server import Preview
+from generator.preview.watcher import NotifyWatcher
 from tests.helpers import report_yaml, write_office, write_report
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -186,7 +188,7 @@ def test_an_edit_shows_on_the_served_page_and_the_output_equals_a_full_build(exa
 def test_changes_are_notified_by_the_system_not_looked_for(example_site):
     report = example_site / REPORT_FILE
     with running(example_site, poll=3600) as preview:  # no look for changes would come during the test
-        assert isinstance(preview._watcher, serve._NotifyWatcher)
+        assert isinstance(preview.watcher, NotifyWatcher)
         first = preview.builds
         edit(report, "一、加强组织领导。", "一、组织领导已加强。")
         wait_for(lambda: "组织领导已加强" in page(preview)[1], timeout=5)
@@ -206,21 +208,21 @@ def test_without_notifications_the_preview_looks_for_changes(example_site, monke
     def unavailable(*args):
         raise OSError("inotify watch limit reached")
 
-    monkeypatch.setattr(serve._NotifyWatcher, "__init__", unavailable)
+    monkeypatch.setattr(NotifyWatcher, "__init__", unavailable)
     with running(example_site) as preview:
-        assert not isinstance(preview._watcher, serve._NotifyWatcher)
+        assert not isinstance(preview.watcher, NotifyWatcher)
         edit(example_site / REPORT_FILE, "一、加强组织领导。", "一、组织领导已加强。")
         wait_for(lambda: "组织领导已加强" in page(preview)[1])
 
 
 def test_when_notifications_break_down_the_preview_looks_for_changes(example_site):
     with running(example_site) as preview:
-        watcher = preview._watcher
-        assert isinstance(watcher, serve._NotifyWatcher)
+        watcher = preview.watcher
+        assert isinstance(watcher, NotifyWatcher)
         wait_for(lambda: watcher.on_notice is not None)  # the server's loop has started
         watcher.failed = True  # as when a watching thread stops on an error
         watcher.on_notice()
-        wait_for(lambda: not isinstance(preview._watcher, serve._NotifyWatcher))
+        wait_for(lambda: not isinstance(preview.watcher, NotifyWatcher))
         edit(example_site / REPORT_FILE, "一、加强组织领导。", "一、组织领导已加强。")
         wait_for(lambda: "组织领导已加强" in page(preview)[1])
 
@@ -274,6 +276,22 @@ def test_broken_content_shows_an_error_page_until_it_is_fixed(example_site):
         report.write_text(good, encoding="utf-8")
         status, body = wait_for(lambda: (answer := page(preview))[0] == 200 and answer)
         assert "加强组织领导" in body and preview.problems == ()
+
+
+def test_a_sites_own_error_page_is_shown_and_a_broken_one_gives_way_to_gongkais(tmp_path):
+    problems = [error(Position("content/a/2023.yaml", 3, 4), "坏 <script>x</script> & 'a'")]
+    default = serve.error_page(problems)
+    assert "<li>content/a/2023.yaml:3:4: error: 坏 &lt;script&gt;x&lt;/script&gt; &amp; &#x27;a&#x27;</li>" in default
+    layouts = tmp_path / "layouts"
+    layouts.mkdir()
+    (layouts / "error.html").write_text(
+        "<!DOCTYPE html><title>出错</title>{% for p in problems %}<p class=own>{{ p }}</p>{% endfor %}", "utf-8"
+    )
+    own = serve.error_page(problems, layouts)
+    assert own.startswith("<!DOCTYPE html><title>出错</title><p class=own>content/a/2023.yaml:3:4")
+    assert "<script>" not in own
+    (layouts / "error.html").write_text("{% for p in problems %}", "utf-8")  # a template syntax error
+    assert serve.error_page(problems, layouts) == default
 
 
 def test_a_report_linked_from_outside_the_site_is_refused_on_every_page(example_site, tmp_path):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..checking import check_site
+from ..build.checking import check_site
 from ..findings import findings_json, summary_counts
 from .build import _jobs
 

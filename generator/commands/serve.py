@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..files import display_path
 from ..findings import Finding, GongkaiError
-from ..serve import SERVE_DIR, Outcome, Preview, clean_base_path
+from ..preview.server import SERVE_DIR, Outcome, Preview, clean_base_path
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from .. import deadlines
-from ..checking import check_site
+from ..build.checking import check_site
 from ..findings import GongkaiError
 
 COLUMNS = ("年度", "机关", "类型", "发布期限", "发布日期", "状态")

@@ -14,6 +14,10 @@ File digests are reused from the manifest when a file's size, modification and c
 inode are as recorded, the way git's index does, so that a build of an unchanged 20,000-report
 site does not read 270 MB to find that nothing changed. A file changed within a second before the
 last build started is hashed again: its times may not tell a later change (coarse file-system clocks).
+Those digests are taken by keys.FileKeys. A long-running process keeps the last manifest and site in
+a Kept (its BuildSession's) instead of reading them again.
+
+May import the layers below build (for the records' values: ReportSummary, Tally).
 """
 
 from __future__ import annotations
@@ -27,12 +31,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
 
-from .files import atomic_write, read_file
-from .findings import Finding
-from .pages import ReportSummary
-from .regions import Tally
+from ..files import atomic_write
+from ..findings import Finding
+from ..pages import ReportSummary  # a data record of the site layer
+from ..regions import Tally  # a data record of the site layer
 
+CACHE_DIR = ".gongkai-cache"  # in the site: build manifests (MANIFEST_DIR) and compiled templates (TEMPLATES_DIR)
 MANIFEST_DIR = "builds"
+TEMPLATES_DIR = "templates"
 FORMAT = 7  # of the manifest file; another value (or another Python's file) is not read
 RACY_NS = 1_000_000_000
 MISSING = b"missing"
@@ -41,6 +47,7 @@ FileStat = tuple[int, int, int, int, bytes]  # size, mtime_ns, ctime_ns, inode, 
 
 
 def digest(*parts: bytes) -> bytes:
+    """A short digest (16 bytes) of the parts, in order."""
     hasher = hashlib.blake2b(digest_size=16)
     for part in parts:
         hasher.update(part)
@@ -63,6 +70,8 @@ class OfficeRecord(NamedTuple):
 
 @dataclass(frozen=True)
 class Manifest:
+    """What one build left in one output folder (see the module's docstring)."""
+
     output: str  # the output folder, resolved
     marker: tuple[int, int, int]  # device, inode and mtime of the output's marker file
     started_ns: int  # wall-clock time the build started
@@ -82,107 +91,22 @@ class Manifest:
         return {url for record in self.offices.values() for url in record.written} | set(self.site_pages)
 
 
-class FileKeys:
-    """Digests of site files' contents (and paths), reusing the last build's for files unchanged since.
-
-    `changed`, when given, names every file (site-relative) or folder that may have changed since
-    the last build, as the preview's watcher was told by the system: the others are taken as the
-    last build left them, without even a stat."""
-
-    def __init__(self, root: Path, previous: Manifest | None, changed: frozenset[str] | None = None):
-        self.root = root
-        self.prefix = os.path.join(root, "")  # of a site file's path: the site folder and a separator
-        self.previous = previous.files if previous else {}
-        self.trusted_before = previous.started_ns - RACY_NS if previous else 0
-        self.hashed = 0  # files read to hash them
-        self.changed = changed
-        self.changed_folders = tuple(f"{path}/" for path in changed or () if not path.endswith(".yaml"))
-        self.files: dict[str, FileStat] = {}
-        if changed is not None:  # a preview's build, told one file or a few: the others are as before
-            self.files = dict(self.previous)
-            for path in changed.intersection(self.files):
-                del self.files[path]
-            if self.changed_folders:
-                self.files = {p: record for p, record in self.files.items() if not p.startswith(self.changed_folders)}
-
-    def untouched(self, paths) -> bool:
-        """Whether none of these files can have changed since the last build, as `changed` tells."""
-        if self.changed is None or not self.changed.isdisjoint(paths):
-            return False
-        return not self.changed_folders or not any(path.startswith(self.changed_folders) for path in paths)
-
-    def as_before(self, paths) -> bool:
-        """Whether these files are as the last build found them, by their stats (or as `changed` tells)."""
-        if self.changed is not None:
-            return self.untouched(paths)
-        return all(self._record(path) is self.previous.get(path) for path in paths)
-
-    def seen(self, stats) -> None:
-        """Stats of site files this build has taken already: (path, size, mtime, ctime, inode)."""
-        for path, *now in filter(None, stats):
-            if (known := self._trusted(path, tuple(now))) is not None:
-                self.files[path] = known
-
-    def __call__(self, path: str) -> bytes:
-        return self._record(path)[4]
-
-    def read(self, path: str) -> bytes | None:
-        """A file's contents (None when it cannot be read), noting its digest on the way."""
-        stat, data = self._read(path)
-        self.files[path] = (*stat, MISSING if data is None else digest(path.encode(), b"\0", data))
-        return data
-
-    def learn(self, files: dict[str, FileStat]) -> None:
-        """Digests taken by a worker process as it read the files."""
-        self.files.update(files)
-
-    def _record(self, path: str) -> FileStat:
-        record = self.files.get(path)
-        if record is None:
-            record = self.files[path] = self._stat(path)
-        return record
-
-    def _trusted(self, path: str, now: tuple[int, int, int, int]) -> FileStat | None:
-        """The last build's record of a file whose stat is now `now`, when that stat shows no change."""
-        known = self.previous.get(path)
-        if known is not None and known[:4] == now and max(now[1], now[2]) < self.trusted_before:
-            return known
-        return None
-
-    def _stat(self, path: str) -> FileStat:
-        try:
-            stat = os.stat(self._file(path))
-        except OSError:
-            return (-1, 0, 0, 0, MISSING)
-        known = self._trusted(path, (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino))
-        if known is not None:
-            return known
-        self.read(path)
-        return self.files[path]
-
-    def _file(self, path: str) -> str:
-        return path if os.path.isabs(path) else self.prefix + path
-
-    def _read(self, path: str) -> tuple[tuple[int, int, int, int], bytes | None]:
-        try:
-            stat, data = read_file(self._file(path))
-        except OSError:
-            return (-1, 0, 0, 0), None
-        self.hashed += 1
-        return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino), data
-
-
 def _path(cache: Path, output: Path) -> Path:
     return cache / MANIFEST_DIR / f"{digest(str(output).encode()).hex()}.manifest"
 
 
-# A long-running process (serve) keeps the last manifest it wrote or read, and the last site it
-# loaded, instead of reading them again.
-_kept: dict[Path, tuple[tuple[int, int, int], Manifest]] = {}
-_kept_site: dict[Path, tuple[tuple, tuple]] = {}
+class Kept:
+    """The last manifest this process wrote or read, and the last site it loaded, with the identity of
+    their files: a long-running process (the preview, through its BuildSession) keeps them instead of
+    reading them again. One site's state at a time."""
+
+    def __init__(self) -> None:
+        self.manifest: dict[Path, tuple[tuple[int, int, int], Manifest]] = {}
+        self.site: dict[Path, tuple[tuple, tuple]] = {}
 
 
 def marker_identity(output: Path, marker: str) -> tuple[int, int, int] | None:
+    """The device, inode and mtime of the output's marker file; None without one."""
     try:
         stat = os.stat(output / marker)
     except OSError:
@@ -190,17 +114,19 @@ def marker_identity(output: Path, marker: str) -> tuple[int, int, int] | None:
     return (stat.st_dev, stat.st_ino, stat.st_mtime_ns)
 
 
-def load(cache: Path, output: Path, marker: str) -> Manifest | None:
-    """The manifest of the output folder as it is now, or None (no build made it, or it changed since)."""
+def load(cache: Path, output: Path, marker: str, kept: Kept | None = None) -> Manifest | None:
+    """The manifest of the output folder as it is now, or None (no build made it, or it changed since).
+    `kept`: what this process kept of the last manifest and site (read from disk without it)."""
+    kept_manifests = kept.manifest if kept is not None else {}
     file = _path(cache, output)
     try:
         stat = os.stat(file)
     except OSError:
         return None
     identity = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
-    kept = _kept.get(file)
-    if kept is not None and kept[0] == identity:
-        manifest = kept[1]
+    known = kept_manifests.get(file)
+    if known is not None and known[0] == identity:
+        manifest = known[1]
     else:
         try:
             manifest = _read(file.read_bytes())
@@ -208,58 +134,61 @@ def load(cache: Path, output: Path, marker: str) -> Manifest | None:
             return None
         if manifest is None or manifest.output != str(output):
             return None
-        _kept.clear()
-        _kept[file] = (identity, manifest)
+        kept_manifests.clear()
+        kept_manifests[file] = (identity, manifest)
     if marker_identity(output, marker) != manifest.marker:
         return None
-    return replace(manifest, site=_site(file, manifest.listing))
+    return replace(manifest, site=_site(file, manifest.listing, kept.site if kept is not None else {}))
 
 
-def _site(file: Path, listing: tuple) -> tuple:
+def _site(file: Path, listing: tuple, kept_sites: dict[Path, tuple[tuple, tuple]]) -> tuple:
     """The Site the manifest's listing describes, kept in a file of its own: it changes far less often."""
-    kept = _kept_site.get(file)
-    if kept is None:
+    known = kept_sites.get(file)
+    if known is None:
         try:
-            kept = pickle.loads(_site_path(file).read_bytes())
+            known = pickle.loads(_site_path(file).read_bytes())
         except Exception:
             return ()
-        _kept_site.clear()
-        _kept_site[file] = kept
-    return kept[1] if kept[0] == listing else ()
+        kept_sites.clear()
+        kept_sites[file] = known
+    return known[1] if known[0] == listing else ()
 
 
 def _site_path(file: Path) -> Path:
     return file.with_name(file.stem + ".site.pickle")
 
 
-def forget(cache: Path, output: Path) -> None:
+def forget(cache: Path, output: Path, kept: Kept | None = None) -> None:
     """Remove the manifest: from now until a new one is written, the output is not known to be any build."""
     file = _path(cache, output)
-    _kept.pop(file, None)
+    if kept is not None:
+        kept.manifest.pop(file, None)
     file.unlink(missing_ok=True)
 
 
-def save(cache: Path, manifest: Manifest, previous: Manifest | None = None) -> None:
-    """Write the manifest; the records it shares with `previous` (the same objects) are copied as stored."""
+def save(cache: Path, manifest: Manifest, previous: Manifest | None = None, kept: Kept | None = None) -> None:
+    """Write the manifest; the records it shares with `previous` (the same objects) are copied as stored.
+    `kept`: where this process keeps the manifest and site written, for the next build to use."""
+    kept = kept if kept is not None else Kept()
     file = _path(cache, Path(manifest.output))
-    if manifest.site and _kept_site.get(file, ((),))[0] != manifest.listing:
+    if manifest.site and kept.site.get(file, ((),))[0] != manifest.listing:
         atomic_write(
             _site_path(file), pickle.dumps((manifest.listing, manifest.site), protocol=pickle.HIGHEST_PROTOCOL)
         )
-        _kept_site.clear()
-        _kept_site[file] = (manifest.listing, manifest.site)
+        kept.site.clear()
+        kept.site[file] = (manifest.listing, manifest.site)
     before = previous.offices if previous else {}
     stored = previous.stored if previous else {}
     records = {
-        slug: stored[slug] if before.get(slug) is record and slug in stored else _stored_record(record)
+        slug: stored[slug] if before.get(slug) is record and slug in stored else pack_record(record)
         for slug, record in manifest.offices.items()
     }
     manifest = replace(manifest, site=(), stored=records)
     atomic_write(file, _written(manifest))
     file.with_suffix(".pickle").unlink(missing_ok=True)  # the manifest as Gongkai 0.1 wrote it (a pickle)
     stat = os.stat(file)
-    _kept.clear()  # one site's state at a time
-    _kept[file] = ((stat.st_ino, stat.st_size, stat.st_mtime_ns), manifest)
+    kept.manifest.clear()  # one site's state at a time
+    kept.manifest[file] = ((stat.st_ino, stat.st_size, stat.st_mtime_ns), manifest)
 
 
 _VERSION = f"{sys.implementation.cache_tag} {marshal.version}"  # marshal's format may change with Python's
@@ -276,7 +205,7 @@ def _read(data: bytes) -> Manifest | None:
     if values[:2] != (FORMAT, _VERSION):
         return None
     output, marker, started_ns, files, pages, stored, site_pages, listing, base, csv_columns, csv_lines = values[2:]
-    offices = {slug: _record(record) for slug, record in stored.items()}
+    offices = {slug: unpack_record(record) for slug, record in stored.items()}
     return Manifest(
         output, marker, started_ns, files, pages, offices, site_pages, listing, (), base, csv_columns, csv_lines, stored
     )
@@ -286,11 +215,13 @@ def _read(data: bytes) -> Manifest | None:
 # Python method each (__getnewargs__), five times slower at 20,000 summaries.
 
 
-def _stored_record(record: OfficeRecord) -> bytes:
+def pack_record(record: OfficeRecord) -> bytes:
+    """An office record as the manifest file holds it."""
     plain = (tuple(map(tuple, record.summaries)), *record[1:])
     return pickle.dumps(plain, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _record(stored: bytes) -> OfficeRecord:
+def unpack_record(stored: bytes) -> OfficeRecord:
+    """An office record from the manifest file."""
     summaries, *rest = pickle.loads(stored)
     return OfficeRecord(tuple(map(ReportSummary._make, summaries)), *rest)

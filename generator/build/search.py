@@ -4,6 +4,8 @@ Pagefind's extended build segments Chinese into words (the standard build finds 
 Python package ships the binary (a dependency of Gongkai), which is run here as a command, never downloaded.
 Only report pages are indexed: their template marks what is indexed (data-pagefind-body: the title,
 narratives and tables' labels) and the filters; drafts carry no such mark and are never handed to Pagefind.
+
+May import the layers below build, and build.manifest and build.outputs.
 """
 
 from __future__ import annotations
@@ -16,9 +18,13 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from .findings import Finding, GongkaiError, Position, error
+from .. import plan
+from ..findings import Finding, GongkaiError, Position, error
+from ..plan import INDEX_DIR
+from ..site import Site
+from .manifest import OfficeRecord
+from .outputs import temp_folder
 
-INDEX_DIR = "pagefind"  # the index and pagefind.js, in the output
 INSTALL_HINT = "pip install 'gongkai[search]'"
 # Not indexed: the tables' figures (table.html marks their cells `num`), which nobody searches for as
 # words; leaving them out saves Pagefind about a sixth of its time (README, Performance).
@@ -82,3 +88,26 @@ def replace_index(new: Path, out: Path) -> None:
         current.rename(old)
     new.rename(current)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def pages_to_index(
+    site: Site, records: dict[str, OfficeRecord], made: list[str], stale: set[str], whole: bool
+) -> list[str]:
+    """The published report pages, when the search index must be made (again): for a whole new site
+    or a missing index, or when a report page was made or removed; else none."""
+    if not site.settings.search:
+        return []
+    urls = sorted(plan.report_url(slug, s.year) for slug, record in records.items() for s in record.summaries)
+    if whole or any(map(plan.is_report_url, stale)) or not set(made).isdisjoint(urls):
+        return urls
+    return []
+
+
+def index_output(out: Path, urls: list[str]) -> None:
+    """The preview's search index, made from the pages in the output, after they are shown."""
+    work = temp_folder(out)
+    try:
+        make_index([(url, out / url) for url in urls], work / INDEX_DIR, plan.SITE_FILE)
+        replace_index(work / INDEX_DIR, out)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

@@ -14,18 +14,20 @@ script injection and the file watcher. Its known weak points are handled here:
 - Browsers are told to reload when the build has finished, not when the file changed.
 
 A rebuild is the build itself (`build_site`), which skips unchanged work; the preview keeps no
-dependency information of its own. It builds as `gongkai build --keep-going --drafts` does: drafts
+dependency information of its own, only the BuildSession its builds share. It builds as `gongkai build --keep-going --drafts` does: drafts
 are shown, each with its banner, and a report that cannot be read stays as it was last built. While
 the last build's content has errors (the build stopped, or a file could not be read), every page
-request gets an error page listing them, and the next good build brings the site back. Rule findings are not such errors: the build publishes
-those reports with their notices, as it will on the real site.
+request gets an error page listing them (layouts/error.html, which a site may override), and the
+next good build brings the site back. Rule findings are not such errors: the build publishes those
+reports with their notices, as it will on the real site.
+
+May import the build package and the layers below it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import errno
-import glob
 import html
 import mimetypes
 import os
@@ -42,22 +44,23 @@ from pathlib import Path
 
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from livereload.server import LiveScriptInjector
-from livereload.watcher import get_watcher_class
+from markupsafe import Markup
 from tornado import httpserver, netutil, web
 from tornado.websocket import WebSocketHandler
 
-from .build import BuildResult, build_site, check_output, sort_findings
-from .files import display_path
-from .findings import Finding, GongkaiError, Position, error
-from .site import read_settings
+from ..build import BuildResult, BuildSession, build_site, check_output, sort_findings
+from ..files import display_path
+from ..findings import Finding, GongkaiError, Position, error
+from ..render import Renderer
+from ..site import read_settings
+from .watcher import WATCHED_FILE, NotifyWatcher, make_watcher, saved_at
 
 SERVE_DIR = ".gongkai-serve"  # the default output: `serve` never replaces public/ unless told to
 DEBOUNCE = 0.1  # seconds without a further save before building: saves closer together make one build
 POLL = 0.1  # seconds between looks for changes; longer on big sites, see Preview._poll
 POLL_SHARE = 0.2  # looking for changes may take at most this share of the time
 IDLE_WAIT = 30.0  # seconds a request for a missing file waits for a running build to finish
-WATCHED_FILE = "site.yaml"
-WATCHED_FOLDERS = ("content", "layouts")
+ERROR_TEMPLATE = "error.html"  # in layouts/
 BASE_PATH = re.compile(r"^/(?:[A-Za-z0-9._~-]+/)*$")
 
 # The snippet python-livereload's own server injects: it loads livereload.js from this server, which
@@ -95,34 +98,15 @@ def problems_of(result: BuildResult) -> tuple[Finding, ...]:
     return tuple(f for f in result.findings if f.severity == "error" and not f.rule)
 
 
-def error_page(problems: tuple[Finding, ...] | list[Finding]) -> str:
-    """The page shown for every page request while the content has errors (the reload script is added when served)."""
-    items = "\n".join(f"<li>{html.escape(str(finding))}</li>" for finding in problems)
-    return f"""<!DOCTYPE html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>内容有错误：预览</title>
-<style>
-body {{ font: 16px/1.6 system-ui, sans-serif; color: #1a1a1a; background: #fff; margin: 0; }}
-main {{ max-width: 60rem; margin: 2rem auto; padding: 0 1rem; }}
-h1 {{ color: #a40000; font-size: 1.5rem; }}
-li {{ font-family: ui-monospace, monospace; white-space: pre-wrap; overflow-wrap: anywhere; margin: .5rem 0; }}
-</style>
-</head>
-<body>
-<main>
-<h1>内容有错误，网站未能完整生成</h1>
-<p>共 {len(problems)} 个错误（文件:行:列）：</p>
-<ol>
-{items}
-</ol>
-<p>改正并保存文件后，本页会自动刷新。</p>
-</main>
-</body>
-</html>
-"""
+def error_page(problems: tuple[Finding, ...] | list[Finding], site_layouts: Path | None = None) -> str:
+    """The page shown for every page request while the content has errors (the reload script is added
+    when served): layouts/error.html, the site's own when it has a working one, else Gongkai's."""
+    # Escaped here, as the page always was (html.escape): the template prints each line as it is given.
+    context = {"problems": [Markup(html.escape(str(finding))) for finding in problems]}
+    try:
+        return Renderer(site_layouts).render(ERROR_TEMPLATE, context)
+    except GongkaiError:  # the site's error.html (or its layouts folder) is broken: that is among the problems
+        return Renderer().render(ERROR_TEMPLATE, context)
 
 
 def bind(host: str, port: int) -> list[socket.socket]:
@@ -164,7 +148,7 @@ class Preview:
         on_build: Callable[[Outcome], None] | None = None,
         debounce: float = DEBOUNCE,
         poll: float = POLL,
-    ):
+    ) -> None:
         self.root = Path(root)
         self.out = Path(out) if out is not None else self.root / SERVE_DIR
         self.host = host
@@ -174,6 +158,8 @@ class Preview:
         self.debounce = debounce
         self.poll = poll
         self.outcome: Outcome | None = None
+        self._error_page: tuple[Outcome | None, str] | None = None  # the outcome it shows, the page
+        self.session = BuildSession()  # what one build leaves for the next, for as long as the preview runs
         self.builds = 0
         self._folder = self.out.resolve()
         self._sockets: list[socket.socket] = []
@@ -189,13 +175,14 @@ class Preview:
         self._poll_timer: asyncio.TimerHandle | None = None
         self._live: type[LiveReloadHandler] | None = None
         # The search index is made after each build's pages are shown, one at a time, beside the builds.
-        self._indexer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gongkai-search")
+        self.indexer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gongkai-search")
         self.index_problems: tuple[Finding, ...] = ()  # why the last search index could not be made
         self._index_next: Callable[[], None] | None = None  # the latest build's, waiting for the indexer
         self._index_lock = threading.Lock()
 
     @property
     def url(self) -> str:
+        """The address of the site's home page."""
         host = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(self.host, self.host)
         host = f"[{host}]" if ":" in host else host
         return f"http://{host}:{self.port}{self.base_path}"
@@ -207,7 +194,20 @@ class Preview:
 
     @property
     def problems(self) -> tuple[Finding, ...]:
+        """The errors that keep content out of the last build (shown instead of the pages)."""
         return self.outcome.problems if self.outcome else ()
+
+    def error_page(self) -> str:
+        """The error page of the last build's problems (made once per build)."""
+        outcome = self.outcome
+        if self._error_page is None or self._error_page[0] is not outcome:
+            self._error_page = (outcome, error_page(self.problems, self.root / "layouts"))
+        return self._error_page[1]
+
+    @property
+    def watcher(self) -> object:
+        """What tells the preview of changes: a NotifyWatcher, or livereload's polling watcher."""
+        return self._watcher
 
     @property
     def listening(self) -> int:
@@ -216,6 +216,7 @@ class Preview:
 
     @property
     def building(self) -> bool:
+        """Whether a build is running."""
         return self._building
 
     # --- starting and stopping ---------------------------------------------------------------------
@@ -231,7 +232,7 @@ class Preview:
             outcome = self._build(())
             if outcome.result is not None and outcome.result.save_manifest is not None:
                 outcome.result.save_manifest()
-            self._index_later(outcome)
+            self.index_later(outcome)
             self._look_at_all = outcome.result is None
             self._finish(outcome)
         except BaseException:  # e.g. Ctrl+C during the first build: free the port
@@ -269,7 +270,7 @@ class Preview:
         self._loop = asyncio.get_running_loop()  # last: stop() uses the loop to reach _stopping
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gongkai-build")
         self._live = _live_reload_handler(self._watcher)
-        if isinstance(self._watcher, _NotifyWatcher):
+        if isinstance(self._watcher, NotifyWatcher):
             loop = self._loop
             self._watcher.on_notice = lambda: loop.call_soon_threadsafe(self._poll_now)
         server = httpserver.HTTPServer(self._application())
@@ -286,14 +287,14 @@ class Preview:
                 if timer is not None:
                     timer.cancel()
             server.stop()
-            if isinstance(self._watcher, _NotifyWatcher):
+            if isinstance(self._watcher, NotifyWatcher):
                 self._watcher.close()
             for page in list(self._live.waiters):
                 page.close()
             await asyncio.wait_for(server.close_all_connections(), timeout=5)
             await self._idle.wait()  # a build in progress finishes and swaps in whole
             self._executor.shutdown(wait=True)
-            self._indexer.shutdown(wait=True)
+            self.indexer.shutdown(wait=True)
             self._loop = None
 
     def _application(self) -> web.Application:
@@ -314,17 +315,8 @@ class Preview:
 
     # --- watching and rebuilding -------------------------------------------------------------------
 
-    def _make_watcher(self, notified: bool = True):
-        if notified:
-            try:
-                return _NotifyWatcher(self.root, self._on_change)
-            except Exception:  # no notifications here (e.g. the system's limit of watches): look for changes
-                pass
-        watcher = get_watcher_class()()
-        watcher.watch(str(self.root / WATCHED_FILE), self._on_change)
-        for folder in WATCHED_FOLDERS:  # a pattern, not the folder: it also sees a folder made later
-            watcher.watch(f"{glob.escape(str(self.root))}/{folder}/**/*", self._on_change, ignore=_editor_file)
-        return watcher
+    def _make_watcher(self, notified: bool = True) -> object:
+        return make_watcher(self.root, self._on_change, notified)
 
     def _poll(self) -> None:
         """Look for changes (not during a build: a change made meanwhile is seen afterwards) and come back."""
@@ -346,7 +338,7 @@ class Preview:
                 self._settle()
 
     def _look(self) -> None:
-        if isinstance(self._watcher, _NotifyWatcher) and self._watcher.failed:
+        if isinstance(self._watcher, NotifyWatcher) and self._watcher.failed:
             # The system stopped telling (its watch broke down): look for changes from now on, and
             # have the next build look at every file, since a change may have gone untold.
             self._watcher.close()
@@ -359,12 +351,12 @@ class Preview:
         except OSError:  # a file went away while being looked at: look again next time
             pass
 
-    def _on_change(self, files=None) -> None:
+    def _on_change(self, files: list[str] | None = None) -> None:
         if not isinstance(files, list):  # a folder or file changed or went away: the watcher knows which
             files = [self._watcher.filepath or str(self.root)]
         self._changed.update(display_path(Path(file)) for file in files)
         self._changed_files.update(os.path.abspath(file) for file in files)
-        self._last_save = max([self._last_save, *(_saved_at(file) for file in files)])
+        self._last_save = max([self._last_save, *(saved_at(file) for file in files)])
 
     def _settle(self) -> None:
         """Build once the last save is `debounce` old. The wait is counted from the save, not from when the
@@ -387,7 +379,7 @@ class Preview:
         changed = tuple(sorted(self._changed))
         # Notified changes are all the changes: the build looks at no other file. Looked-for ones
         # (the polling watcher names one file or folder per look) are only a reason to build.
-        notified = isinstance(self._watcher, _NotifyWatcher) and not self._look_at_all
+        notified = isinstance(self._watcher, NotifyWatcher) and not self._look_at_all
         files = frozenset(self._changed_files) if notified else None
         self._changed.clear()
         self._changed_files.clear()
@@ -411,8 +403,8 @@ class Preview:
                 # asks for the new page, and before any next build (the executor has one thread)
                 self._executor.submit(outcome.result.save_manifest)
             if outcome is not None:
-                self._index_later(outcome)
-            if isinstance(self._watcher, _NotifyWatcher):
+                self.index_later(outcome)
+            if isinstance(self._watcher, NotifyWatcher):
                 self._look()  # changes notified during the build
             if self._changed and self._settle_timer is None:
                 self._settle()
@@ -431,6 +423,7 @@ class Preview:
                 keep_going=True,
                 drafts=True,
                 search_later=True,
+                session=self.session,
             )
         except GongkaiError as exc:
             return Outcome(None, tuple(sort_findings(exc.findings)), changed, time.perf_counter() - started)
@@ -443,7 +436,7 @@ class Preview:
             return Outcome(None, (problem,), changed, time.perf_counter() - started, traceback.format_exc())
         return Outcome(result, problems_of(result), changed, time.perf_counter() - started)
 
-    def _index_later(self, outcome: Outcome) -> None:
+    def index_later(self, outcome: Outcome) -> None:
         """Have the search index made again from the pages shown, when the build says it must (site.yaml's
         `search: true` and a report page made or removed), in its own thread: the next build need not
         wait. Builds that end while an index is being made make one more index between them, not one each."""
@@ -453,7 +446,7 @@ class Preview:
         with self._index_lock:
             waiting, self._index_next = self._index_next, make
         if waiting is None:
-            self._indexer.submit(self._index)
+            self.indexer.submit(self._index)
 
     def _index(self) -> None:
         """Make the waiting index. On failure the search page keeps the last index, and index_problems says why."""
@@ -490,130 +483,14 @@ class Preview:
         return target
 
     async def wait_for_build(self) -> None:
+        """Wait until no build is running."""
         try:
             await asyncio.wait_for(self._idle.wait(), timeout=IDLE_WAIT)
         except TimeoutError:
             pass
 
 
-class _NotifyWatcher:
-    """Changes told by the operating system (watchfiles' binding of the Rust notify crate: inotify,
-    FSEvents, ReadDirectoryChangesW) rather than looked for: on a site of 25,000 files a look costs a
-    fifth of a second, and polling every second made a preview take a second to notice a save.
-
-    It has the polling watcher's shape for Preview: the notifications collected by its threads are
-    handed to the callback by examine(), on the server's loop; `on_notice` is called from a watching
-    thread to have the loop look at once. It watches site.yaml and the site folder itself (to see
-    content/ or layouts/ made or removed, when it watches them anew) and those two folders' trees.
-    """
-
-    filepath = None  # read by livereload's handler when it logs a reload
-    failed = False  # a watching thread stopped on an error: the preview then looks for changes
-    STEP_MS = 10  # a burst of events ends when none came for this long
-    GROUP_MS = 50  # or after this long
-    WAKE_MS = 200  # a watching thread checks whether it should stop, or watch another tree, this often
-
-    def __init__(self, root: Path, callback: Callable[[list[str]], None]):
-        from watchfiles._rust_notify import RustNotify  # documented as watchfiles' low-level API
-
-        self._notify = RustNotify
-        self.root = root.resolve()
-        self.callback = callback
-        self.on_notice: Callable[[], None] | None = None
-        self._lock = threading.Lock()
-        self._pending: set[str] = set()
-        self._stop = threading.Event()
-        self._top = RustNotify([str(self.root)], False, False, 300, False, False)
-        self._folders: tuple[str, ...] = ()
-        self._tree = None
-        self._watch_tree()
-        self._threads = [
-            threading.Thread(target=self._run, args=(lambda: self._top, True), daemon=True, name="gongkai-watch"),
-            threading.Thread(target=self._run, args=(lambda: self._tree, False), daemon=True, name="gongkai-watch"),
-        ]
-        for thread in self._threads:
-            thread.start()
-
-    def _watch_tree(self) -> None:
-        """Watch the trees of content/ and layouts/ that exist now (again, when that changed)."""
-        folders = tuple(str(self.root / name) for name in WATCHED_FOLDERS if (self.root / name).is_dir())
-        if folders == self._folders:
-            return
-        self._folders = folders
-        # The old watch is not closed here: its thread may be inside it. It ends when that thread, back
-        # within WAKE_MS, takes up the new one and drops the last reference to it.
-        self._tree = self._notify(list(folders), False, False, 300, True, False) if folders else None
-
-    def _run(self, notify: Callable[[], object], top: bool) -> None:
-        try:
-            while not self._stop.is_set():
-                current = notify()
-                if current is None:
-                    self._stop.wait(self.WAKE_MS / 1000)
-                    continue
-                changes = current.watch(self.GROUP_MS, self.STEP_MS, self.WAKE_MS, self._stop)
-                if isinstance(changes, set):
-                    self._notified({path for _, path in changes}, top)
-        except Exception:
-            self.failed = True
-            if self.on_notice is not None:
-                self.on_notice()
-
-    def _notified(self, paths: set[str], top: bool) -> None:
-        if top:  # the site folder: only site.yaml and the watched folders themselves concern the preview
-            names = {WATCHED_FILE, *WATCHED_FOLDERS}
-            paths = {p for p in paths if os.path.dirname(p) == str(self.root) and os.path.basename(p) in names}
-            if any(os.path.basename(p) in WATCHED_FOLDERS for p in paths):
-                self._watch_tree()
-        else:
-            paths = {p for p in paths if not _hidden_or_editor_file(p, self.root)}
-        if not paths:
-            return
-        with self._lock:
-            self._pending |= paths
-        if self.on_notice is not None:
-            self.on_notice()
-
-    def examine(self) -> None:
-        with self._lock:
-            files, self._pending = sorted(self._pending), set()
-        if files:
-            self.callback(files)
-
-    def close(self) -> None:
-        self._stop.set()
-        for thread in self._threads:
-            thread.join(timeout=2)
-        for notify in (self._top, self._tree):
-            if notify is not None:
-                notify.close()
-
-
-def _hidden_or_editor_file(path: str, root: Path) -> bool:
-    """What the polling watcher never sees either: dot files and folders, and editors' own files."""
-    try:
-        parts = Path(path).relative_to(root).parts
-    except ValueError:
-        return True
-    return any(part.startswith(".") for part in parts) or _editor_file(path)
-
-
-def _saved_at(file: str) -> float:
-    """When a changed file was saved (its mtime); now when it is gone or its time lies in the future."""
-    now = time.time()
-    try:
-        return min(os.stat(file).st_mtime, now)
-    except OSError:
-        return now
-
-
-def _editor_file(path: str) -> bool:
-    """Backup, lock and swap files editors write beside the file being edited (dot files are never seen)."""
-    name = Path(path).name
-    return name.endswith(("~", ".swp", ".swx", ".tmp")) or name.startswith("#")
-
-
-def _live_reload_handler(watcher) -> type[LiveReloadHandler]:
+def _live_reload_handler(watcher: object) -> type[LiveReloadHandler]:
     """livereload's websocket handler with its own set of open pages (livereload keeps one per process)."""
 
     class Live(LiveReloadHandler):
@@ -621,7 +498,7 @@ def _live_reload_handler(watcher) -> type[LiveReloadHandler]:
         live_css = False  # a rebuild may change more than a stylesheet: reload the whole page
         check_origin = WebSocketHandler.check_origin  # livereload allows any origin; only our pages may listen
 
-        def on_message(self, message):
+        def on_message(self, message: str | bytes) -> None:
             super().on_message(message)
             if self in LiveReloadHandler.waiters:  # livereload registers a page on its base class
                 LiveReloadHandler.waiters.discard(self)
@@ -687,9 +564,10 @@ class SiteHandler(_PreviewHandler):
     """Files of the output folder, the error page while the content has errors, the site's 404 page."""
 
     async def get(self, path: str) -> None:
+        """A file of the output, or the error page while the content has errors."""
         preview = self.preview
         if preview.problems and _is_page(path):
-            self.send_html(500, error_page(preview.problems))
+            self.send_html(500, preview.error_page())
             return
         parts = _request_parts(path)
         if parts is None:
@@ -708,6 +586,7 @@ class SiteHandler(_PreviewHandler):
         self.finish(data)
 
     async def head(self, path: str) -> None:
+        """As get, without the body."""
         await self.get(path)  # tornado leaves out the body of a HEAD response
 
     def _read(self, parts: list[str]) -> bytes | str | None:
@@ -728,7 +607,8 @@ class SiteHandler(_PreviewHandler):
         self.absolute_name = target.name
         return data
 
-    def write_error(self, status_code: int, **kwargs) -> None:
+    def write_error(self, status_code: int, **kwargs: object) -> None:
+        """The site's own 404 page for a file not found; tornado's page for other errors."""
         page = self.preview.site_file(["404.html"]) if status_code == 404 else None
         try:
             text = page.read_bytes() if page is not None else None
@@ -746,6 +626,7 @@ class OutsideHandler(_PreviewHandler):
     """Any address outside the base path: say where the site is."""
 
     def get(self, path: str = "") -> None:
+        """A page saying where the site is."""
         where = html.escape(self.preview.base_path)
         text = (
             '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n<title>找不到页面：预览</title>\n'

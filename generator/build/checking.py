@@ -5,6 +5,8 @@ key in the build manifest is unchanged: that page is made from every file the of
 depend on, and the key covers Gongkai's code) has the findings the build noted for it. The other
 offices are read and checked, by worker processes when there are many reports to read. Either way
 the findings are those of reading every report anew (tests/test_checking.py compares them).
+
+May import the layers below build, and the build package (its keys, loading, manifest and workers).
 """
 
 from __future__ import annotations
@@ -16,13 +18,15 @@ from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
-from . import build, manifest, plan, regions
-from .cache import CACHE_DIR
-from .findings import Finding
-from .manifest import FileKeys
-from .site import Office, Settings, Site, read_reports
-
-POOL_MIN_REPORTS = build.POOL_MIN_REPORTS
+from .. import build, plan, regions
+from ..findings import Finding
+from ..regions import Tally  # a data record of the site layer
+from ..site import Office, Settings, Site, read_reports
+from . import manifest
+from .keys import FileKeys, base_key, page_key
+from .loading import loaded_site
+from .manifest import CACHE_DIR
+from .workers import POOL_MIN_REPORTS, pool_context
 
 
 class OfficeCheck(NamedTuple):
@@ -32,11 +36,13 @@ class OfficeCheck(NamedTuple):
     reports: int
     findings: tuple[Finding, ...]
     published: tuple[tuple[int, date | None], ...]
-    tallies: dict[int, regions.Tally]  # by year: what the 汇总 check of a parent office needs of it
+    tallies: dict[int, Tally]  # by year: what the 汇总 check of a parent office needs of it
 
 
 @dataclass(frozen=True)
 class SiteCheck:
+    """What checking the whole site gives."""
+
     site: Site
     reports: int  # report files read
     findings: list[Finding]
@@ -50,7 +56,7 @@ def check_site(root: Path, out: Path | None = None, jobs: int | None = None) -> 
     root = Path(root)
     target = (Path(out) if out is not None else root / "public").resolve()
     previous = manifest.load(root / CACHE_DIR, target, plan.MARKER)
-    site, findings, _ = build._load_site(root, previous)
+    site, findings, _ = loaded_site(root, previous)
     findings += build.settings_problems(site)
     site_plan, _ = plan.plan_site(site)
     known = _unchanged_records(root, site, site_plan, previous) if previous is not None else {}
@@ -74,7 +80,7 @@ def _unchanged_records(
     root: Path, site: Site, site_plan: plan.Plan, previous: manifest.Manifest
 ) -> dict[str, OfficeCheck]:
     """What the last build noted of each office it read whose files are unchanged since."""
-    base = build.base_key(root, search=site.settings.search)
+    base = base_key(root, search=site.settings.search)
     if previous.base != base:
         return {}  # Gongkai or the layouts changed: the findings may have too
     files = FileKeys(root, previous)
@@ -82,7 +88,7 @@ def _unchanged_records(
     for slug in site_plan.offices:
         record = previous.offices.get(slug)
         page = site_plan.office_page(slug)
-        if record is not None and previous.pages.get(page.url) == build._page_key(base, page, files):
+        if record is not None and previous.pages.get(page.url) == page_key(base, page, files):
             published = tuple((s.year, s.published) for s in record.summaries)
             known[slug] = OfficeCheck(record.reports, record.findings, published, record.tallies)
     return known
@@ -111,5 +117,5 @@ def _check_offices(offices: list[Office], settings: Settings, jobs: int | None) 
     from concurrent.futures import ProcessPoolExecutor
 
     chunk = max(1, min(20, len(offices) // (workers * 8)))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=build._pool_context()) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=pool_context()) as pool:
         yield from pool.map(_check_job, [(office, settings) for office in offices], chunksize=chunk)
