@@ -47,14 +47,14 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from . import __version__, export, manifest, outputs, pages, plan, regions, search
 from .cache import CACHE_DIR, ParseCache
-from .files import display_path
-from .findings import Finding, GongkaiError, Position, error
 from .format import Label
 from .manifest import FileKeys, Manifest, OfficeRecord, digest
+from .model.findings import Finding, GongkaiError, Position, error
+from .read.files import display_path
+from .read.reports import Report, read_report
+from .read.site import Office, Settings, Site, is_report_path, load_site, read_reports
 from .render import Renderer
-from .report import Report, read_report
 from .schema import schema_text
-from .site import Office, Settings, Site, is_report_path, load_site, read_reports
 
 if TYPE_CHECKING:  # imported where a pool of worker processes is made: an update that makes none saves 0.03 s
     import multiprocessing.context

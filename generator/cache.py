@@ -13,11 +13,12 @@ import pickle
 from functools import cache
 from pathlib import Path
 
-from . import __version__, source
-from .files import atomic_write
-from .findings import Finding, GongkaiError
+from . import __version__
 from .format import FORMATS_DIR
-from .report import Report, read_report
+from .model.findings import Finding, GongkaiError
+from .read import source
+from .read.files import atomic_write
+from .read.reports import Report, read_report
 
 CACHE_DIR = ".gongkai-cache"
 
@@ -27,7 +28,7 @@ def _salt() -> bytes:
     digest = hashlib.sha256(__version__.encode())
     for file in sorted(FORMATS_DIR.glob("*.yaml")):
         digest.update(file.read_bytes())
-    for module in ("report.py", "simpleyaml.py", "source.py", "format.py"):
+    for module in ("read/reports.py", "read/simpleyaml.py", "read/source.py", "format.py"):
         digest.update((Path(__file__).parent / module).read_bytes())
     return digest.digest()
 

@@ -18,9 +18,9 @@ from typing import NamedTuple
 
 from . import build, manifest, plan, regions
 from .cache import CACHE_DIR
-from .findings import Finding
 from .manifest import FileKeys
-from .site import Office, Settings, Site, read_reports
+from .model.findings import Finding
+from .read.site import Office, Settings, Site, read_reports
 
 POOL_MIN_REPORTS = build.POOL_MIN_REPORTS
 

@@ -18,13 +18,14 @@ from decimal import Decimal
 from itertools import chain, repeat
 from typing import TYPE_CHECKING
 
-from . import deadlines, plan
-from .findings import Finding
+from . import plan
+from .check import deadlines
+from .check.rules import headline_value, show
 from .format import Block, Format, Label, get_format
+from .model.findings import Finding
 from .pages import ReportSummary, rule_findings
-from .report import Number, Report, cell_key
-from .rules import headline_value, show
-from .site import Office, Settings
+from .read.reports import Number, Report, cell_key
+from .read.site import Office, Settings
 
 if TYPE_CHECKING:
     from .regions import Region

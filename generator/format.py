@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from .source import Loader
+from .read.source import Loader
 
 FORMATS_DIR = Path(__file__).parent / "formats"
 NOT_FORMATS = ("narrative.yaml",)  # data beside the formats: the phrases the narrative is checked for

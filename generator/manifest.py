@@ -27,9 +27,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
 
-from .files import atomic_write, read_file
-from .findings import Finding
+from .model.findings import Finding
 from .pages import ReportSummary
+from .read.files import atomic_write, read_file
 from .regions import Tally
 
 MANIFEST_DIR = "builds"

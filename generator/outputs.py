@@ -7,9 +7,9 @@ import os
 import shutil
 from pathlib import Path
 
-from .files import OUTSIDE_SITE, display_path, site_files
-from .findings import Finding, Position, error, warning
 from .manifest import RACY_NS
+from .model.findings import Finding, Position, error, warning
+from .read.files import OUTSIDE_SITE, display_path, site_files
 
 EXTRA_DIR = "extra"  # a site's files to publish at the output's root, e.g. a search engine's verification file
 REMOVED = "已删除输出目录中非本站生成的文件："

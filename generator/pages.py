@@ -18,15 +18,16 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
-from . import deadlines, plan
-from .collation import name_key
-from .findings import Finding
+from . import plan
+from .check import deadlines
+from .check.rules import headline_value, show
 from .format import Format, Label, Table, all_formats
+from .model.collation import name_key
+from .model.findings import Finding
+from .read.reports import INTRO_KEY, Number, Report
+from .read.site import CONTACT_KEYS, OFFICE_KINDS, Office, Settings
 from .render import markdown_html
-from .report import INTRO_KEY, Number, Report
-from .rules import headline_value, show
 from .search import INDEX_DIR
-from .site import CONTACT_KEYS, OFFICE_KINDS, Office, Settings
 from .tables import TableView, free_table_view, table_view
 
 if TYPE_CHECKING:

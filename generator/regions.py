@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
+from .check.rules import show
 from .export import cell_labels
-from .findings import Finding, Position, error, warning
 from .format import format_for_year, get_format
-from .report import SCOPES, Number, Report, cell_key
-from .rules import show
+from .model.findings import Finding, Position, error, warning
+from .read.reports import SCOPES, Number, Report, cell_key
 
 SUMMED = SCOPES[1]  # 汇总
 DRAFT = "draft"

@@ -17,11 +17,11 @@ import jinja2
 import nh3
 from markupsafe import Markup, escape
 
-from .files import OUTSIDE_SITE, display_path, inside, site_files
-from .findings import Finding, GongkaiError, Position
+from .check.rules import show
 from .format import Table
-from .report import Report
-from .rules import show
+from .model.findings import Finding, GongkaiError, Position
+from .read.files import OUTSIDE_SITE, display_path, inside, site_files
+from .read.reports import Report
 from .tables import Cell, TableView, css_string, table_view, table_width, value_cells
 
 DEFAULT_LAYOUTS = Path(__file__).parent / "layouts"

@@ -6,9 +6,9 @@ import json
 from datetime import date
 from decimal import Decimal
 
+from .check.rules import show
 from .format import Format
-from .report import PLACEHOLDER, Number, cell_key
-from .rules import show
+from .read.reports import PLACEHOLDER, Number, cell_key
 
 SCHEMA_FILE = "report.schema.json"  # written into content/, referenced from every report file
 NARRATIVE_HINTS = {

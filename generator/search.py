@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from .findings import Finding, GongkaiError, Position, error
+from .model.findings import Finding, GongkaiError, Position, error
 
 INDEX_DIR = "pagefind"  # the index and pagefind.js, in the output
 INSTALL_HINT = "pip install 'gongkai[search]'"

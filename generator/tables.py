@@ -17,9 +17,9 @@ from typing import NamedTuple
 
 from markupsafe import Markup
 
+from .check.rules import show
 from .format import Block, Column, Row, Table
-from .report import FreeTable, Report, cell_key
-from .rules import show
+from .read.reports import FreeTable, Report, cell_key
 
 
 @dataclass(frozen=True)

@@ -28,12 +28,12 @@ from docx.shared import Mm, Pt, RGBColor
 from lxml import etree
 from lxml import html as lxml_html
 
-from .findings import Finding
 from .format import Table
 from .importer.docx import NOTICE_STYLE  # the rule notice's style, which the importer leaves out
+from .model.findings import Finding
 from .pages import notice_title, report_title, rule_findings
-from .report import FreeTable, Report
-from .site import Office
+from .read.reports import FreeTable, Report
+from .read.site import Office
 from .tables import Cell, table_view
 
 BODY_FONT = "仿宋_GB2312"

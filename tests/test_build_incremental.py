@@ -22,8 +22,8 @@ import pytest
 from generator import build as build_module
 from generator import export, manifest, plan
 from generator.build import build_site
-from generator.findings import GongkaiError
-from generator.site import load_site
+from generator.model.findings import GongkaiError
+from generator.read.site import load_site
 from tests.helpers import report_yaml, write_office, write_report
 from tests.test_build import leftovers, snapshot
 

@@ -11,7 +11,7 @@ import pytest
 
 from generator import build as build_module
 from generator.build import build_site
-from generator.findings import GongkaiError
+from generator.model.findings import GongkaiError
 from tests.helpers import report_yaml, write_office, write_report, write_site
 from tests.test_build import leftovers, snapshot
 

@@ -10,7 +10,7 @@ import sys
 import yaml
 
 from generator.format import get_format
-from generator.report import read_report
+from generator.read.reports import read_report
 from tests.conftest import ROOT, run_process
 from tests.helpers import line_of, write_office, write_report
 

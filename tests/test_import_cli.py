@@ -15,7 +15,7 @@ from test_import_docx import word_report
 from test_import_html import applications_table, portal_page, proactive_table, review_table
 
 from generator.importer import MAX_IMPORT_BYTES, import_file
-from generator.report import read_report
+from generator.read.reports import read_report
 
 
 def report(site, year: int = 2023, slug: str = "hehualu"):

@@ -24,7 +24,7 @@ from test_import_docx import word_report
 from test_import_html import _applications_with, portal_page, proactive_table, review_table
 
 from generator.importer import import_file
-from generator.report import read_report
+from generator.read.reports import read_report
 
 KINDS = ("text", "collapsed", "html", "html-word", "docx", "pdf", "pdf-text")
 CELL = re.compile(r'<td([^>]*)><p align="center"><span style="[^"]*">(.*?)</span></p></td>')

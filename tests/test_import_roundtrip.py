@@ -14,7 +14,7 @@ import pytest
 from helpers import write_office, write_report, write_site
 
 from generator.format import all_formats, get_format
-from generator.report import FreeTable, read_report
+from generator.read.reports import FreeTable, read_report
 from generator.scaffold import report_text
 
 YEARS = {"2021": 2023, "2019": 2020, "legacy": 2015}

@@ -21,7 +21,7 @@ from import_sources import (
 )
 
 from generator.importer import import_file
-from generator.report import read_report
+from generator.read.reports import read_report
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ from decimal import Decimal
 import markdown
 import pytest
 
-from generator.findings import Position
 from generator.format import get_format
 from generator.importer.document import Cell, Line
 from generator.importer.labels import ACCEPT, EXACT, normalise, similarity, split_numbering
@@ -17,6 +16,7 @@ from generator.importer.match import Slots, align
 from generator.importer.narrative import escape, heading_of, labelled_date, parse_date, read_title
 from generator.importer.split import readings
 from generator.importer.values import is_numeric, is_value, read_value
+from generator.model.findings import Position
 
 
 @pytest.mark.parametrize(

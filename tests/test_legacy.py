@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from generator.check.rules import check_report
 from generator.format import get_format
-from generator.report import read_report
-from generator.rules import check_report
+from generator.read.reports import read_report
 from generator.scaffold import report_text
 from tests.helpers import line_of, write_report, write_site
 

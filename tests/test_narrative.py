@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from generator.narrative import check_narrative, read_number, statements
-from generator.report import read_composed_report, read_plain_report, read_report
+from generator.check.narrative import check_narrative, read_number, statements
+from generator.read.reports import read_composed_report, read_plain_report, read_report
 from tests.conftest import SAMPLES
 from tests.helpers import col_of, line_of, report_yaml, write_report, write_site
 from tests.html_tree import parse_html

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from generator.report import read_report
+from generator.read.reports import read_report
 from tests.helpers import col_of, line_of, report_yaml, write_office, write_report, write_site
 
 

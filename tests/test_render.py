@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.build import build_site
-from generator.findings import GongkaiError
 from generator.format import get_format
+from generator.model.findings import GongkaiError
+from generator.read.reports import read_report
 from generator.render import SCROLL_HINT, Renderer, converted_html, markdown_html, plain_paragraphs_html
-from generator.report import read_report
 from generator.tables import css_string, table_view, value_cells
 from tests.helpers import report_yaml, write_office, write_report, write_site
 from tests.html_tree import parse_html

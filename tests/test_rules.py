@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from generator.check.rules import check_report, headline_value, members
 from generator.format import all_formats, get_format
-from generator.report import read_report
-from generator.rules import check_report, headline_value, members
+from generator.read.reports import read_report
 from generator.scaffold import report_text
 from tests.helpers import col_of, line_of, report_yaml, write_report, write_site
 

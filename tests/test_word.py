@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 
 from generator.format import all_formats, get_format
 from generator.importer import import_file
-from generator.report import FreeTable, read_report
+from generator.read.reports import FreeTable, read_report
+from generator.read.site import Office
 from generator.scaffold import report_text
-from generator.site import Office
 from generator.word import report_docx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,7 +105,7 @@ def test_a_report_that_breaks_a_rule_carries_the_notice_which_does_not_import(tm
     file = tmp_path / "2023.yaml"
     file.write_text(text, encoding="utf-8")
     report, findings = read_report(file, "content/hehualu/2023.yaml", "hehualu")
-    from generator.rules import check_report
+    from generator.check.rules import check_report
 
     findings = findings + check_report(report)
     data = report_docx(report, findings, OFFICE)

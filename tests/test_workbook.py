@@ -15,10 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from generator.check.rules import error_equations
 from generator.format import get_format
 from generator.importer import import_file
-from generator.report import read_report
-from generator.rules import error_equations
+from generator.read.reports import read_report
 from generator.tables import column_text
 from generator.workbook import CHECK_SHEET, FAIL, PASS, check_rows, layout, workbook_bytes
 

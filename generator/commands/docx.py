@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..files import write_user_file
-from ..findings import GongkaiError, Position, error
-from ..site import load_site, read_reports
+from ..model.findings import GongkaiError, Position, error
+from ..read.files import write_user_file
+from ..read.site import load_site, read_reports
 
 
 def add_arguments(parser) -> None:

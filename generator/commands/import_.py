@@ -11,16 +11,16 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..files import make_folder, write_generated, write_user_file
-from ..findings import Finding, GongkaiError, Position, error, summary_counts
+from ..check.rules import check_report
 from ..format import all_formats
 from ..importer import SUFFIXES, Imported, import_file
-from ..report import Report, read_report
-from ..rules import check_report
+from ..model.findings import Finding, GongkaiError, Position, error, summary_counts
+from ..read.files import make_folder, write_generated, write_user_file
+from ..read.reports import Report, read_report
+from ..read.site import SLUG, display_path, read_office
+from ..read.source import excerpt
 from ..scaffold import SCHEMA_FILE, quoted, report_text
 from ..schema import schema_text
-from ..site import SLUG, display_path, read_office
-from ..source import excerpt
 
 PLACEHOLDER_NAME = "【待填写】机关名称"
 OFFICE_KINDS = (

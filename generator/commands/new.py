@@ -5,13 +5,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..files import make_folder, write_generated, write_user_file
-from ..findings import GongkaiError, Position, error
 from ..format import format_for_year, get_format
-from ..report import read_report
+from ..model.findings import GongkaiError, Position, error
+from ..read.files import make_folder, write_generated, write_user_file
+from ..read.reports import read_report
+from ..read.site import SLUG, display_path, read_office
 from ..scaffold import SCHEMA_FILE, report_text
 from ..schema import schema_text
-from ..site import SLUG, display_path, read_office
 
 OFFICE_TEMPLATE = """# 机关信息
 name: {name}

@@ -13,8 +13,8 @@ import sys
 import webbrowser
 from pathlib import Path
 
-from ..files import display_path
-from ..findings import Finding, GongkaiError
+from ..model.findings import Finding, GongkaiError
+from ..read.files import display_path
 from ..serve import SERVE_DIR, Outcome, Preview, clean_base_path
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")

@@ -5,11 +5,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..files import write_user_file
-from ..findings import GongkaiError, Position, error
 from ..format import format_for_year
-from ..report import read_report
-from ..site import display_path, read_office
+from ..model.findings import GongkaiError, Position, error
+from ..read.files import write_user_file
+from ..read.reports import read_report
+from ..read.site import display_path, read_office
 from .new import carried_over, office_year_site
 
 

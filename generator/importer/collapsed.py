@@ -13,8 +13,8 @@ import re
 from dataclasses import replace
 from functools import cache
 
-from ..findings import Position, warning
 from ..format import all_formats
+from ..model.findings import Position, warning
 from .document import Document, Line
 from .labels import KNOWN_VARIANTS
 

@@ -19,8 +19,8 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
-from ..findings import GongkaiError, Position, error
-from ..source import excerpt
+from ..model.findings import GongkaiError, Position, error
+from ..read.source import excerpt
 from .document import Cell, Document, Line
 
 HEADING_STYLE = re.compile(r"(?:heading|标题)\s*(\d)", re.IGNORECASE)

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 
-from ..findings import Finding, Position, warning
 from ..format import all_formats
+from ..model.findings import Finding, Position, warning
 from .document import Cell, Document, Line
 from .labels import normalise
 from .narrative import heading_of, labelled_date, parse_date, read_title

@@ -15,10 +15,10 @@ from functools import lru_cache
 from itertools import product
 from math import prod
 
-from ..findings import Finding, Position, error, warning
+from ..check.rules import rule_defining, show
 from ..format import Block, Column, Format, Row, Table
-from ..report import Number, cell_key
-from ..rules import rule_defining, show
+from ..model.findings import Finding, Position, error, warning
+from ..read.reports import Number, cell_key
 from .document import Cell, Line
 from .labels import ACCEPT, Similarity, is_variant, normalise, similarity, split_numbering
 from .split import holds, readings, show_reading, show_readings

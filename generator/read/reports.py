@@ -13,9 +13,9 @@ from pathlib import Path
 
 import yaml
 
+from ..format import Format, Table, all_formats, format_for_year, get_format
+from ..model.findings import Finding, GongkaiError, Position, error, warning
 from . import simpleyaml, source
-from .findings import Finding, GongkaiError, Position, error, warning
-from .format import Format, Table, all_formats, format_for_year, get_format
 
 Number = int | Decimal
 
@@ -637,7 +637,7 @@ def _note_text_start(positions: dict, key: str, node, lines: list[str]) -> None:
 
 def _fill_omitted(fmt: Format, values: dict[str, Number], omitted: set[str]) -> set[str]:
     """Compute left-out totals with the rule that defines them (an equation whose left side is that column)."""
-    from .rules import rule_defining
+    from ..check.rules import rule_defining
 
     computed = set()
     for key in sorted(omitted):

@@ -12,9 +12,9 @@ from decimal import Decimal
 from functools import cache
 from operator import itemgetter
 
-from .findings import Finding
-from .format import Format, Rule, Term, format_for_year, get_format
-from .report import Number, Report, cell_key
+from ..format import Format, Rule, Term, format_for_year, get_format
+from ..model.findings import Finding
+from ..read.reports import Number, Report, cell_key
 
 LONG_SUM = 7  # sides with more terms than this are shown as their total
 

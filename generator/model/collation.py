@@ -12,7 +12,7 @@ import unicodedata
 from functools import cache, lru_cache
 from pathlib import Path
 
-ORDER_FILE = Path(__file__).with_name("zh_pinyin_order.txt")
+ORDER_FILE = Path(__file__).parent.parent / "zh_pinyin_order.txt"  # beside the package: data, like formats/
 
 _PUNCTUATION, _DIGIT, _HAN, _OTHER = range(4)
 

@@ -14,13 +14,13 @@ from pathlib import Path
 
 import yaml
 
+from ..cache import ParseCache
+from ..check.narrative import check_narrative
+from ..check.rules import check_report
+from ..model.findings import Finding, GongkaiError, Position, error, warning
 from . import simpleyaml, source
-from .cache import ParseCache
 from .files import OUTSIDE_SITE, display_path, inside
-from .findings import Finding, GongkaiError, Position, error, warning
-from .narrative import check_narrative
-from .report import Report
-from .rules import check_report
+from .reports import Report
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REPORT_FILE = re.compile(r"^(\d{4})\.yaml$")
@@ -240,7 +240,9 @@ def read_settings(root: Path) -> tuple[Settings, list[Finding]]:
     positions = data.pop("_positions", {})
     settings = Settings(**{"name": "", **data})
     if settings.deadlines:
-        from .deadlines import deadline_findings  # deadlines.py reads offices and settings: it imports this module
+        from ..check.deadlines import (
+            deadline_findings,  # deadlines.py reads offices and settings: it imports this module
+        )
 
         findings += deadline_findings(settings, positions.get("deadlines", Position(display_path(file))))
     return settings, findings
@@ -380,7 +382,7 @@ def read_reports(
 ) -> Iterator[tuple[Report | None, list[Finding]]]:
     """Each report of an office in year order, checked: reading findings, rule findings, the
     narrative's (narrative.py) and, given the site's settings, a late publication (deadlines.py)."""
-    from .deadlines import lateness  # deadlines.py reads offices and settings: it imports this module
+    from ..check.deadlines import lateness  # deadlines.py reads offices and settings: it imports this module
 
     cache = cache or ParseCache(None)
     previous: Report | None = None

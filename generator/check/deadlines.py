@@ -13,9 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from .findings import Finding, Position, error, warning
-from .report import Report
-from .site import OFFICE_KINDS, Office, Settings
+from ..model.findings import Finding, Position, error, warning
+from ..read.reports import Report
+from ..read.site import OFFICE_KINDS, Office, Settings
 
 DEFAULT_DEADLINES = {"部门": "01-31", "政府": "03-31", "乡镇街道": "01-31", "其他": "01-31"}
 OLD_REGULATION_LAST_YEAR, OLD_DEADLINE = 2018, (3, 31)  # the 2008 regulation, replaced from 15 May 2019

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import yaml
 
+from ..model.findings import Finding, GongkaiError, Position, error, warning
 from . import simpleyaml
 from .files import OUTSIDE_SITE, OutsideSite, read_file
-from .findings import Finding, GongkaiError, Position, error, warning
 
 try:
     from yaml import CSafeLoader as Loader

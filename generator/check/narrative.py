@@ -16,10 +16,10 @@ from typing import NamedTuple
 
 import yaml
 
-from .findings import Finding
-from .format import FORMATS_DIR, Format
-from .numerals import read_number
-from .report import PLACEHOLDER, Report
+from ..format import FORMATS_DIR, Format
+from ..model.findings import Finding
+from ..numerals import read_number
+from ..read.reports import PLACEHOLDER, Report
 from .rules import headline_value, show
 
 NARRATIVE_FILE = FORMATS_DIR / "narrative.yaml"

@@ -10,7 +10,7 @@ import tempfile
 import uuid
 from pathlib import Path
 
-from .findings import GongkaiError, Position, error
+from ..model.findings import GongkaiError, Position, error
 
 OUTSIDE_SITE = "符号链接指向站点目录之外，已拒绝读取"
 SITE_FILE = "site.yaml"
