@@ -46,13 +46,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from . import __version__, export, manifest, outputs, pages, plan, regions, search
-from .cache import CACHE_DIR, ParseCache
+from .check import read_reports
 from .format import Label
 from .manifest import FileKeys, Manifest, OfficeRecord, digest
 from .model.findings import Finding, GongkaiError, Position, error
-from .read.files import display_path
-from .read.reports import Report, read_report
-from .read.site import Office, Settings, Site, is_report_path, load_site, read_reports
+from .model.values import Report
+from .read.files import CACHE_DIR, display_path
+from .read.reports import read_report
+from .read.site import Office, Settings, Site, is_report_path, load_site
 from .render import Renderer
 from .schema import schema_text
 
@@ -121,20 +122,18 @@ class OfficeResult:
     failure: tuple[Finding, ...] = ()  # a template error: the build stops
 
 
-class _Reader(ParseCache):
+class _Reader:
     """How build_office has read_reports read report files: noting each file's digest for the manifest,
     and keeping no parse cache. Writing a parse to disk costs more than parsing the file again (~1 ms
     per report on the development machine), and an unchanged office is not read at all: its summaries
     and findings are in the manifest."""
 
     def __init__(self, files: FileKeys):
-        super().__init__(None)
         self.files = files
 
-    def read(self, file: Path, path: str, office: str) -> tuple[Report | None, list[Finding], str]:
+    def __call__(self, file: Path, path: str, office: str) -> tuple[Report | None, list[Finding]]:
         data = self.files.read(f"content/{office}/{file.name}")
-        report, findings = read_report(file, path, office, data=data)
-        return report, findings, ""
+        return read_report(file, path, office, data=data)
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:
@@ -422,7 +421,7 @@ def build_office(job: OfficeJob, site: Site, renderer: Renderer, folder: Path) -
     settings = site.settings
     files = FileKeys(site.root, None)
     files(f"content/{office.slug}/office.yaml")
-    read = list(read_reports(office, _Reader(files), settings))
+    read = list(read_reports(office, settings, _Reader(files)))
     findings = tuple(f for _, more in read for f in more)
     readable = {report.year: (report, more) for report, more in read if report is not None}
     published = {year: both for year, both in readable.items() if job.drafts or not both[0].draft}

@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import NamedTuple
 
 from . import build, manifest, plan, regions
-from .cache import CACHE_DIR
+from .check import read_reports
 from .manifest import FileKeys
 from .model.findings import Finding
-from .read.site import Office, Settings, Site, read_reports
+from .read.files import CACHE_DIR
+from .read.site import Office, Settings, Site
 
 POOL_MIN_REPORTS = build.POOL_MIN_REPORTS
 

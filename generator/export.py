@@ -23,8 +23,8 @@ from .check import deadlines
 from .check.rules import headline_value, show
 from .format import Block, Format, Label, get_format
 from .model.findings import Finding
+from .model.values import Number, Report, cell_key
 from .pages import ReportSummary, rule_findings
-from .read.reports import Number, Report, cell_key
 from .read.site import Office, Settings
 
 if TYPE_CHECKING:

@@ -24,7 +24,7 @@ from .check.rules import headline_value, show
 from .format import Format, Label, Table, all_formats
 from .model.collation import name_key
 from .model.findings import Finding
-from .read.reports import INTRO_KEY, Number, Report
+from .model.values import INTRO_KEY, Number, Report
 from .read.site import CONTACT_KEYS, OFFICE_KINDS, Office, Settings
 from .render import markdown_html
 from .search import INDEX_DIR

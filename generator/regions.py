@@ -18,7 +18,7 @@ from .check.rules import show
 from .export import cell_labels
 from .format import format_for_year, get_format
 from .model.findings import Finding, Position, error, warning
-from .read.reports import SCOPES, Number, Report, cell_key
+from .model.values import SCOPES, Number, Report, cell_key
 
 SUMMED = SCOPES[1]  # 汇总
 DRAFT = "draft"

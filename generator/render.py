@@ -20,8 +20,8 @@ from markupsafe import Markup, escape
 from .check.rules import show
 from .format import Table
 from .model.findings import Finding, GongkaiError, Position
+from .model.values import Report
 from .read.files import OUTSIDE_SITE, display_path, inside, site_files
-from .read.reports import Report
 from .tables import Cell, TableView, css_string, table_view, table_width, value_cells
 
 DEFAULT_LAYOUTS = Path(__file__).parent / "layouts"

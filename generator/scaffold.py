@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from .check.rules import show
 from .format import Format
-from .read.reports import PLACEHOLDER, Number, cell_key
+from .model.values import PLACEHOLDER, Number, cell_key
 
 SCHEMA_FILE = "report.schema.json"  # written into content/, referenced from every report file
 NARRATIVE_HINTS = {

@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from .check.rules import show
 from .format import Block, Column, Row, Table
-from .read.reports import FreeTable, Report, cell_key
+from .model.values import FreeTable, Report, cell_key
 
 
 @dataclass(frozen=True)

@@ -31,8 +31,8 @@ from lxml import html as lxml_html
 from .format import Table
 from .importer.docx import NOTICE_STYLE  # the rule notice's style, which the importer leaves out
 from .model.findings import Finding
+from .model.values import FreeTable, Report
 from .pages import notice_title, report_title, rule_findings
-from .read.reports import FreeTable, Report
 from .read.site import Office
 from .tables import Cell, table_view
 

@@ -21,7 +21,7 @@ from .check.rules import equations, member_label
 from .format import Format, Table, get_format
 from .importer.document import Cell, Line
 from .model.findings import Finding, GongkaiError, Position, error
-from .read.reports import Number
+from .model.values import Number
 from .tables import table_view
 
 CHECK_SHEET = "勾稽关系检查"

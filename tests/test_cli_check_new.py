@@ -9,8 +9,8 @@ import sys
 
 import yaml
 
+from generator.check import load_report
 from generator.format import get_format
-from generator.read.reports import read_report
 from tests.conftest import ROOT, run_process
 from tests.helpers import line_of, write_office, write_report
 
@@ -55,7 +55,7 @@ def test_new_prefills_carried_over_from_last_year(cli, empty_site):
     )
     last.write_text(text, encoding="utf-8")
     assert cli("new", "a", "2024", cwd=empty_site).code == 0
-    report, _ = read_report(empty_site / "content/a/2024.yaml", "x", "a")
+    report, _ = load_report(empty_site / "content/a/2024.yaml", "x", "a")
     assert [report.value("applications", "carried_over", c) for c in ("natural_person", "research", "total")] == [
         2,
         1,

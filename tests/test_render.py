@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.build import build_site
+from generator.check import load_report
 from generator.format import get_format
 from generator.model.findings import GongkaiError
-from generator.read.reports import read_report
 from generator.render import SCROLL_HINT, Renderer, converted_html, markdown_html, plain_paragraphs_html
 from generator.tables import css_string, table_view, value_cells
 from tests.helpers import report_yaml, write_office, write_report, write_site
@@ -245,7 +245,7 @@ def test_a_tables_skeleton_filled_with_a_report_is_the_table_laid_out_cell_by_ce
         2021,
         report_yaml(2021, values=distinct_values(format_id), format_id=format_id),
     )
-    report, _ = read_report(path, "p", "ceshi")
+    report, _ = load_report(path, "p", "ceshi")
     table_id, row, column = next(iter(get_format(format_id).cell_keys()))
     del report.values[f"{table_id}.{row}.{column}"]  # a missing value
     report.values["applications.new_received.total"] = 7  # and a computed one
@@ -281,7 +281,7 @@ def test_every_value_cell_has_its_headings_in_words_for_the_stacked_table(tmp_pa
     fmt = get_format(format_id)
     renderer = Renderer()
     path = write_report(write_site(tmp_path / "site"), "ceshi", 2021, report_yaml(2021, format_id=format_id))
-    report, _ = read_report(path, "p", "ceshi")
+    report, _ = load_report(path, "p", "ceshi")
     for table in fmt.tables.values():
         view = table_view(table, None)
         rules = dict(re.findall(r'td\[headers\$=" ([\w-]+)"\] \{ (.*?); \}', str(view.labels)))

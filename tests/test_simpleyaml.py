@@ -17,8 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.format import get_format
+from generator.model.values import Report
 from generator.read import simpleyaml, site, source
-from generator.read.reports import Report, read_composed_report, read_plain_report, read_report
+from generator.read.reports import read_composed_report, read_plain_report, read_report
 from generator.scaffold import report_text
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "content"

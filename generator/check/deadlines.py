@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..model.findings import Finding, Position, error, warning
-from ..read.reports import Report
+from ..model.values import Report
 from ..read.site import OFFICE_KINDS, Office, Settings
 
 DEFAULT_DEADLINES = {"部门": "01-31", "政府": "03-31", "乡镇街道": "01-31", "其他": "01-31"}

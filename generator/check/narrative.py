@@ -18,8 +18,8 @@ import yaml
 
 from ..format import FORMATS_DIR, Format
 from ..model.findings import Finding
+from ..model.values import PLACEHOLDER, Report
 from ..numerals import read_number
-from ..read.reports import PLACEHOLDER, Report
 from .rules import headline_value, show
 
 NARRATIVE_FILE = FORMATS_DIR / "narrative.yaml"

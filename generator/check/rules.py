@@ -14,7 +14,7 @@ from operator import itemgetter
 
 from ..format import Format, Rule, Term, format_for_year, get_format
 from ..model.findings import Finding
-from ..read.reports import Number, Report, cell_key
+from ..model.values import Number, Report, cell_key
 
 LONG_SUM = 7  # sides with more terms than this are shown as their total
 

@@ -11,12 +11,13 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..check import load_report
 from ..check.rules import check_report
 from ..format import all_formats
 from ..importer import SUFFIXES, Imported, import_file
 from ..model.findings import Finding, GongkaiError, Position, error, summary_counts
+from ..model.values import Report
 from ..read.files import make_folder, write_generated, write_user_file
-from ..read.reports import Report, read_report
 from ..read.site import SLUG, display_path, read_office
 from ..read.source import excerpt
 from ..scaffold import SCHEMA_FILE, quoted, report_text
@@ -226,7 +227,7 @@ def _tables_into(target: Path, imported: Imported, args, office_name: str) -> st
         return report_text(imported.format, office_name, imported.year, values=imported.values, draft=True)
     if not args.force:
         write_user_file(target, "")  # refuses, with the message to use --force
-    existing, findings = read_report(target, display_path(target), args.office)
+    existing, findings = load_report(target, display_path(target), args.office)
     if existing is None:
         raise GongkaiError([*findings, error(Position(display_path(target)), "现有报告文件有错误，未写入；请先改正")])
     text = report_text(
@@ -262,12 +263,12 @@ def _note(imported: Imported) -> str:
 
 def _check(target: Path, previous_year: int, folder: Path, office: str) -> int:
     """Read the written file back and apply every rule; prints the findings, returns the rule errors."""
-    report, findings = read_report(target, display_path(target), office)
+    report, findings = load_report(target, display_path(target), office)
     if report is not None:
         previous_file = folder / f"{previous_year}.yaml"
         previous: Report | None = None
         if previous_file.exists():
-            previous, _ = read_report(previous_file, display_path(previous_file), office)
+            previous, _ = load_report(previous_file, display_path(previous_file), office)
         findings = findings + check_report(report, previous)
     findings.sort(key=lambda f: (f.position, f.rule))
     _print(findings)

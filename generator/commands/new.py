@@ -5,10 +5,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ..check import load_report
 from ..format import format_for_year, get_format
 from ..model.findings import GongkaiError, Position, error
 from ..read.files import make_folder, write_generated, write_user_file
-from ..read.reports import read_report
 from ..read.site import SLUG, display_path, read_office
 from ..scaffold import SCHEMA_FILE, report_text
 from ..schema import schema_text
@@ -90,7 +90,7 @@ def carried_over(fmt, previous_file: Path, office: str) -> dict:
     """This year's 上年结转 row from last year's 结转下年度继续办理, cell by cell."""
     if not previous_file.exists():
         return {}
-    previous, _ = read_report(previous_file, display_path(previous_file), office)
+    previous, _ = load_report(previous_file, display_path(previous_file), office)
     if previous is None:
         print(f"注意：{display_path(previous_file)} 有错误，上年结转未能预填", file=sys.stderr)
         return {}

@@ -5,10 +5,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ..check import load_report
 from ..format import format_for_year
 from ..model.findings import GongkaiError, Position, error
 from ..read.files import write_user_file
-from ..read.reports import read_report
 from ..read.site import display_path, read_office
 from .new import carried_over, office_year_site
 
@@ -36,7 +36,7 @@ def run(args) -> int:
     values: dict = {}
     fmt = format_for_year(args.year)
     if report_file.exists():
-        report, findings = read_report(report_file, display_path(report_file), args.office)
+        report, findings = load_report(report_file, display_path(report_file), args.office)
         if report is None:
             raise GongkaiError(findings)
         fmt, values = report.format, dict(report.values)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..format import Format, all_formats, get_format
 from ..model.findings import Finding, GongkaiError, Position, error, warning
-from ..read.reports import INTRO_KEY, FreeTable, Number
+from ..model.values import INTRO_KEY, FreeTable, Number
 from .collapsed import unfold
 from .document import Document
 from .docx import read_docx_file

@@ -18,7 +18,7 @@ from math import prod
 from ..check.rules import rule_defining, show
 from ..format import Block, Column, Format, Row, Table
 from ..model.findings import Finding, Position, error, warning
-from ..read.reports import Number, cell_key
+from ..model.values import Number, cell_key
 from .document import Cell, Line
 from .labels import ACCEPT, Similarity, is_variant, normalise, similarity, split_numbering
 from .split import holds, readings, show_reading, show_readings

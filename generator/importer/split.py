@@ -14,7 +14,7 @@ from functools import cache
 
 from ..check.rules import error_equations
 from ..format import Format, get_format
-from ..read.reports import Number
+from ..model.values import Number
 
 LIMIT = 20000  # ways of cutting one row beyond which it is refused rather than searched
 SHOWN = 4  # readings listed in a message

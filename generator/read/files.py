@@ -14,6 +14,7 @@ from ..model.findings import GongkaiError, Position, error
 
 OUTSIDE_SITE = "符号链接指向站点目录之外，已拒绝读取"
 SITE_FILE = "site.yaml"
+CACHE_DIR = ".gongkai-cache"  # in the site: the build manifest and compiled templates (safe to delete)
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # not on Windows: links are then followed
 
 

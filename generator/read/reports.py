@@ -1,11 +1,16 @@
-"""Report files: content/<office>/<year>.yaml read into Report values with source positions."""
+"""Report files: content/<office>/<year>.yaml read into Report values (model/values.py) with source
+positions, and every reading problem as a positioned finding.
+
+A report read here has the totals its file leaves out (columns with `may_omit`) named in
+Report.computed but not yet in its values: they are computed by the rule that defines them, which is
+the checking layer's (check.complete; check.load_report reads and completes). Imports model and read only.
+"""
 
 from __future__ import annotations
 
 import functools
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from itertools import repeat
@@ -15,97 +20,20 @@ import yaml
 
 from ..format import Format, Table, all_formats, format_for_year, get_format
 from ..model.findings import Finding, GongkaiError, Position, error, warning
+from ..model.values import (
+    HEADLINE_KEY,
+    INTRO_KEY,
+    PLACEHOLDER,
+    REPORT_KEYS,
+    SCOPES,
+    TEXT_START,
+    FreeTable,
+    Number,
+    Report,
+    Revision,
+    cell_key,
+)
 from . import simpleyaml, source
-
-Number = int | Decimal
-
-# Top-level keys of a report file besides the sections of its format: key -> zh description.
-REPORT_KEYS = {
-    "format": "报告格式版本",
-    "year": "报告年度",
-    "published": "发布日期",
-    "office_name": "当年的机关名称",
-    "source_url": "原文地址",
-    "draft": "草稿（true 时不发布）",
-    "revisions": "发布后的修订记录",
-    "scope": "数据范围（本级：本机关自身；汇总：各下级单位之和）",
-}
-SCOPES = ("本级", "汇总")  # a report's own figures (the default), or the sum of its child offices' reports
-INTRO_KEY = "intro"
-HEADLINE_KEY = "headline"
-PLACEHOLDER = "【待填写】"  # marks scaffold text that staff still have to write
-TEXT_START = "~text"  # positions[<text key> + TEXT_START]: where the text's first line starts (see text_position)
-
-
-@dataclass(frozen=True)
-class FreeTable:
-    """A table of text in a free-form (legacy) report: caption, header rows, body rows."""
-
-    caption: str
-    header: tuple[tuple[str, ...], ...]
-    rows: tuple[tuple[str, ...], ...]
-
-
-@dataclass(frozen=True)
-class Revision:
-    """A correction made after publication: when, and what changed (shown under the report's title)."""
-
-    date: date
-    note: str
-
-
-@dataclass(frozen=True)
-class Report:
-    """One office's annual report for one year, as written in its file."""
-
-    office: str  # office slug
-    year: int
-    format_id: str
-    path: str  # the file as users see it, e.g. content/hehualu/2023.yaml
-    published: date | None = None
-    office_name: str | None = None
-    source_url: str | None = None
-    texts: dict[str, str] = field(default_factory=dict, hash=False)  # section id (or "<table>.intro") -> Markdown
-    values: dict[str, Number] = field(default_factory=dict, hash=False)  # "table.row.column" -> value
-    computed: frozenset[str] = frozenset()  # cells left out of the file and computed (omitted totals)
-    free_tables: tuple[FreeTable, ...] = ()  # free-form reports only
-    headline: dict[str, Number] = field(default_factory=dict, hash=False)  # supplied headline figures
-    draft: bool = False  # not published (shown only by the preview and `build --drafts`)
-    revisions: tuple[Revision, ...] = ()  # corrections after publication, as written (oldest first)
-    scope: str = SCOPES[0]  # 汇总: its tables are the sum of its child offices' (checked by regions.py)
-    positions: Mapping[str, tuple[int, int]] = field(default_factory=dict, hash=False, compare=False)  # (line, column)
-
-    @property
-    def format(self) -> Format:
-        return get_format(self.format_id)
-
-    def value(self, table: str, row: str, column: str) -> Number | None:
-        return self.values.get(f"{table}.{row}.{column}")
-
-    def position_of(self, key: str) -> Position:
-        """Where a cell, section or key is written; falls back to the enclosing item, then the file."""
-        while key:
-            if key in self.positions:
-                return Position(self.path, *self.positions[key])
-            key = key.rpartition(".")[0]
-        return Position(self.path, 1, 1)
-
-    def text(self, section_id: str) -> str:
-        return self.texts.get(section_id, "")
-
-    def text_position(self, key: str, offset: int) -> Position:
-        """Where a character of a text (a section, or a table's intro) is written in the file: its line
-        and column inside a literal block (`|-`) or a one-line value; the text's key for another style."""
-        start = self.positions.get(key + TEXT_START)
-        if start is None:
-            return self.position_of(key)
-        text = self.texts.get(key, "")
-        line_start = text.rfind("\n", 0, offset) + 1
-        return Position(self.path, start[0] + text.count("\n", 0, offset), start[1] + offset - line_start)
-
-
-def cell_key(table: str, row: str, column: str) -> str:
-    return f"{table}.{row}.{column}"
 
 
 def format_keys(fmt: Format) -> dict[str, str]:
@@ -118,7 +46,8 @@ def format_keys(fmt: Format) -> dict[str, str]:
 
 
 def read_report(file: Path, path: str, office: str, data: bytes | None = None) -> tuple[Report | None, list[Finding]]:
-    """Read one report file. Returns the report (None when unusable) and every problem found.
+    """Read one report file. Returns the report (None when unusable; its left-out totals not yet
+    computed: see check.load_report) and every problem found.
 
     A file in the plain shape report files usually have, with nothing to report, is read by the quick
     path (simpleyaml.py); any other by composing its YAML, which explains every problem."""
@@ -227,7 +156,6 @@ def read_composed_report(
         else:
             _read_table(fmt.tables[section.id], node, path, findings, texts, values, omitted, positions, lines)
 
-    computed = _fill_omitted(fmt, values, omitted)
     report = Report(
         office=office,
         year=year or 0,
@@ -238,7 +166,7 @@ def read_composed_report(
         source_url=source_url,
         texts=texts,
         values=values,
-        computed=frozenset(computed),
+        computed=frozenset(omitted),
         free_tables=free_tables,
         headline=headline,
         draft=draft,
@@ -308,7 +236,6 @@ def _plain_report(
             _plain_table(fmt.id, section.id, item, texts, values, omitted)
         else:
             raise _NotPlain
-    computed = _fill_omitted(fmt, values, omitted)
     return Report(
         office=office,
         year=int(year_text),
@@ -319,7 +246,7 @@ def _plain_report(
         source_url=source_url,
         texts=texts,
         values=values,
-        computed=frozenset(computed),
+        computed=frozenset(omitted),
         draft=draft,
         scope=scope,
         positions=_PlainPositions(top, fmt.id, data),
@@ -633,20 +560,6 @@ def _note_text_start(positions: dict, key: str, node, lines: list[str]) -> None:
         start = None  # folded or multi-line: where each character stands is not worth working out
     if start is not None:
         positions[key + TEXT_START] = start
-
-
-def _fill_omitted(fmt: Format, values: dict[str, Number], omitted: set[str]) -> set[str]:
-    """Compute left-out totals with the rule that defines them (an equation whose left side is that column)."""
-    from ..check.rules import rule_defining
-
-    computed = set()
-    for key in sorted(omitted):
-        table, row, column = key.split(".")
-        total = rule_defining(fmt, table, row, column, values)
-        if total is not None:
-            values[key] = total
-            computed.add(key)
-    return computed
 
 
 def _read_headline(fmt: Format, node, path: str, findings: list[Finding]) -> dict[str, Number]:

@@ -8,19 +8,14 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from ..cache import ParseCache
-from ..check.narrative import check_narrative
-from ..check.rules import check_report
 from ..model.findings import Finding, GongkaiError, Position, error, warning
 from . import simpleyaml, source
 from .files import OUTSIDE_SITE, display_path, inside
-from .reports import Report
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REPORT_FILE = re.compile(r"^(\d{4})\.yaml$")
@@ -375,24 +370,3 @@ def _has_cycle(slug: str, offices: dict[str, Office]) -> bool:
         seen.add(slug)
         slug = offices[slug].parent
     return False
-
-
-def read_reports(
-    office: Office, cache: ParseCache | None = None, settings: Settings | None = None
-) -> Iterator[tuple[Report | None, list[Finding]]]:
-    """Each report of an office in year order, checked: reading findings, rule findings, the
-    narrative's (narrative.py) and, given the site's settings, a late publication (deadlines.py)."""
-    from ..check.deadlines import lateness  # deadlines.py reads offices and settings: it imports this module
-
-    cache = cache or ParseCache(None)
-    previous: Report | None = None
-    for _, name in office.report_files:
-        file = Path(name)
-        report, findings, _ = cache.read(file, display_path(file), office.slug)
-        if report is not None:
-            prior = previous if previous is not None and previous.year == report.year - 1 else None
-            findings = findings + check_report(report, prior) + check_narrative(report)
-            if settings is not None:
-                findings += lateness(report, office, settings)
-        yield report, findings
-        previous = report
