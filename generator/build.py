@@ -53,7 +53,8 @@ from .model.findings import Finding, GongkaiError, Position, error
 from .model.values import Report
 from .read.files import CACHE_DIR, display_path
 from .read.reports import read_report
-from .read.site import Office, Settings, Site, is_report_path, load_site
+from .read.settings import Settings, installation_problems
+from .read.site import Office, Site, is_report_path, load_site
 from .render import Renderer
 from .schema import schema_text
 
@@ -602,17 +603,9 @@ def _no_collections() -> Iterator[None]:
 
 
 def settings_problems(site: Site) -> list[Finding]:
-    """What site.yaml asks that this site or this installation cannot give; `check` reports these
+    """What site.yaml asks that this installation cannot give (read/settings.py); `check` reports these
     too, and a build stops on them before it makes a page."""
-    problems = []
-    where = display_path(site.root / plan.SITE_FILE)
-    base = site.settings.base_url
-    if base and not base.startswith(("https://", "http://")):
-        message = f"base_url“{base}”应为完整网址，以 https:// 或 http:// 开头，如 https://www.example.gov.cn/xxgk/"
-        problems.append(error(Position(where), message))
-    if site.settings.search and (missing := search.not_installed(where)) is not None:
-        problems.append(missing)
-    return problems
+    return installation_problems(site.settings, display_path(site.root / plan.SITE_FILE))
 
 
 def _settings_problems(site: Site, findings: list[Finding]) -> list[Finding]:

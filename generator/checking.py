@@ -21,7 +21,8 @@ from .check import read_reports
 from .manifest import FileKeys
 from .model.findings import Finding
 from .read.files import CACHE_DIR
-from .read.site import Office, Settings, Site
+from .read.settings import Settings
+from .read.site import Office, Site
 
 POOL_MIN_REPORTS = build.POOL_MIN_REPORTS
 

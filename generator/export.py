@@ -25,7 +25,8 @@ from .format import Block, Format, Label, get_format
 from .model.findings import Finding
 from .model.values import Number, Report, cell_key
 from .pages import ReportSummary, rule_findings
-from .read.site import Office, Settings
+from .read.settings import Settings
+from .read.site import Office
 
 if TYPE_CHECKING:
     from .regions import Region

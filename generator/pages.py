@@ -24,8 +24,10 @@ from .check.rules import headline_value, show
 from .format import Format, Label, Table, all_formats
 from .model.collation import name_key
 from .model.findings import Finding
+from .model.offices import OFFICE_KINDS
 from .model.values import INTRO_KEY, Number, Report
-from .read.site import CONTACT_KEYS, OFFICE_KINDS, Office, Settings
+from .read.settings import CONTACT_KEYS, Settings
+from .read.site import Office
 from .render import markdown_html
 from .search import INDEX_DIR
 from .tables import TableView, free_table_view, table_view

@@ -49,7 +49,7 @@ from tornado.websocket import WebSocketHandler
 from .build import BuildResult, build_site, check_output, sort_findings
 from .model.findings import Finding, GongkaiError, Position, error
 from .read.files import display_path
-from .read.site import read_settings
+from .read.settings import read_settings
 
 SERVE_DIR = ".gongkai-serve"  # the default output: `serve` never replaces public/ unless told to
 DEBOUNCE = 0.1  # seconds without a further save before building: saves closer together make one build

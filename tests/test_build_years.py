@@ -16,7 +16,8 @@ import pytest
 from generator import build, pages, plan
 from generator.build import build_site
 from generator.pages import ReportSummary, year_context
-from generator.read.site import Office, Settings
+from generator.read.settings import Settings
+from generator.read.site import Office
 from generator.render import Renderer
 from tests.helpers import report_yaml, write_office, write_report, write_site
 from tests.html_tree import parse_html

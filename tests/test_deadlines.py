@@ -9,7 +9,7 @@ import pytest
 
 from generator.check import deadlines
 from generator.format import get_format
-from generator.read.site import Settings, read_settings
+from generator.read.settings import Settings, read_settings
 from generator.scaffold import report_text
 from tests.helpers import valid_texts, write_office, write_report, write_site
 

@@ -16,7 +16,8 @@ from ..model.findings import Finding
 from ..model.values import Number, Report
 from ..read.files import display_path
 from ..read.reports import read_report
-from ..read.site import Office, Settings
+from ..read.settings import Settings
+from ..read.site import Office
 from .deadlines import lateness
 from .narrative import check_narrative
 from .rules import check_report, rule_defining

@@ -16,6 +16,7 @@ from ..check.rules import check_report
 from ..format import all_formats
 from ..importer import SUFFIXES, Imported, import_file
 from ..model.findings import Finding, GongkaiError, Position, error, summary_counts
+from ..model.offices import kind_of_name
 from ..model.values import Report
 from ..read.files import make_folder, write_generated, write_user_file
 from ..read.site import SLUG, display_path, read_office
@@ -24,13 +25,6 @@ from ..scaffold import SCHEMA_FILE, quoted, report_text
 from ..schema import schema_text
 
 PLACEHOLDER_NAME = "【待填写】机关名称"
-OFFICE_KINDS = (
-    ("街道办事处", "乡镇街道"),
-    ("街道", "乡镇街道"),
-    ("人民政府", "政府"),
-    ("镇", "乡镇街道"),
-    ("乡", "乡镇街道"),
-)
 
 
 def add_arguments(parser) -> None:
@@ -144,7 +138,7 @@ def _office_name(folder: Path, imported: list[Imported]) -> str:
 
 
 def _office_text(name: str) -> str:
-    kind = next((k for suffix, k in OFFICE_KINDS if name.endswith(suffix)), "")
+    kind = kind_of_name(name)
     lines = ["# 机关信息（由 gongkai import 根据报告标题创建，请核对）", f"name: {name or PLACEHOLDER_NAME}"]
     lines.append(f"kind: {kind}" if kind else "# kind: 乡镇街道  # 政府、部门、乡镇街道或其他")
     lines += ["# full_name: 机关全称", "# parent: 上级机关目录名", "# contact:", "#   phone: 电话", "#   website: 网址"]
