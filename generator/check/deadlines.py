@@ -4,6 +4,7 @@
 governments by 31 March. Towns and subdistricts (and other bodies) usually report to the county by
 31 January. A site may set other dates per office kind (site.yaml `deadlines:`). Under the 2008
 regulation (第三十一条; reports on 2018 and before) every body published by 31 March.
+Imports model and read only.
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ class Status:
 
     @property
     def label(self) -> str:
+        """The status in words: 按时, 逾期 3 天, 未发布 ..."""
         return f"{LATE} {self.days_late} 天" if self.state == LATE else self.state
 
     @property
@@ -83,6 +85,7 @@ class Status:
         return self.state == MISSING
 
     def as_json(self) -> dict:
+        """The status as JSON values (for `gongkai status --json`)."""
         return {
             "year": self.year,
             "office": self.office,

@@ -4,6 +4,7 @@ Han characters are ranked by a table of ICU's pinyin collation (zh_pinyin_order.
 by tests/browser/zh_order.py): a character of several readings sorts by the one ICU gives it alone (长沙 as
 zhǎng), except in the sequences ICU reads as a whole (重庆 as chóng). Before Han come spaces, punctuation
 and symbols, then digits; after Han, Latin letters and everything else (as ICU's zh order has them).
+Part of the model: imports nothing of generator.
 """
 
 from __future__ import annotations

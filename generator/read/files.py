@@ -1,5 +1,5 @@
 """Reading and writing files safely: never overwrite a user's file without --force, never leave half a
-file, never read through a symbolic link out of the site."""
+file, never read through a symbolic link out of the site. Imports model only."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def display_path(file: Path) -> str:
 class OutsideSite(OSError):
     """A symbolic link that leads out of the site folder: it is not followed."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path) -> None:
         super().__init__(errno.EACCES, OUTSIDE_SITE, str(path))
 
 

@@ -257,7 +257,7 @@ class _PlainPositions(Mapping):
     """Where each key and cell of a report read the quick way is written, worked out from the file's
     parse when first asked for: only a finding asks, and most reports have none. Pickled as a dict."""
 
-    def __init__(self, top: simpleyaml.Mapping, format_id: str, data: bytes = b""):
+    def __init__(self, top: simpleyaml.Mapping, format_id: str, data: bytes = b"") -> None:
         self._top = top
         self._format_id = format_id
         self._data = data  # the file, for where each line of a text starts
@@ -300,7 +300,7 @@ class _PlainPositions(Mapping):
     def __len__(self) -> int:
         return len(self._positions)
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple:
         return dict, (self._positions,)
 
 
@@ -413,7 +413,7 @@ def _all_section_keys() -> dict[str, str]:
     return {s.id: s.heading for fmt in all_formats().values() for s in fmt.sections}
 
 
-def _read_draft(node, path: str, findings: list[Finding]) -> bool:
+def _read_draft(node: yaml.Node, path: str, findings: list[Finding]) -> bool:
     if isinstance(node, yaml.ScalarNode) and node.tag == source.BOOL_TAG and node.value in ("true", "false"):
         return node.value == "true"
     findings.append(
@@ -425,7 +425,7 @@ def _read_draft(node, path: str, findings: list[Finding]) -> bool:
     return True  # not published by mistake: the error stops the build anyway
 
 
-def _read_scope(node, path: str, findings: list[Finding]) -> str:
+def _read_scope(node: yaml.Node, path: str, findings: list[Finding]) -> str:
     if isinstance(node, yaml.ScalarNode) and node.value in SCOPES:
         return node.value
     findings.append(
@@ -437,7 +437,9 @@ def _read_scope(node, path: str, findings: list[Finding]) -> str:
     return SCOPES[0]
 
 
-def _read_revisions(node, path: str, findings: list[Finding], published: date | None) -> tuple[Revision, ...]:
+def _read_revisions(
+    node: yaml.Node, path: str, findings: list[Finding], published: date | None
+) -> tuple[Revision, ...]:
     """revisions: a list of {date: "YYYY-MM-DD", note: 修订说明}, oldest first."""
     example = '写成 - {date: "2024-02-03", note: 更正了表三第一行的数字}'
     if not isinstance(node, yaml.SequenceNode):
@@ -483,7 +485,17 @@ def _read_format(top: source.MappingReader, path: str, findings: list[Finding], 
     return fmt
 
 
-def _read_table(table: Table, node, path, findings, texts, values, omitted, positions, lines) -> None:
+def _read_table(
+    table: Table,
+    node: yaml.Node,
+    path: str,
+    findings: list[Finding],
+    texts: dict[str, str],
+    values: dict[str, Number],
+    omitted: set[str],
+    positions: dict[str, tuple[int, int]],
+    lines: list[str],
+) -> None:
     section = table.section
     reader = source.MappingReader(node, path, findings, f"第{section.number}部分“{section.label.zh}”")
     if not reader.ok:
@@ -546,7 +558,7 @@ def _line_column(position: Position) -> tuple[int, int]:
     return position.line, position.column
 
 
-def _note_text_start(positions: dict, key: str, node, lines: list[str]) -> None:
+def _note_text_start(positions: dict, key: str, node: yaml.Node, lines: list[str]) -> None:
     """positions[key + TEXT_START] for a text read the full way, when its style allows (see source.text_start)."""
     if not isinstance(node, yaml.ScalarNode):
         return
@@ -562,7 +574,7 @@ def _note_text_start(positions: dict, key: str, node, lines: list[str]) -> None:
         positions[key + TEXT_START] = start
 
 
-def _read_headline(fmt: Format, node, path: str, findings: list[Finding]) -> dict[str, Number]:
+def _read_headline(fmt: Format, node: yaml.Node, path: str, findings: list[Finding]) -> dict[str, Number]:
     reader = source.MappingReader(node, path, findings, "主要数字 headline")
     allowed = {h.id: h.label.zh for h in fmt.headlines}
     reader.reject_unknown(allowed, "主要数字 headline")
@@ -578,7 +590,7 @@ def _read_headline(fmt: Format, node, path: str, findings: list[Finding]) -> dic
 MAX_FREE_TABLE_ROWS = 1000  # per table of a free-form report: real ones have tens
 
 
-def _read_free_tables(node, path: str, findings: list[Finding]) -> tuple[FreeTable, ...]:
+def _read_free_tables(node: yaml.Node, path: str, findings: list[Finding]) -> tuple[FreeTable, ...]:
     """tables: a list of {caption, header: [[...], ...], rows: [[...], ...]}; every row as wide as the header."""
     if not isinstance(node, yaml.SequenceNode):
         findings.append(
@@ -619,7 +631,7 @@ def _read_free_tables(node, path: str, findings: list[Finding]) -> tuple[FreeTab
     return tuple(tables)
 
 
-def _text_rows(node, path: str, findings: list[Finding]) -> list[tuple[str, ...]] | None:
+def _text_rows(node: yaml.Node | None, path: str, findings: list[Finding]) -> list[tuple[str, ...]] | None:
     if node is None:
         return None
     if not isinstance(node, yaml.SequenceNode) or not all(isinstance(r, yaml.SequenceNode) for r in node.value):

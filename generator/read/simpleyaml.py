@@ -8,6 +8,7 @@ trailing comments. This module reads exactly that and gives up (returns None) on
 that the caller reads the file the full way (source.py), which also explains every mistake. It never
 has to be right about a construct it does not know: it only has to be right about the ones it
 accepts, and tests/test_simpleyaml.py checks that it reads those exactly as libyaml does.
+Imports nothing of generator.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """The site on disk: site.yaml settings, offices (content/<office>/office.yaml) and their report files.
 
 Reports are read lazily, office by office, so that a site of 100,000 reports never has to sit in
-memory at once; cross-year rules only ever need an office's previous report.
+memory at once; cross-year rules only ever need an office's previous report (check.read_reports reads
+and checks them). site.yaml's settings are read by settings.py. Imports model and read only.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ OFFICE_KEYS: dict[str, Key] = {
 
 @dataclass(frozen=True)
 class Office:
+    """An office: content/<slug>/office.yaml, and its report files (not read yet)."""
+
     slug: str
     name: str
     path: str
@@ -50,6 +53,8 @@ class Office:
 
 @dataclass(frozen=True)
 class Site:
+    """A site: its folder, site.yaml's settings and its offices."""
+
     root: Path
     settings: Settings
     offices: dict[str, Office] = field(hash=False)  # by slug, sorted
