@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from decimal import Decimal
 from itertools import repeat
@@ -56,9 +56,9 @@ def read_report(file: Path, path: str, office: str, data: bytes | None = None) -
         source.check_size(data, path)
     except GongkaiError as exc:
         return None, exc.findings
-    quick = read_plain_report(data, path, office, _year_in_name(file))
+    quick = read_plain_report(data, path, office, _year_in_name(file), file.name)
     if quick is not None:
-        return quick, []
+        return quick
     return read_composed_report(file, path, office, data)
 
 
@@ -86,13 +86,8 @@ def read_composed_report(
     year_node = top.require("year", "报告年度", f"请加一行 year: {year_in_name or 2023}")
     if year_node is not None:
         year = source.read_year(year_node, path, findings)
-        if year is not None and year_in_name is not None and year != year_in_name:
-            findings.append(
-                error(
-                    source.position(path, year_node),
-                    f"文件内的年度 {year} 与文件名 {file.name} 不一致；请改正年度或把文件改名为 {year}.yaml",
-                )
-            )
+        if year is not None:
+            _check_year_in_name(year, year_in_name, file.name, lambda: source.position(path, year_node), findings)
     year = year or year_in_name
 
     fmt = _read_format(top, path, findings, year)
@@ -144,15 +139,8 @@ def read_composed_report(
         elif section.kind == "narrative":
             texts[section.id] = source.read_text(node, path, findings, f"“{section.heading}”") or ""
             _note_text_start(positions, section.id, node, lines)
-            if PLACEHOLDER in texts[section.id]:  # a draft may still have them; a report to publish may not
-                findings.append(
-                    Finding(
-                        source.position(path, node),
-                        "warning" if draft else "error",
-                        f"“{section.heading}”尚未填写（仍有模板文字“{PLACEHOLDER}”）；请写好后删除“{PLACEHOLDER}”"
-                        + ("" if draft else "，或在报告开头加一行 draft: true 作为草稿暂不发布"),
-                    )
-                )
+            where = lambda node=node: source.position(path, node)  # noqa: E731
+            _check_placeholder(texts[section.id], section.heading, draft, where, findings)
         else:
             _read_table(fmt.tables[section.id], node, path, findings, texts, values, omitted, positions, lines)
 
@@ -186,28 +174,73 @@ _AMOUNT = re.compile(r"(?:0|[1-9]\d*)\.\d+")
 _DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})|(\d{4})年(\d{1,2})月(\d{1,2})日")
 
 
+# --- the checks both ways of reading make, each written once ---------------------------------------
+
+
+def _check_year_in_name(
+    year: int, year_in_name: int | None, file_name: str, where: Callable[[], Position], findings: list[Finding]
+) -> None:
+    """The year written in a report file against the year its name says (`where`: the year's position)."""
+    if year_in_name is not None and year != year_in_name:
+        message = f"文件内的年度 {year} 与文件名 {file_name} 不一致；请改正年度或把文件改名为 {year}.yaml"
+        findings.append(error(where(), message))
+
+
+def _check_placeholder(
+    text: str, heading: str, draft: bool, where: Callable[[], Position], findings: list[Finding]
+) -> None:
+    """Scaffold text still in a section: a draft may still have it (a warning), a report to publish may not."""
+    if PLACEHOLDER in text:
+        findings.append(
+            Finding(
+                where(),
+                "warning" if draft else "error",
+                f"“{heading}”尚未填写（仍有模板文字“{PLACEHOLDER}”）；请写好后删除“{PLACEHOLDER}”"
+                + ("" if draft else "，或在报告开头加一行 draft: true 作为草稿暂不发布"),
+            )
+        )
+
+
 class _NotPlain(Exception):
-    """The file needs the full reader: it has something to report, or a shape the quick path leaves to it."""
+    """The file needs the full reader: it has something the quick path leaves to it to report, or a
+    shape it does not read."""
 
 
-def read_plain_report(data: bytes, path: str, office: str, year_in_name: int | None) -> Report | None:
-    """The report of a file in the plain shape (simpleyaml.py) that read_composed_report would read
-    without a single finding, equal to what that returns; None for any other file."""
+def read_plain_report(
+    data: bytes, path: str, office: str, year_in_name: int | None, file_name: str | None = None
+) -> tuple[Report | None, list[Finding]] | None:
+    """What read_composed_report returns for a file in the plain shape (simpleyaml.py) whose problems,
+    if any, are ones the quick path finds with the same checks (a text YAML reads as something else,
+    a placeholder left in, a year other than the file name's); None for any other file.
+    `file_name`: the file's name, for a message (by default <year_in_name>.yaml)."""
     top = simpleyaml.parse_file(data)
     if top is None:
         return None
+    findings: list[Finding] = []
+    name = file_name or f"{year_in_name}.yaml"
     try:
-        return _plain_report(top, path, office, year_in_name, data)
+        report = _plain_report(top, path, office, year_in_name, name, findings, data)
     except _NotPlain:
         return None
+    usable = not any(f.severity == "error" for f in findings)
+    return (report if usable else None), findings
 
 
 def _plain_report(
-    top: simpleyaml.Mapping, path: str, office: str, year_in_name: int | None, data: bytes = b""
+    top: simpleyaml.Mapping,
+    path: str,
+    office: str,
+    year_in_name: int | None,
+    file_name: str,
+    findings: list[Finding],
+    data: bytes = b"",
 ) -> Report:
     year_text = _plain_scalar(top, "year")
-    if not re.fullmatch(r"(19|20)\d\d", year_text) or (year_in_name is not None and int(year_text) != year_in_name):
+    if not re.fullmatch(r"(19|20)\d\d", year_text):
         raise _NotPlain
+    year_item = top["year"]
+    year_where = lambda: Position(path, year_item.line, year_item.column)  # noqa: E731
+    _check_year_in_name(int(year_text), year_in_name, file_name, year_where, findings)
     fmt = get_format(_plain_scalar(top, "format"))
     if fmt is None or fmt.supplied_headlines or not _format_key_set(fmt.id).issuperset(top):
         raise _NotPlain
@@ -218,8 +251,14 @@ def _plain_report(
     if scope not in SCOPES:
         raise _NotPlain
     published = _plain_date(_plain_scalar(top, "published")) if "published" in top else None
-    office_name = _plain_text(top["office_name"]) or None if "office_name" in top else None
-    source_url = _plain_text(top["source_url"]) or None if "source_url" in top else None
+    office_name = (
+        _plain_text(top["office_name"], path, findings, "机关名称 office_name") or None
+        if "office_name" in top
+        else None
+    )
+    source_url = (
+        _plain_text(top["source_url"], path, findings, "原文地址 source_url") or None if "source_url" in top else None
+    )
     texts: dict[str, str] = {}
     values: dict[str, Number] = {}
     omitted: set[str] = set()
@@ -229,11 +268,11 @@ def _plain_report(
             if not section.optional:
                 raise _NotPlain
         elif section.kind == "narrative":
-            texts[section.id] = _plain_text(item)
-            if PLACEHOLDER in texts[section.id]:
-                raise _NotPlain
+            texts[section.id] = _plain_text(item, path, findings, f"“{section.heading}”")
+            where = lambda item=item: Position(path, item.line, item.column)  # noqa: E731
+            _check_placeholder(texts[section.id], section.heading, draft, where, findings)
         elif section.kind == "table":
-            _plain_table(fmt.id, section.id, item, texts, values, omitted)
+            _plain_table(fmt.id, section.id, item, texts, values, omitted, path, findings)
         else:
             raise _NotPlain
     return Report(
@@ -332,9 +371,9 @@ def _plain_draft(text: str) -> bool:
     return text == "true"
 
 
-def _plain_text(item: simpleyaml.Item) -> str:
-    """A text as read_text reads it, when it would say nothing about it."""
-    text = source.plain_text(item)
+def _plain_text(item: simpleyaml.Item, path: str, findings: list[Finding], what: str) -> str:
+    """A text as read_text reads it, with its findings."""
+    text = source.plain_text(item, path, findings, what)
     if text is None:
         raise _NotPlain
     return text
@@ -347,12 +386,14 @@ def _plain_table(
     texts: dict[str, str],
     values: dict[str, Number],
     omitted: set[str],
+    path: str,
+    findings: list[Finding],
 ) -> None:
     if item.kind != simpleyaml.MAPPING:
         raise _NotPlain
     rows: simpleyaml.Mapping = item.value
     if INTRO_KEY in rows:
-        texts[f"{table_id}.{INTRO_KEY}"] = _plain_text(rows[INTRO_KEY])
+        texts[f"{table_id}.{INTRO_KEY}"] = _plain_text(rows[INTRO_KEY], path, findings, "表前说明")
     layout = _table_layout(format_id, table_id)
     if len(rows) - (INTRO_KEY in rows) != len(layout):
         raise _NotPlain  # a row missing, or one the table does not have

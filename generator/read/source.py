@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -251,8 +252,8 @@ def _plain(node: yaml.Node) -> bool:
     return isinstance(node, yaml.ScalarNode) and node.style in (None, "")
 
 
-# What plain words YAML 1.1 reads as something else, and as what: read_text warns of them, and the
-# quick reading (plain_text) leaves them to it.
+# What plain words YAML 1.1 reads as something else, and as what: a text written so is read as the
+# words, with a warning (plain_scalar_text).
 _TEXT_SURPRISES = {BOOL_TAG: "是/否", NULL_TAG: "空值", TIMESTAMP_TAG: "日期"}
 
 
@@ -261,31 +262,36 @@ def read_text(node: yaml.Node, path: str, findings: list[Finding], what: str) ->
     if not isinstance(node, yaml.ScalarNode):
         findings.append(error(position(path, node), f"{what}应为一段文字，这里是{describe(node)}"))
         return None
-    surprise = _TEXT_SURPRISES.get(node.tag)
-    if _plain(node) and surprise and node.value not in ("", "~"):
-        findings.append(
-            warning(
-                position(path, node),
-                f'{what}“{excerpt(node.value)}”在 YAML 中会被读成{surprise}而不是文字；已按文字读取，请加引号写成 "{excerpt(node.value)}"',
-            )
-        )
-    if node.tag == NULL_TAG and _plain(node) and node.value in ("", "~"):
-        return ""
-    return node.value
+    if not _plain(node):
+        return node.value
+    return plain_scalar_text(node.value, node.tag, lambda: position(path, node), findings, what)
 
 
-def plain_text(item: simpleyaml.Item) -> str | None:
-    """A value of the quick reading (simpleyaml.py) as read_text reads it, or None when read_text
-    would say something about it (or it is not a text)."""
-    if item.kind in (simpleyaml.BLOCK, simpleyaml.QUOTED):
+def plain_text(item: simpleyaml.Item, path: str, findings: list[Finding], what: str) -> str | None:
+    """A value of the quick reading (simpleyaml.py) as read_text reads it, with the same findings;
+    None when it is not a scalar (the full reader then says what it is)."""
+    kind = item.kind
+    if kind == simpleyaml.BLOCK or kind == simpleyaml.QUOTED:
         return item.value
-    if item.kind == simpleyaml.EMPTY:
+    if kind == simpleyaml.EMPTY:
         return ""
-    if item.kind != simpleyaml.PLAIN:
+    if kind != simpleyaml.PLAIN:
         return None
-    if (tag := item.tag()) in _TEXT_SURPRISES:
-        return "" if tag == NULL_TAG and item.value == "~" else None
-    return item.value
+    return plain_scalar_text(item.value, item.tag(), lambda: Position(path, item.line, item.column), findings, what)
+
+
+def plain_scalar_text(value: str, tag: str, where: Callable[[], Position], findings: list[Finding], what: str) -> str:
+    """The text of a plain (unquoted) scalar of this YAML tag, warning when YAML 1.1 would read the
+    words as something else (`where`: its position, worked out only then)."""
+    surprise = _TEXT_SURPRISES.get(tag)
+    if surprise is None:
+        return value
+    if value in ("", "~"):
+        return "" if tag == NULL_TAG else value
+    shown = excerpt(value)
+    message = f'{what}“{shown}”在 YAML 中会被读成{surprise}而不是文字；已按文字读取，请加引号写成 "{shown}"'
+    findings.append(warning(where(), message))
+    return value
 
 
 def text_lines(data: bytes) -> list[str]:
