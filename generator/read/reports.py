@@ -49,8 +49,9 @@ def read_report(file: Path, path: str, office: str, data: bytes | None = None) -
     """Read one report file. Returns the report (None when unusable; its left-out totals not yet
     computed: see check.load_report) and every problem found.
 
-    A file in the plain shape report files usually have, with nothing to report, is read by the quick
-    path (simpleyaml.py); any other by composing its YAML, which explains every problem."""
+    A file in the plain shape report files usually have is read by the quick path (simpleyaml.py,
+    read_plain_report) when its problems, if any, are ones that path finds with the same checks; any
+    other by composing its YAML, which explains every problem."""
     try:
         data = source.read_bytes(file, path) if data is None else data
         source.check_size(data, path)
