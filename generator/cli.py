@@ -8,7 +8,7 @@ import os
 import sys
 
 from . import __version__
-from .findings import GongkaiError
+from .model.findings import GongkaiError
 
 VERBS = {
     "build": "构建静态网站",

@@ -18,14 +18,16 @@ from decimal import Decimal
 from itertools import chain, repeat
 from typing import TYPE_CHECKING
 
-from . import deadlines, plan
-from .findings import Finding
+from . import plan
+from .check import deadlines
+from .check.rules import headline_value
+from .model.findings import Finding
 from .model.format import Block, Format, Label, get_format
 from .model.numbers import format_number
+from .model.values import Number, Report, cell_key
 from .pages import ReportSummary, rule_findings
-from .report import Number, Report, cell_key
-from .rules import headline_value
-from .site import Office, Settings
+from .read.settings import Settings
+from .read.site import Office
 
 if TYPE_CHECKING:
     from .regions import Region

@@ -18,15 +18,18 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
-from . import deadlines, plan
-from .collation import name_key
-from .findings import Finding
+from . import plan
+from .check import deadlines
+from .check.rules import headline_value
+from .model.collation import name_key
+from .model.findings import Finding
 from .model.format import Format, Label, Table, all_formats
 from .model.numbers import format_number
+from .model.offices import OFFICE_KINDS
+from .model.values import INTRO_KEY, Number, Report
+from .read.settings import CONTACT_KEYS, Settings
+from .read.site import Office
 from .render import markdown_html
-from .report import INTRO_KEY, Number, Report
-from .rules import headline_value
-from .site import CONTACT_KEYS, OFFICE_KINDS, Office, Settings
 from .tables import TableView, free_table_view, table_view
 
 if TYPE_CHECKING:

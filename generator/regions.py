@@ -15,10 +15,10 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from .export import cell_labels
-from .findings import Finding, Position, error, warning
+from .model.findings import Finding, Position, error, warning
 from .model.format import format_for_year, get_format
 from .model.numbers import format_number
-from .report import SCOPES, Number, Report, cell_key
+from .model.values import SCOPES, Number, Report, cell_key
 
 SUMMED = SCOPES[1]  # 汇总
 DRAFT = "draft"

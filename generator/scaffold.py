@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from .model.format import Block, Format, Row
 from .model.numbers import format_number
-from .report import PLACEHOLDER, FreeTable, Number, cell_key
+from .model.values import PLACEHOLDER, FreeTable, Number, cell_key
 
 SCHEMA_FILE = "report.schema.json"  # written into content/, referenced from every report file
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 from .model.format import Column, Format, all_formats
-from .report import INTRO_KEY, REPORT_KEYS, SCOPES
+from .model.values import INTRO_KEY, REPORT_KEYS, SCOPES
 
 VALUE_SCHEMAS = {
     "count": {"type": "integer", "minimum": 0, "description": "件数：0 或正整数"},

@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from .model.format import Block, Column, Row, Table
 from .model.numbers import format_number
-from .report import FreeTable, Report, cell_key
+from .model.values import FreeTable, Report, cell_key
 
 
 @dataclass(frozen=True)

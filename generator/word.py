@@ -35,7 +35,6 @@ from lxml import etree
 from lxml import html as lxml_html
 from lxml.html import HtmlElement
 
-from .findings import Finding
 from .importer.docx import (
     CAPTION_STYLE,
     EMPHASIS_STYLE,
@@ -45,10 +44,11 @@ from .importer.docx import (
     STRONG_STYLE,
 )
 from .importer.headlines import HEADLINE_CAPTION, HEADLINE_HEADER, headline_label
+from .model.findings import Finding
 from .model.format import Table
+from .model.values import FreeTable, Report
 from .pages import notice_title, report_title, rule_findings
-from .report import FreeTable, Report
-from .site import Office
+from .read.site import Office
 from .tables import Cell, table_view
 
 BODY_FONT = "仿宋_GB2312"

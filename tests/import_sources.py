@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from generator.model.format import get_format
-from generator.report import cell_key
+from generator.model.values import cell_key
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "tests" / "samples" / "hehualu-2023.txt"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.build import build_site
-from generator.site import read_settings
+from generator.read.settings import read_settings
 from tests.helpers import report_yaml, write_office, write_report
 from tests.html_tree import parse_html
 

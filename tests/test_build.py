@@ -12,7 +12,7 @@ import pytest
 from generator import export
 from generator.build import build_site
 from generator.build.checking import check_site
-from generator.findings import GongkaiError
+from generator.model.findings import GongkaiError
 from tests.conftest import run_process
 from tests.helpers import report_yaml, write_office, write_report, write_site
 

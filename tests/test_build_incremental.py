@@ -22,8 +22,8 @@ import pytest
 from generator import export, plan
 from generator.build import BuildSession, build_site, keys, loading, manifest, outputs, workers
 from generator.build.csvlines import ReportLines
-from generator.findings import GongkaiError
-from generator.site import load_site
+from generator.model.findings import GongkaiError
+from generator.read.site import load_site
 from tests.helpers import report_yaml, write_office, write_report
 from tests.test_build import leftovers, snapshot
 

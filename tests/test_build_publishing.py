@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import build_site, keys, workers
-from generator.findings import GongkaiError
+from generator.model.findings import GongkaiError
 from tests.helpers import report_yaml, write_office, write_report, write_site
 from tests.test_build import leftovers, snapshot
 

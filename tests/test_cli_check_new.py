@@ -7,10 +7,11 @@ import os
 import subprocess
 import sys
 
+import pytest
 import yaml
 
+from generator.check import load_report
 from generator.model.format import get_format
-from generator.report import read_report
 from tests.conftest import ROOT, run_process
 from tests.helpers import line_of, write_office, write_report
 
@@ -55,7 +56,7 @@ def test_new_prefills_carried_over_from_last_year(cli, empty_site):
     )
     last.write_text(text, encoding="utf-8")
     assert cli("new", "a", "2024", cwd=empty_site).code == 0
-    report, _ = read_report(empty_site / "content/a/2024.yaml", "x", "a")
+    report, _ = load_report(empty_site / "content/a/2024.yaml", "x", "a")
     assert [report.value("applications", "carried_over", c) for c in ("natural_person", "research", "total")] == [
         2,
         1,
@@ -123,6 +124,29 @@ def test_check_reports_office_problems(cli, empty_site):
     assert "content/a/office.yaml:3:7: error: 机关类型“街道”无效" in text
     assert "机关目录名“Bad_Name”不合规" in text
     assert "已忽略 2023.yml" in text
+
+
+@pytest.mark.parametrize(
+    "base_url, where",
+    [
+        ("www.example.gov.cn/xxgk/", "2:11"),  # no scheme
+        ("https://www.example.gov.cn/xxgk", "2:11"),  # no "/" at the end
+        ("ftp://www.example.gov.cn/xxgk/", "2:11"),
+        ('"https:///xxgk/"', "2:11"),  # no host
+    ],
+)
+def test_a_base_url_check_and_build_both_refuse(cli, example_site, base_url, where):
+    """site.yaml's settings are validated once (read/settings.py), with positions: check and build say the same."""
+    site_yaml = example_site / "site.yaml"
+    site_yaml.write_text(f"name: 站点\nbase_url: {base_url}\n", encoding="utf-8")
+    expected = f"site.yaml:{where}: error: base_url“"
+    checked = cli("check", cwd=example_site)
+    assert checked.code == 1 and any(expected in line and "以 / 结尾" in line for line in checked.lines)
+    built = cli("build", cwd=example_site)
+    assert built.code == 1 and expected in built.err
+    assert not (example_site / "public").exists()
+    site_yaml.write_text("name: 站点\nbase_url: https://www.example.gov.cn/xxgk/\n", encoding="utf-8")
+    assert not any("base_url" in line for line in cli("check", cwd=example_site).lines)
 
 
 def test_site_yaml_is_validated(cli, empty_site):

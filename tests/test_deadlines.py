@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
-from generator import deadlines
+from generator.check import deadlines
 from generator.model.format import get_format
+from generator.read.settings import Settings, read_settings
 from generator.scaffold import report_text
-from generator.site import Settings, read_settings
 from tests.helpers import valid_texts, write_office, write_report, write_site
 
 DUE = date(2024, 1, 31)

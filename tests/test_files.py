@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from generator import files
+from generator.read import files
 
 
 @pytest.mark.parametrize("size", [0, 1, 4096, 70_000])

@@ -18,7 +18,7 @@ from generator.model.format import (
     label_aliases,
     load_format,
 )
-from generator.report import PLACEHOLDER
+from generator.model.values import PLACEHOLDER
 from generator.scaffold import report_text
 
 FORM_SECTIONS = ["preface", "overview", "proactive", "applications", "review_litigation", "problems", "other"]

@@ -14,12 +14,12 @@ from import_sources import EXAMPLE, SAMPLE, numbered_sample, replace_line
 from test_import_docx import word_report
 from test_import_html import applications_table, portal_page, proactive_table, review_table
 
+from generator.check import load_report
 from generator.importer import MAX_IMPORT_BYTES, import_file
-from generator.report import read_report
 
 
 def report(site, year: int = 2023, slug: str = "hehualu"):
-    found, findings = read_report(site / "content" / slug / f"{year}.yaml", f"{year}.yaml", slug)
+    found, findings = load_report(site / "content" / slug / f"{year}.yaml", f"{year}.yaml", slug)
     assert found is not None, findings
     return found
 
@@ -32,7 +32,7 @@ def test_a_new_user_imports_the_sample_and_checks_the_site(tmp_path):
     assert "已写入 content/hehualu/2023.yaml" in result.out
     assert (site / "content" / "report.schema.json").exists()
     assert "name: 荷花路街道办事处" in (site / "content" / "hehualu" / "office.yaml").read_text(encoding="utf-8")
-    example, _ = read_report(EXAMPLE, "example", "hehualu")
+    example, _ = load_report(EXAMPLE, "example", "hehualu")
     imported = report(site)
     assert imported.values == example.values
     assert imported.texts == example.texts

@@ -23,8 +23,8 @@ from pdf_sources import report_pdf
 from test_import_docx import word_report
 from test_import_html import _applications_with, portal_page, proactive_table, review_table
 
+from generator.check import load_report
 from generator.importer import import_file
-from generator.report import read_report
 
 KINDS = ("text", "collapsed", "html", "html-word", "docx", "pdf", "pdf-text")
 CELL = re.compile(r'<td([^>]*)><p align="center"><span style="[^"]*">(.*?)</span></p></td>')
@@ -147,7 +147,7 @@ def test_a_folder_of_the_corpus_imports_with_the_summary(tmp_path, cli):
             assert not written.exists() and "未写入" in row
             continue
         assert re.search(rf"{source.name}\s+{year}\s+2021\s+\d+\s+0\s+0\s+已写入$", row), row
-        report, findings = read_report(written, str(written), "hehualu")
+        report, findings = load_report(written, str(written), "hehualu")
         assert report is not None, findings
         assert report.values == expected  # value for value, every one as published
     written = sum(1 for expected in corpus.values() if expected is not None)

@@ -152,7 +152,7 @@ def test_problems_in_a_word_table_name_the_table_row_and_cell(tmp_path, values):
 
 def test_a_file_that_is_not_a_word_file(tmp_path):
     (tmp_path / "broken.docx").write_bytes(b"PK\x03\x04 not really a zip")
-    from generator.findings import GongkaiError
+    from generator.model.findings import GongkaiError
 
     with pytest.raises(GongkaiError) as raised:
         import_file(tmp_path / "broken.docx", "broken.docx")

@@ -15,8 +15,8 @@ from fpdf import FPDF
 from import_sources import FEES, blank_zeros_and_totals, consistent_values
 from pdf_sources import report_pdf
 
-from generator.findings import GongkaiError
 from generator.importer import import_file
+from generator.model.findings import GongkaiError
 
 
 def messages(imported, severity: str | None = None) -> list[str]:

@@ -13,8 +13,9 @@ from decimal import Decimal
 import pytest
 from helpers import write_office, write_report, write_site
 
+from generator.check import load_report
 from generator.model.format import all_formats, get_format
-from generator.report import FreeTable, read_report
+from generator.model.values import FreeTable
 from generator.scaffold import report_text
 
 YEARS = {"2021": 2023, "2019": 2020, "legacy": 2015}
@@ -81,8 +82,8 @@ def test_a_built_report_page_imports_to_the_same_report(tmp_path, cli, format_id
     result = cli("import", page, "--office", "hehualu", "--site", target)
     assert result.code == 0, result.out + result.err
     imported_file = target / "content" / "hehualu" / f"{year}.yaml"
-    original, _ = read_report(original_file, "original", "hehualu")
-    imported, findings = read_report(imported_file, "imported", "hehualu")
+    original, _ = load_report(original_file, "original", "hehualu")
+    imported, findings = load_report(imported_file, "imported", "hehualu")
     assert imported is not None, findings
     assert imported.format_id == format_id
     assert len(imported.values) == len(fmt.cell_keys())

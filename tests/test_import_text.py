@@ -20,13 +20,13 @@ from import_sources import (
     sample_with,
 )
 
+from generator.check import load_report
 from generator.importer import import_file
-from generator.report import read_report
 
 
 @pytest.fixture(scope="module")
 def example():
-    report, findings = read_report(EXAMPLE, "content/hehualu/2023.yaml", "hehualu")
+    report, findings = load_report(EXAMPLE, "content/hehualu/2023.yaml", "hehualu")
     assert report is not None, findings
     return report
 

@@ -9,15 +9,16 @@ from decimal import Decimal
 import markdown
 import pytest
 
-from generator.findings import Position
 from generator.importer.alignment import Slots, align
 from generator.importer.document import Line, SourceCell
 from generator.importer.labels import ACCEPT, EXACT, normalise, similarity, split_numbering
 from generator.importer.narrative import escape, heading_of, labelled_date, parse_date, read_title
 from generator.importer.split import readings
 from generator.importer.values import is_numeric, is_value, read_value
-from generator.importer.writing import office_kind, office_text
+from generator.importer.writing import office_text
+from generator.model.findings import Position
 from generator.model.format import get_format
+from generator.model.offices import kind_of_name
 
 
 @pytest.mark.parametrize(
@@ -222,5 +223,5 @@ def test_digits_run_together_are_cut_every_way_without_leading_zeros():
     ],
 )
 def test_an_offices_kind_is_guessed_from_how_its_name_ends(name, kind):
-    assert office_kind(name) == kind
+    assert kind_of_name(name) == kind
     assert (f"\nkind: {kind}\n" in office_text(name)) == bool(kind)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from generator.check import load_report
+from generator.check.rules import check_report
 from generator.model.format import get_format
-from generator.report import read_report
-from generator.rules import check_report
 from generator.scaffold import report_text
 from tests.helpers import line_of, write_report, write_site
 
@@ -31,7 +31,7 @@ headline:
 def read(tmp_path, text, year=2015):
     root = write_site(tmp_path / "site")
     path = write_report(root, "old", year, text)
-    return read_report(path, f"content/old/{year}.yaml", "old")
+    return load_report(path, f"content/old/{year}.yaml", "old")
 
 
 def test_legacy_report_reads(tmp_path):

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import simpleyaml, source
-from generator.report import MAX_FREE_TABLE_ROWS
+from generator.read import simpleyaml, source
+from generator.read.reports import MAX_FREE_TABLE_ROWS
 from tests.conftest import ROOT
 from tests.helpers import report_yaml, write_office, write_report, write_site
 

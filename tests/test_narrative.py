@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from generator.narrative import check_narrative, read_number, statements
-from generator.report import read_composed_report, read_plain_report, read_report
+from generator.check.narrative import check_narrative, read_number, statements
+from generator.read.reports import read_composed_report, read_plain_report, read_report
 from tests.conftest import SAMPLES
 from tests.helpers import col_of, line_of, report_yaml, write_report, write_site
 from tests.html_tree import parse_html
@@ -169,7 +169,7 @@ def test_positions_agree_between_the_quick_and_the_full_reading(tmp_path):
     text = report_yaml(values=consistent_values(), overview=overview, other="本年度未收取信息处理费，发生行政诉讼2件。")
     root = write_site(tmp_path / "site")
     file = write_report(root, "x", 2023, text)
-    quick = read_plain_report(file.read_bytes(), "content/x/2023.yaml", "x", 2023)
+    quick, _ = read_plain_report(file.read_bytes(), "content/x/2023.yaml", "x", 2023)
     full, _ = read_composed_report(file, "content/x/2023.yaml", "x")
     assert quick is not None
     found = [str(f) for f in check_narrative(quick)]
@@ -182,7 +182,7 @@ def test_positions_agree_between_the_quick_and_the_full_reading(tmp_path):
     one_line = text.replace("other: |-\n  本年度", "other: 本年度")  # a value on the key's line
     assert one_line != text
     file.write_text(one_line, encoding="utf-8")
-    for report in read_plain_report(file.read_bytes(), "x", "x", 2023), read_composed_report(file, "x", "x")[0]:
+    for report in read_plain_report(file.read_bytes(), "x", "x", 2023)[0], read_composed_report(file, "x", "x")[0]:
         (finding,) = [f for f in check_narrative(report) if "2件" in f.message]
         assert (finding.position.line, finding.position.column) == (
             line_of(one_line, "发生行政诉讼2件"),

@@ -8,9 +8,9 @@ from decimal import Decimal
 
 import pytest
 
+from generator.check.narrative import statements
 from generator.importer.narrative import parse_date
 from generator.model.numbers import format_number, read_number
-from generator.narrative import statements
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.findings import Finding, Position
+from generator.check.rules import check_report, headline_value
+from generator.model.findings import Finding, Position
 from generator.model.format import all_formats, get_format
 from generator.pages import (
     CHART_LABEL,
@@ -26,9 +27,8 @@ from generator.pages import (
     used_headlines,
     web_link,
 )
-from generator.report import read_report
-from generator.rules import check_report, headline_value
-from generator.site import Office
+from generator.read.reports import read_report
+from generator.read.site import Office
 
 ROOT = Path(__file__).resolve().parent.parent
 OFFICE = Office("hehualu", "荷花路街道办事处", "content/hehualu")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from generator.plan import SUMMARY_KINDS, plan_site, root_of
-from generator.site import load_site
+from generator.read.site import load_site
 from tests.helpers import report_yaml, write_office, write_report, write_site
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from generator.report import read_report
+from generator.check import load_report
 from tests.helpers import col_of, line_of, report_yaml, write_office, write_report, write_site
 
 
@@ -47,7 +47,7 @@ def test_values_and_positions_are_kept(site):
     values = {"applications.new_received.natural_person": 3, "proactive.administrative_fees.fees": Decimal("9116.36")}
     text = report_yaml(values=values)
     path = write_report(site, "test", 2023, text)
-    report, findings = read_report(path, "content/test/2023.yaml", "test")
+    report, findings = load_report(path, "content/test/2023.yaml", "test")
     assert findings == []
     assert report.value("applications", "new_received", "natural_person") == 3
     assert report.value("proactive", "administrative_fees", "fees") == Decimal("9116.36")
@@ -196,7 +196,7 @@ def test_total_may_be_omitted_and_is_computed(site):
     path = write_report(
         site, "test", 2023, text.replace("outcome_total: [0, 0, 0, 0, 0, 0, 0]", "outcome_total: [1, 2, 0, 0, 0, 3, 6]")
     )
-    report, findings = read_report(path, "x.yaml", "test")
+    report, findings = load_report(path, "x.yaml", "test")
     assert report.value("applications", "new_received", "total") == 6
     assert "applications.new_received.total" in report.computed
     assert findings == []
@@ -223,7 +223,7 @@ def test_duplicate_key(cli, site):
 def test_yaml11_surprises_in_text_are_kept_as_text(site, word, kind):
     text = report_yaml().replace("year: 2023", f"year: 2023\noffice_name: {word}")
     path = write_report(site, "test", 2023, text)
-    report, findings = read_report(path, "x.yaml", "test")
+    report, findings = load_report(path, "x.yaml", "test")
     assert report is not None and report.office_name == word
     assert len(findings) == 1 and kind in findings[0].message and findings[0].severity == "warning"
 
@@ -249,8 +249,8 @@ def test_top_level_list_is_rejected(cli, site):
 
 def test_published_date(site):
     text = report_yaml().replace("# published: 2024-01-20", "published: 2024年1月19日")
-    report, findings = read_report(write_report(site, "test", 2023, text), "x.yaml", "test")
+    report, findings = load_report(write_report(site, "test", 2023, text), "x.yaml", "test")
     assert str(report.published) == "2024-01-19" and findings == []
     text = report_yaml().replace("# published: 2024-01-20", "published: 2024-02-30")
-    report, findings = read_report(write_report(site, "test", 2023, text), "x.yaml", "test")
+    report, findings = load_report(write_report(site, "test", 2023, text), "x.yaml", "test")
     assert report is None and "发布日期" in findings[0].message

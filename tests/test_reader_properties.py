@@ -6,8 +6,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.report import read_report
-from generator.rules import check_report
+from generator.check.rules import check_report
+from generator.read.reports import read_report
 from tests.helpers import report_yaml
 
 VALID = report_yaml(

@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.build import build_site
-from generator.findings import GongkaiError
+from generator.check import load_report
+from generator.model.findings import GongkaiError
 from generator.model.format import get_format
 from generator.render import SCROLL_HINT, Renderer, converted_html, markdown_html, plain_paragraphs_html
-from generator.report import read_report
 from generator.tables import css_string, table_view, value_cells
 from tests.helpers import report_yaml, write_office, write_report, write_site
 from tests.html_tree import parse_html
@@ -245,7 +245,7 @@ def test_a_tables_skeleton_filled_with_a_report_is_the_table_laid_out_cell_by_ce
         2021,
         report_yaml(2021, values=distinct_values(format_id), format_id=format_id),
     )
-    report, _ = read_report(path, "p", "ceshi")
+    report, _ = load_report(path, "p", "ceshi")
     table_id, row, column = next(iter(get_format(format_id).cell_keys()))
     del report.values[f"{table_id}.{row}.{column}"]  # a missing value
     report.values["applications.new_received.total"] = 7  # and a computed one
@@ -281,7 +281,7 @@ def test_every_value_cell_has_its_headings_in_words_for_the_stacked_table(tmp_pa
     fmt = get_format(format_id)
     renderer = Renderer()
     path = write_report(write_site(tmp_path / "site"), "ceshi", 2021, report_yaml(2021, format_id=format_id))
-    report, _ = read_report(path, "p", "ceshi")
+    report, _ = load_report(path, "p", "ceshi")
     for table in fmt.tables.values():
         view = table_view(table, None)
         rules = dict(re.findall(r'td\[headers\$=" ([\w-]+)"\] \{ (.*?); \}', str(view.labels)))
@@ -333,7 +333,7 @@ def test_a_sites_table_template_that_keeps_the_contract_is_used_once_per_format_
     assert result.code == 0 and "table.html" not in result.out + result.err
     page = (site / "public/ceshi/2023/index.html").read_text("utf-8")
     assert page.count('class="mine"') == 3 and ">42<" in page  # its markup, filled with the report's values
-    report, _ = read_report(site / "content/ceshi/2023.yaml", "p", "ceshi")
+    report, _ = load_report(site / "content/ceshi/2023.yaml", "p", "ceshi")
     renderer = Renderer(site / "layouts")
     assert renderer.table_template_findings() == []
     assert all(renderer.table_view(t, report).html for t in report.format.tables.values())  # made once, filled
@@ -356,7 +356,7 @@ def test_a_sites_table_template_that_breaks_the_contract_is_named_in_a_warning_a
     assert len(warnings) == 1 and warnings[0].startswith("layouts/table.html: warning: 表格模板没有遵守约定")
     assert "{{ c|value_cell }}" in warnings[0] and "Your own layouts" in warnings[0]
     page = (site / "public/ceshi/2023/index.html").read_text("utf-8")
-    report, _ = read_report(site / "content/ceshi/2023.yaml", "p", "ceshi")
+    report, _ = load_report(site / "content/ceshi/2023.yaml", "p", "ceshi")
     # rendered report by report, as the template says: a missing value is marked only where it is missing
     missing = sum(1 for key in report.format.cell_keys() if ".".join(key) not in report.values)
     assert page.count("<!--缺-->") == (missing if "缺" in change[1] else 0)

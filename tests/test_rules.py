@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from generator.check import load_report
+from generator.check.rules import check_report, headline_value, members
 from generator.model.format import all_formats, get_format
-from generator.report import read_report
-from generator.rules import check_report, headline_value, members
 from generator.scaffold import report_text
 from tests.helpers import col_of, line_of, report_yaml, write_report, write_site
 
@@ -41,7 +41,7 @@ def consistent_values(fmt_id: str = "2021") -> dict:
 def read(tmp_path, text, year=2023, office="test"):
     root = write_site(tmp_path / "site")
     path = write_report(root, office, year, text)
-    report, findings = read_report(path, f"content/{office}/{year}.yaml", office)
+    report, findings = load_report(path, f"content/{office}/{year}.yaml", office)
     assert report is not None, findings
     return report
 

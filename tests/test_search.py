@@ -11,7 +11,7 @@ import pytest
 
 from generator.build import build_site, search
 from generator.build.outputs import REMOVED
-from generator.findings import GongkaiError
+from generator.model.findings import GongkaiError
 from tests.helpers import report_yaml, write_office, write_report, write_site
 
 
@@ -131,7 +131,7 @@ def test_search_true_without_the_search_extra_says_what_to_install(tmp_path, mon
 
     site = searchable_site(tmp_path / "site")
     monkeypatch.setitem(sys.modules, "pagefind_bin_extended", None)  # as if not installed: import fails
-    message = "site.yaml: error: 设置了 search: true，但没有安装全文搜索组件（Pagefind 扩展版）：请运行 pip install 'gongkai[search]'"
+    message = "site.yaml:2:9: error: 设置了 search: true，但没有安装全文搜索组件（Pagefind 扩展版）：请运行 pip install 'gongkai[search]'"
     result = cli("build", str(site))
     assert result.code == 1
     assert message in result.err

@@ -24,7 +24,7 @@ from tornado.websocket import websocket_connect
 import generator.preview.server as serve
 from generator.build import build_site
 from generator.build.checking import check_site
-from generator.findings import Position, error
+from generator.model.findings import Position, error
 from generator.preview.server import Preview
 from generator.preview.watcher import NotifyWatcher
 from tests.helpers import report_yaml, write_office, write_report

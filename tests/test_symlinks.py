@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import build_site
-from generator.files import OUTSIDE_SITE, OutsideSite, read_file, site_files
+from generator.read.files import OUTSIDE_SITE, OutsideSite, read_file, site_files
 from tests.helpers import report_yaml, write_office, write_report, write_site
 
 MARKER = "SECRET-MARKER-7f3a9c"
@@ -146,11 +146,11 @@ def test_site_files_lists_the_files_and_the_links_out(site, secret):
 def test_no_link_no_check(site, monkeypatch):
     """The check costs nothing for files that are not links: is_symlink() comes with the folder's
     listing, and a read with O_NOFOLLOW finds links: no path is resolved but those of links."""
-    import generator.files
-    import generator.site
+    import generator.read.files
+    import generator.read.site
 
     checked = []
-    for module in (generator.files, generator.site):
+    for module in (generator.read.files, generator.read.site):
         monkeypatch.setattr(module, "inside", lambda path, root: checked.append(path) or True)
     mine = lambda: [path for path in checked if str(site) in str(path)]  # noqa: E731
     for year in range(2000, 2020):

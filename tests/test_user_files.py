@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import files
-from generator.findings import GongkaiError
+from generator.model.findings import GongkaiError
+from generator.read import files
 from tests.conftest import SAMPLES
 
 

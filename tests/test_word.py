@@ -16,11 +16,12 @@ from helpers import write_site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from generator.check import load_report
 from generator.importer import import_file
 from generator.model.format import all_formats, get_format
-from generator.report import FreeTable, read_report
+from generator.model.values import FreeTable
+from generator.read.site import Office
 from generator.scaffold import report_text
-from generator.site import Office
 from generator.word import report_docx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,8 +63,8 @@ def test_the_example_report_imports_back_from_its_document(example_site, cli, tm
     assert result.code == 0, result.err
     target = write_site(tmp_path / "target")
     assert cli("import", out, "--office", "hehualu", "--site", target).code == 0
-    original, _ = read_report(example_site / "content" / "hehualu" / f"{year}.yaml", "a", "hehualu")
-    back, findings = read_report(target / "content" / "hehualu" / f"{year}.yaml", "b", "hehualu")
+    original, _ = load_report(example_site / "content" / "hehualu" / f"{year}.yaml", "a", "hehualu")
+    back, findings = load_report(target / "content" / "hehualu" / f"{year}.yaml", "b", "hehualu")
     assert back is not None, findings
     assert back.format_id == original.format_id
     assert back.values == original.values and len(back.values) == len(original.format.cell_keys())
@@ -74,7 +75,7 @@ def test_the_example_report_imports_back_from_its_document(example_site, cli, tm
 
 
 def test_a_free_form_reports_headline_figures_are_listed_in_the_national_wording():
-    report, findings = read_report(ROOT / "content/hehualu/2015.yaml", "content/hehualu/2015.yaml", "hehualu")
+    report, findings = load_report(ROOT / "content/hehualu/2015.yaml", "content/hehualu/2015.yaml", "hehualu")
     assert report.headline  # the example's free-form report supplies them
     document = docx.Document(__import__("io").BytesIO(report_docx(report, findings, OFFICE)))
     captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
@@ -87,7 +88,7 @@ def test_a_free_form_reports_headline_figures_are_listed_in_the_national_wording
 
 
 def test_the_document_follows_the_national_layout(tmp_path):
-    report, findings = read_report(EXAMPLE, "content/hehualu/2023.yaml", "hehualu")
+    report, findings = load_report(EXAMPLE, "content/hehualu/2023.yaml", "hehualu")
     data = report_docx(report, findings, OFFICE)
     paragraphs = styles_of(data)
     assert paragraphs[0] == ("Title", "荷花路街道办事处2023年政府信息公开工作年度报告")
@@ -122,8 +123,8 @@ def test_a_report_that_breaks_a_rule_carries_the_notice_which_does_not_import(tm
     )
     file = tmp_path / "2023.yaml"
     file.write_text(text, encoding="utf-8")
-    report, findings = read_report(file, "content/hehualu/2023.yaml", "hehualu")
-    from generator.rules import check_report
+    report, findings = load_report(file, "content/hehualu/2023.yaml", "hehualu")
+    from generator.check.rules import check_report
 
     findings = findings + check_report(report)
     data = report_docx(report, findings, OFFICE)
@@ -135,7 +136,7 @@ def test_a_report_that_breaks_a_rule_carries_the_notice_which_does_not_import(tm
 
 
 def test_the_same_report_gives_the_same_bytes():
-    report, findings = read_report(EXAMPLE, "content/hehualu/2023.yaml", "hehualu")
+    report, findings = load_report(EXAMPLE, "content/hehualu/2023.yaml", "hehualu")
     assert report_docx(report, findings, OFFICE) == report_docx(report, findings, OFFICE)
 
 
@@ -207,7 +208,7 @@ def reports(draw, format_id: str):
 def test_a_random_report_imports_back_from_its_document(tmp_path, format_id, data):
     file = tmp_path / f"{YEARS[format_id]}.yaml"
     file.write_text(data.draw(reports(format_id)), encoding="utf-8")
-    report, findings = read_report(file, "content/hehualu/x.yaml", "hehualu")
+    report, findings = load_report(file, "content/hehualu/x.yaml", "hehualu")
     assert report is not None, findings
     assert_same(report, imported(tmp_path, report_docx(report, findings, OFFICE)))
 
@@ -297,7 +298,7 @@ def test_libreoffice_prints_the_document_on_a4_with_the_tables_inside_the_margin
     # short texts: page 1 holds table 二 and table 三 begins on it
     texts = {"overview": "本年度，本机关依法公开政府信息。", "other": "本年度未收取信息处理费。"}
     (tmp_path / "2023.yaml").write_text(report_text(get_format("2021"), "荷花路街道办事处", 2023, texts=texts), "utf-8")
-    report, findings = read_report(tmp_path / "2023.yaml", "content/hehualu/2023.yaml", "hehualu")
+    report, findings = load_report(tmp_path / "2023.yaml", "content/hehualu/2023.yaml", "hehualu")
     source = tmp_path / "report.docx"
     source.write_bytes(report_docx(report, findings, OFFICE))
     done = subprocess.run(
@@ -338,7 +339,7 @@ def test_markdown_becomes_word_styles(tmp_path):
     (tmp_path / "2023.yaml").write_text(
         report_text(get_format("2021"), "荷花路街道办事处", 2023, texts={"overview": overview}), "utf-8"
     )
-    report, findings = read_report(tmp_path / "2023.yaml", "content/hehualu/2023.yaml", "hehualu")
+    report, findings = load_report(tmp_path / "2023.yaml", "content/hehualu/2023.yaml", "hehualu")
     data = report_docx(report, findings, OFFICE)
     paragraphs = styles_of(data)
     start = paragraphs.index(("Heading 1", "一、总体情况"))

@@ -15,10 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from generator.check import load_report
+from generator.check.rules import error_equations
 from generator.importer import import_file
 from generator.model.format import get_format
-from generator.report import read_report
-from generator.rules import error_equations
 from generator.tables import column_text
 from generator.workbook import CHECK_SHEET, FAIL, PASS, check_rows, layout, workbook_bytes
 
@@ -217,7 +217,7 @@ def test_workbook_command_prefills_and_import_keeps_the_text(cli, example_site):
     text = text.replace("  carried_forward: [0, 0, 0, 0, 0, 0, 0]", "  carried_forward: [3, 0, 1, 0, 0, 0, 4]")
     text = text.replace("  administrative_fees: 0 ", "  administrative_fees: 12.50 ")
     (content / "2023.yaml").write_text(text, encoding="utf-8")
-    before, findings = read_report(content / "2023.yaml", "2023.yaml", "hehualu")
+    before, findings = load_report(content / "2023.yaml", "2023.yaml", "hehualu")
     assert before.values["proactive.administrative_fees.fees"] == Decimal("12.50")
     assert not [f for f in findings if f.severity == "error"]
     # 2024: no report yet, so 上年结转 comes from 2023's 结转下年度继续办理.
@@ -247,7 +247,7 @@ def test_workbook_command_prefills_and_import_keeps_the_text(cli, example_site):
     assert refused.code == 1 and "--force" in refused.out
     done = cli("import", "h.xlsx", "--office", "hehualu", "--force", cwd=example_site)
     assert done.code == 0, done.out
-    after, findings = read_report(content / "2023.yaml", "2023.yaml", "hehualu")
+    after, findings = load_report(content / "2023.yaml", "2023.yaml", "hehualu")
     assert after.texts == before.texts and after.published == before.published and after.draft == before.draft
     changed = {k for k in before.values if before.values[k] != after.values[k]}
     assert changed == {
@@ -339,11 +339,11 @@ def test_import_keeps_dates_draft_mark_and_revisions(cli, example_site):
         'published: 2024-01-20\nrevisions:\n  - {date: "2024-02-03", note: "更正了表三“自然人”一栏的数字"}\n',
     )
     report_file.write_text("draft: true\n" + text, encoding="utf-8")
-    before, findings = read_report(report_file, "2023.yaml", "hehualu")
+    before, findings = load_report(report_file, "2023.yaml", "hehualu")
     assert before.revisions and before.draft and not [f for f in findings if f.severity == "error"]
     assert cli("workbook", "hehualu", "2023", "-o", "h.xlsx", cwd=example_site).code == 0
     assert cli("import", "h.xlsx", "--office", "hehualu", "--force", cwd=example_site).code == 0
-    after, _ = read_report(report_file, "2023.yaml", "hehualu")
+    after, _ = load_report(report_file, "2023.yaml", "hehualu")
     assert (after.texts, after.values, after.published, after.draft, after.revisions) == (
         before.texts,
         before.values,

@@ -36,10 +36,11 @@ from datetime import date
 from pathlib import Path
 
 from .. import plan
-from ..files import display_path
-from ..findings import Finding, GongkaiError, Position, error
-from ..site import Site
-from . import manifest, outputs, search, workers
+from ..model.findings import Finding, GongkaiError
+from ..read.files import display_path
+from ..read.settings import installation_problems
+from ..read.site import Site
+from . import manifest, outputs, workers
 from .indexes import make_index_pages
 from .keeping import keep_offices, notices, unpublishable, unreadable_files
 from .keys import FileKeys, PageInputs, base_key, office_digest
@@ -121,17 +122,9 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
 
 
 def settings_problems(site: Site) -> list[Finding]:
-    """What site.yaml asks that this site or this installation cannot give; `check` reports these
+    """What site.yaml asks that this installation cannot give (read/settings.py); `check` reports these
     too, and a build stops on them before it makes a page."""
-    problems = []
-    where = display_path(site.root / plan.SITE_FILE)
-    base = site.settings.base_url
-    if base and not base.startswith(("https://", "http://")):
-        message = f"base_url“{base}”应为完整网址，以 https:// 或 http:// 开头，如 https://www.example.gov.cn/xxgk/"
-        problems.append(error(Position(where), message))
-    if site.settings.search and (missing := search.not_installed(where)) is not None:
-        problems.append(missing)
-    return problems
+    return installation_problems(site.settings, display_path(site.root / plan.SITE_FILE))
 
 
 def _settings_problems(site: Site, findings: list[Finding]) -> list[Finding]:

@@ -19,9 +19,11 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .. import build, plan, regions
-from ..findings import Finding
+from ..check import read_reports
+from ..model.findings import Finding
+from ..read.settings import Settings
+from ..read.site import Office, Site
 from ..regions import Tally  # a data record of the site layer
-from ..site import Office, Settings, Site, read_reports
 from . import manifest
 from .keys import FileKeys, base_key, page_key
 from .loading import loaded_site

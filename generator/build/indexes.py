@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from .. import export, pages, plan, regions
-from ..findings import Finding, GongkaiError
+from ..model.findings import Finding, GongkaiError
 from ..pages import ReportSummary  # a data record of the site layer
+from ..read.settings import Settings
+from ..read.site import Office, Site
 from ..regions import Tally  # a data record of the site layer
 from ..render import Renderer
 from ..schema import schema_text
-from ..site import Office, Settings, Site
 from .csvlines import ReportLines
 from .keys import PageInputs, index_digests, page_key, site_page_key
 from .manifest import OfficeRecord, digest

@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .. import pages
-from ..files import display_path
-from ..findings import Finding, GongkaiError, Position, error
-from ..site import Site, is_report_path
+from ..model.findings import Finding, GongkaiError, Position, error
+from ..read.files import display_path
+from ..read.site import Site, is_report_path
 from .manifest import Manifest, OfficeRecord
 
 

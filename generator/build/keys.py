@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .. import __version__, plan
-from ..files import display_path, read_file
 from ..pages import ReportSummary  # a data record of the site layer
+from ..read.files import display_path, read_file
+from ..read.site import Office, Site
 from ..render import Renderer
-from ..site import Office, Site
 from . import manifest
 from .manifest import MISSING, FileStat, Manifest, OfficeRecord, digest
 

@@ -7,9 +7,9 @@ import os
 from pathlib import Path
 
 from .. import plan
-from ..files import display_path
-from ..findings import Finding
-from ..site import Site, is_report_path, load_site
+from ..model.findings import Finding
+from ..read.files import display_path
+from ..read.site import Site, is_report_path, load_site
 from . import manifest
 from .manifest import Manifest
 

@@ -31,9 +31,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
 
-from ..files import atomic_write
-from ..findings import Finding
+from ..model.findings import Finding
 from ..pages import ReportSummary  # a data record of the site layer
+from ..read.files import atomic_write
 from ..regions import Tally  # a data record of the site layer
 
 CACHE_DIR = ".gongkai-cache"  # in the site: build manifests (MANIFEST_DIR) and compiled templates (TEMPLATES_DIR)

@@ -12,11 +12,13 @@ from operator import attrgetter
 from pathlib import Path
 
 from .. import export, pages, plan, regions
-from ..findings import Finding, GongkaiError
+from ..check import read_reports
+from ..model.findings import Finding, GongkaiError
+from ..model.values import Report
+from ..read.reports import read_report
+from ..read.site import Office, Site
 from ..regions import Tally  # a data record of the site layer
 from ..render import Renderer
-from ..report import Report, read_report
-from ..site import Office, Site, read_reports
 from . import manifest
 from .keys import FileKeys, office_digest, office_unchanged, page_key
 from .manifest import Manifest, OfficeRecord, digest
@@ -58,10 +60,9 @@ class _Reader:
     def __init__(self, files: FileKeys) -> None:
         self.files = files
 
-    def read(self, file: Path, path: str, office: str) -> tuple[Report | None, list[Finding], str]:
+    def __call__(self, file: Path, path: str, office: str) -> tuple[Report | None, list[Finding]]:
         data = self.files.read(f"content/{office}/{file.name}")
-        report, findings = read_report(file, path, office, data=data)
-        return report, findings, ""
+        return read_report(file, path, office, data=data)
 
 
 def build_office(job: OfficeJob, site: Site, renderer: Renderer, folder: Path) -> OfficeResult:
@@ -70,7 +71,7 @@ def build_office(job: OfficeJob, site: Site, renderer: Renderer, folder: Path) -
     settings = site.settings
     files = FileKeys(site.root, None)
     files(f"content/{office.slug}/office.yaml")
-    read = list(read_reports(office, _Reader(files), settings))
+    read = list(read_reports(office, settings, _Reader(files)))
     findings = tuple(f for _, more in read for f in more)
     readable = {report.year: (report, more) for report, more in read if report is not None}
     published = {year: both for year, both in readable.items() if job.drafts or not both[0].draft}

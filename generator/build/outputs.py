@@ -15,8 +15,8 @@ import uuid
 from pathlib import Path
 
 from .. import plan
-from ..files import OUTSIDE_SITE, display_path, site_files
-from ..findings import Finding, GongkaiError, Position, error, warning
+from ..model.findings import Finding, GongkaiError, Position, error, warning
+from ..read.files import OUTSIDE_SITE, display_path, site_files
 from .manifest import CACHE_DIR, RACY_NS
 
 MARKER_TEXT = (

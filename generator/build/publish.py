@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .. import plan
-from ..findings import Finding
-from ..site import Site
+from ..model.findings import Finding
+from ..read.site import Site
 from . import outputs, search
 from .csvlines import ReportLines
 from .manifest import Manifest, OfficeRecord

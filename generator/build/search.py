@@ -10,7 +10,6 @@ May import the layers below build, and build.manifest and build.outputs.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 import subprocess
@@ -19,13 +18,13 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .. import plan
-from ..findings import Finding, GongkaiError, Position, error
+from ..model.findings import Finding, GongkaiError, Position, error
 from ..plan import INDEX_DIR
-from ..site import Site
+from ..read.settings import pagefind_missing
+from ..read.site import Site
 from .manifest import OfficeRecord
 from .outputs import temp_folder
 
-INSTALL_HINT = "pip install 'gongkai[search]'"
 # Not indexed: the tables' figures (table.html marks their cells `num`), which nobody searches for as
 # words; leaving them out saves Pagefind about a sixth of its time (README, Performance).
 NOT_INDEXED = "td.num"
@@ -33,10 +32,7 @@ NOT_INDEXED = "td.num"
 
 def not_installed(settings_path: str) -> Finding | None:
     """The error of a site with `search: true` where Pagefind's extended binary is not installed."""
-    if importlib.util.find_spec("pagefind_bin_extended") is not None:
-        return None
-    message = f"设置了 search: true，但没有安装全文搜索组件（Pagefind 扩展版）：请运行 {INSTALL_HINT}，或删去这一行"
-    return error(Position(settings_path), message)
+    return pagefind_missing(Position(settings_path))
 
 
 def executable(settings_path: str) -> Path:

@@ -16,9 +16,9 @@ from datetime import date
 from pathlib import Path
 
 from .. import plan
-from ..findings import Finding
+from ..model.findings import Finding
+from ..read.site import Site
 from ..render import Renderer
-from ..site import Site
 from .keys import layouts_digest
 from .manifest import Kept
 

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..findings import Finding, GongkaiError
+from ..model.findings import Finding, GongkaiError
+from ..read.site import Site
 from ..render import Renderer
-from ..site import Site
 from . import indexes
 from .indexes import YearPageJob
 from .manifest import CACHE_DIR, TEMPLATES_DIR

@@ -16,9 +16,9 @@ import time
 from pathlib import Path
 
 from ..build import build_site, sort_findings
-from ..files import display_path
-from ..findings import GongkaiError
-from ..source import LIBYAML
+from ..model.findings import GongkaiError
+from ..read.files import display_path
+from ..read.source import LIBYAML
 from .status import as_of_date
 
 BAR_WIDTH = 30

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from ..build.checking import check_site
-from ..findings import findings_json, summary_counts
+from ..model.findings import findings_json, summary_counts
 from .build import _jobs
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..files import write_user_file
-from ..findings import GongkaiError, Position, error
-from ..site import load_site, read_reports
+from ..check import read_reports
+from ..model.findings import GongkaiError, Position, error
+from ..read.files import write_user_file
+from ..read.site import load_site
 
 
 def add_arguments(parser) -> None:

@@ -12,7 +12,6 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..findings import Finding, GongkaiError, Position, error, summary_counts
 from ..importer import SUFFIXES, Imported, import_file
 from ..importer.writing import (
     PLACEHOLDER_NAME,
@@ -22,9 +21,11 @@ from ..importer.writing import (
     report_file_text,
     write_report,
 )
+from ..model.findings import Finding, GongkaiError, Position, error, summary_counts
 from ..model.format import all_formats
-from ..site import SLUG, display_path
-from ..source import excerpt
+from ..read.files import display_path
+from ..read.site import SLUG
+from ..read.source import excerpt
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

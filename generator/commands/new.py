@@ -5,13 +5,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..files import make_folder, write_generated, write_user_file
-from ..findings import GongkaiError, Position, error
+from ..check import load_report
+from ..model.findings import GongkaiError, Position, error
 from ..model.format import format_for_year, get_format
-from ..report import read_report
+from ..read.files import make_folder, write_generated, write_user_file
+from ..read.site import SLUG, display_path, read_office
 from ..scaffold import SCHEMA_FILE, report_text
 from ..schema import schema_text
-from ..site import SLUG, display_path, read_office
 
 OFFICE_TEMPLATE = """# 机关信息
 name: {name}
@@ -90,7 +90,7 @@ def carried_over(fmt, previous_file: Path, office: str) -> dict:
     """This year's 上年结转 row from last year's 结转下年度继续办理, cell by cell."""
     if not previous_file.exists():
         return {}
-    previous, _ = read_report(previous_file, display_path(previous_file), office)
+    previous, _ = load_report(previous_file, display_path(previous_file), office)
     if previous is None:
         print(f"注意：{display_path(previous_file)} 有错误，上年结转未能预填", file=sys.stderr)
         return {}

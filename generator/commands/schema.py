@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..files import write_user_file
+from ..read.files import write_user_file
 from ..schema import schema_text
 
 

@@ -13,9 +13,9 @@ import sys
 import webbrowser
 from pathlib import Path
 
-from ..files import display_path
-from ..findings import Finding, GongkaiError
+from ..model.findings import Finding, GongkaiError
 from ..preview.server import SERVE_DIR, Outcome, Preview, clean_base_path
+from ..read.files import display_path
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 

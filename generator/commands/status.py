@@ -13,9 +13,9 @@ import unicodedata
 from datetime import date
 from pathlib import Path
 
-from .. import deadlines
 from ..build.checking import check_site
-from ..findings import GongkaiError
+from ..check import deadlines
+from ..model.findings import GongkaiError
 
 COLUMNS = ("年度", "机关", "类型", "发布期限", "发布日期", "状态")
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..files import write_user_file
-from ..findings import GongkaiError, Position, error
+from ..check import load_report
+from ..model.findings import GongkaiError, Position, error
 from ..model.format import format_for_year
-from ..report import read_report
-from ..site import display_path, read_office
+from ..read.files import display_path, write_user_file
+from ..read.site import read_office
 from .new import carried_over, office_year_site
 
 
@@ -36,7 +36,7 @@ def run(args) -> int:
     values: dict = {}
     fmt = format_for_year(args.year)
     if report_file.exists():
-        report, findings = read_report(report_file, display_path(report_file), args.office)
+        report, findings = load_report(report_file, display_path(report_file), args.office)
         if report is None:
             raise GongkaiError(findings)
         fmt, values = report.format, dict(report.values)

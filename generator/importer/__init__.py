@@ -14,9 +14,9 @@ from datetime import date
 from io import BytesIO
 from pathlib import Path
 
-from ..findings import Finding, GongkaiError, Position, error, warning
+from ..model.findings import Finding, GongkaiError, Position, error, warning
 from ..model.format import Format, all_formats, get_format
-from ..report import INTRO_KEY, FreeTable, Number
+from ..model.values import INTRO_KEY, FreeTable, Number
 from .collapsed import unfold
 from .document import Document
 from .docx import read_docx_file

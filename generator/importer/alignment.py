@@ -11,9 +11,9 @@ from itertools import product
 from math import prod
 from typing import TYPE_CHECKING
 
-from ..findings import Position
+from ..model.findings import Position
 from ..model.format import Column, Format, Row
-from ..report import Number, cell_key
+from ..model.values import Number, cell_key
 from .document import SourceCell
 from .split import holds, readings, show_reading, show_readings
 from .values import is_blank, is_digits, plain, read_value

@@ -13,7 +13,7 @@ import re
 from dataclasses import replace
 from functools import cache
 
-from ..findings import Position, warning
+from ..model.findings import Position, warning
 from ..model.format import all_formats, label_aliases
 from .document import Document, Line
 

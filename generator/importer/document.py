@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..findings import Finding, Position
+from ..model.findings import Finding, Position
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,8 @@ from docx.text.hyperlink import Hyperlink
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
-from ..findings import GongkaiError, Position, error
-from ..source import excerpt
+from ..model.findings import GongkaiError, Position, error
+from ..read.source import excerpt
 from .document import Document, Line, SourceCell
 from .narrative import escape
 

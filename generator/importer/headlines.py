@@ -9,7 +9,7 @@ label (办理总数), and its count. May import the format and report values (mo
 from __future__ import annotations
 
 from ..model.format import Format, headline_wording
-from ..report import FreeTable
+from ..model.values import FreeTable
 
 HEADLINE_CAPTION = "主要数字"
 HEADLINE_HEADER = ("项目", "数量（件）")

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 
-from ..findings import Finding, Position, warning
+from ..model.findings import Finding, Position, warning
 from ..model.format import all_formats
 from .document import Document, Line, SourceCell
 from .labels import normalise

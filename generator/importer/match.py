@@ -10,9 +10,9 @@ missing. Every value or label that cannot be placed is reported where it was fou
 
 from __future__ import annotations
 
-from ..findings import Position, error, warning
+from ..model.findings import Position, error, warning
 from ..model.format import Format
-from ..report import cell_key
+from ..model.values import cell_key
 from .alignment import split_fused
 from .document import Line
 from .rows import Placement, TableReader

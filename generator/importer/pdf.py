@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from io import BytesIO
 
-from ..findings import GongkaiError, Position, error, warning
+from ..model.findings import GongkaiError, Position, error, warning
 from .document import Document, Line, SourceCell
 from .text import split_cells
 

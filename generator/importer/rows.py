@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from ..findings import Finding, Position, error, warning
+from ..model.findings import Finding, Position, error, warning
 from ..model.format import Block, Row, Table
 from ..model.numbers import format_number
-from ..report import Number, cell_key
+from ..model.values import Number, cell_key
 from .alignment import Alignment, Fused, Slots, align, may_be_fused, show_cells
 from .document import Line, SourceCell
 from .labels import Similarity, is_variant, normalise, split_numbering

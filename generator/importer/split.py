@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import cache
 
+from ..check.rules import error_equations
 from ..model.format import Format, get_format
-from ..report import Number
-from ..rules import error_equations
+from ..model.values import Number
 
 LIMIT = 20000  # ways of cutting one row beyond which it is refused rather than searched
 SHOWN = 4  # readings listed in a message

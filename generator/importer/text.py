@@ -10,7 +10,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from ..findings import Finding, GongkaiError, Position, error, warning
+from ..model.findings import Finding, GongkaiError, Position, error, warning
 from .document import Document, Line, SourceCell
 
 SPACES = " \u3000\xa0"

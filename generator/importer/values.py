@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-from ..report import Number
+from ..model.values import Number
 
 BLANK = re.compile(r"^(?:[-—–―‐]+|/|\\|无|)$")  # an empty cell, a dash, a slash or 无: 0 on the form
 NUMBER = re.compile(

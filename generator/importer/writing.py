@@ -11,24 +11,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..files import make_folder, write_generated, write_user_file
-from ..findings import Finding, GongkaiError, Position, error
-from ..report import Report, read_report
-from ..rules import check_report
+from ..check import load_report
+from ..check.rules import check_report
+from ..model.findings import Finding, GongkaiError, Position, error
+from ..model.offices import kind_of_name
+from ..model.values import Report
+from ..read.files import display_path, make_folder, write_generated, write_user_file
+from ..read.site import read_office
 from ..scaffold import SCHEMA_FILE, quoted, report_text
 from ..schema import schema_text
-from ..site import display_path, read_office
 from . import Imported
 
 PLACEHOLDER_NAME = "【待填写】机关名称"
-# An office's kind (site.OFFICE_KINDS) guessed from how its name ends, the first ending that fits.
-KIND_BY_NAME_ENDING = (
-    ("街道办事处", "乡镇街道"),
-    ("街道", "乡镇街道"),
-    ("人民政府", "政府"),
-    ("镇", "乡镇街道"),
-    ("乡", "乡镇街道"),
-)
 
 
 def office_name(folder: Path, imported: list[Imported]) -> str:
@@ -42,14 +36,9 @@ def office_name(folder: Path, imported: list[Imported]) -> str:
     return titled[-1].office_name if titled else ""
 
 
-def office_kind(name: str) -> str:
-    """The office kind its name suggests (街道办事处 → 乡镇街道, 人民政府 → 政府), or ""."""
-    return next((kind for ending, kind in KIND_BY_NAME_ENDING if name.endswith(ending)), "")
-
-
 def office_text(name: str) -> str:
     """A new office.yaml for an office known only by the name in its reports' titles."""
-    kind = office_kind(name)
+    kind = kind_of_name(name)
     lines = ["# 机关信息（由 gongkai import 根据报告标题创建，请核对）", f"name: {name or PLACEHOLDER_NAME}"]
     lines.append(f"kind: {kind}" if kind else "# kind: 乡镇街道  # 政府、部门、乡镇街道或其他")
     lines += ["# full_name: 机关全称", "# parent: 上级机关目录名", "# contact:", "#   phone: 电话", "#   website: 网址"]
@@ -98,12 +87,12 @@ def complete_office(site: Path, folder: Path, current_name: str) -> Path | None:
 def check_written(target: Path, folder: Path, office: str, year: int) -> list[Finding]:
     """The written file read back with every rule applied (against last year's report when there is
     one), sorted by position."""
-    report, findings = read_report(target, display_path(target), office)
+    report, findings = load_report(target, display_path(target), office)
     if report is not None:
         previous_file = folder / f"{year - 1}.yaml"
         previous: Report | None = None
         if previous_file.exists():
-            previous, _ = read_report(previous_file, display_path(previous_file), office)
+            previous, _ = load_report(previous_file, display_path(previous_file), office)
         findings = findings + check_report(report, previous)
     findings.sort(key=lambda f: (f.position, f.rule))
     return findings
@@ -116,7 +105,7 @@ def _tables_into(target: Path, imported: Imported, name: str, office: str, force
         return report_text(imported.format, name, imported.year, values=imported.values, draft=True)
     if not force:
         write_user_file(target, "")  # refuses, with the message to use --force
-    existing, findings = read_report(target, display_path(target), office)
+    existing, findings = load_report(target, display_path(target), office)
     if existing is None:
         raise GongkaiError([*findings, error(Position(display_path(target)), "现有报告文件有错误，未写入；请先改正")])
     text = report_text(

@@ -49,10 +49,10 @@ from tornado import httpserver, netutil, web
 from tornado.websocket import WebSocketHandler
 
 from ..build import BuildResult, BuildSession, build_site, check_output, sort_findings
-from ..files import display_path
-from ..findings import Finding, GongkaiError, Position, error
+from ..model.findings import Finding, GongkaiError, Position, error
+from ..read.files import display_path
+from ..read.settings import read_settings
 from ..render import Renderer
-from ..site import read_settings
 from .watcher import WATCHED_FILE, NotifyWatcher, make_watcher, saved_at
 
 SERVE_DIR = ".gongkai-serve"  # the default output: `serve` never replaces public/ unless told to

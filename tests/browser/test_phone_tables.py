@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from generator.build import build_site
-from generator.collation import ORDER_FILE, name_key
+from generator.model.collation import ORDER_FILE, name_key
 from tests.browser.fixture_site import PAGES
 from tests.browser.test_screens import assert_fits
 from tests.browser.zh_order import icu_order

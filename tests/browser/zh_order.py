@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from generator.collation import ORDER_FILE
+from generator.model.collation import ORDER_FILE
 from tests.browser.tools import CHROMIUM_ARGS, chromium_path
 
 # The Han blocks of the Basic Multilingual Plane: CJK Unified Ideographs and Extension A.

@@ -1,11 +1,16 @@
-"""Report files: content/<office>/<year>.yaml read into Report values with source positions."""
+"""Report files: content/<office>/<year>.yaml read into Report values (model/values.py) with source
+positions, and every reading problem as a positioned finding.
+
+A report read here has the totals its file leaves out (columns with `may_omit`) named in
+Report.computed but not yet in its values: they are computed by the rule that defines them, which is
+the checking layer's (check.complete; check.load_report reads and completes). Imports model and read only.
+"""
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from decimal import Decimal
 from itertools import repeat
@@ -13,99 +18,22 @@ from pathlib import Path
 
 import yaml
 
+from ..model.findings import Finding, GongkaiError, Position, error, warning
+from ..model.format import Format, Table, all_formats, format_for_year, get_format
+from ..model.values import (
+    HEADLINE_KEY,
+    INTRO_KEY,
+    PLACEHOLDER,
+    REPORT_KEYS,
+    SCOPES,
+    TEXT_START,
+    FreeTable,
+    Number,
+    Report,
+    Revision,
+    cell_key,
+)
 from . import simpleyaml, source
-from .findings import Finding, GongkaiError, Position, error, warning
-from .model.format import Format, Table, all_formats, format_for_year, get_format
-
-Number = int | Decimal
-
-# Top-level keys of a report file besides the sections of its format: key -> zh description.
-REPORT_KEYS = {
-    "format": "报告格式版本",
-    "year": "报告年度",
-    "published": "发布日期",
-    "office_name": "当年的机关名称",
-    "source_url": "原文地址",
-    "draft": "草稿（true 时不发布）",
-    "revisions": "发布后的修订记录",
-    "scope": "数据范围（本级：本机关自身；汇总：各下级单位之和）",
-}
-SCOPES = ("本级", "汇总")  # a report's own figures (the default), or the sum of its child offices' reports
-INTRO_KEY = "intro"
-HEADLINE_KEY = "headline"
-PLACEHOLDER = "【待填写】"  # marks scaffold text that staff still have to write
-TEXT_START = "~text"  # positions[<text key> + TEXT_START]: where the text's first line starts (see text_position)
-
-
-@dataclass(frozen=True)
-class FreeTable:
-    """A table of text in a free-form (legacy) report: caption, header rows, body rows."""
-
-    caption: str
-    header: tuple[tuple[str, ...], ...]
-    rows: tuple[tuple[str, ...], ...]
-
-
-@dataclass(frozen=True)
-class Revision:
-    """A correction made after publication: when, and what changed (shown under the report's title)."""
-
-    date: date
-    note: str
-
-
-@dataclass(frozen=True)
-class Report:
-    """One office's annual report for one year, as written in its file."""
-
-    office: str  # office slug
-    year: int
-    format_id: str
-    path: str  # the file as users see it, e.g. content/hehualu/2023.yaml
-    published: date | None = None
-    office_name: str | None = None
-    source_url: str | None = None
-    texts: dict[str, str] = field(default_factory=dict, hash=False)  # section id (or "<table>.intro") -> Markdown
-    values: dict[str, Number] = field(default_factory=dict, hash=False)  # "table.row.column" -> value
-    computed: frozenset[str] = frozenset()  # cells left out of the file and computed (omitted totals)
-    free_tables: tuple[FreeTable, ...] = ()  # free-form reports only
-    headline: dict[str, Number] = field(default_factory=dict, hash=False)  # supplied headline figures
-    draft: bool = False  # not published (shown only by the preview and `build --drafts`)
-    revisions: tuple[Revision, ...] = ()  # corrections after publication, as written (oldest first)
-    scope: str = SCOPES[0]  # 汇总: its tables are the sum of its child offices' (checked by regions.py)
-    positions: Mapping[str, tuple[int, int]] = field(default_factory=dict, hash=False, compare=False)  # (line, column)
-
-    @property
-    def format(self) -> Format:
-        return get_format(self.format_id)
-
-    def value(self, table: str, row: str, column: str) -> Number | None:
-        return self.values.get(f"{table}.{row}.{column}")
-
-    def position_of(self, key: str) -> Position:
-        """Where a cell, section or key is written; falls back to the enclosing item, then the file."""
-        while key:
-            if key in self.positions:
-                return Position(self.path, *self.positions[key])
-            key = key.rpartition(".")[0]
-        return Position(self.path, 1, 1)
-
-    def text(self, section_id: str) -> str:
-        return self.texts.get(section_id, "")
-
-    def text_position(self, key: str, offset: int) -> Position:
-        """Where a character of a text (a section, or a table's intro) is written in the file: its line
-        and column inside a literal block (`|-`) or a one-line value; the text's key for another style."""
-        start = self.positions.get(key + TEXT_START)
-        if start is None:
-            return self.position_of(key)
-        text = self.texts.get(key, "")
-        line_start = text.rfind("\n", 0, offset) + 1
-        return Position(self.path, start[0] + text.count("\n", 0, offset), start[1] + offset - line_start)
-
-
-def cell_key(table: str, row: str, column: str) -> str:
-    return f"{table}.{row}.{column}"
 
 
 def format_keys(fmt: Format) -> dict[str, str]:
@@ -118,18 +46,20 @@ def format_keys(fmt: Format) -> dict[str, str]:
 
 
 def read_report(file: Path, path: str, office: str, data: bytes | None = None) -> tuple[Report | None, list[Finding]]:
-    """Read one report file. Returns the report (None when unusable) and every problem found.
+    """Read one report file. Returns the report (None when unusable; its left-out totals not yet
+    computed: see check.load_report) and every problem found.
 
-    A file in the plain shape report files usually have, with nothing to report, is read by the quick
-    path (simpleyaml.py); any other by composing its YAML, which explains every problem."""
+    A file in the plain shape report files usually have is read by the quick path (simpleyaml.py,
+    read_plain_report) when its problems, if any, are ones that path finds with the same checks; any
+    other by composing its YAML, which explains every problem."""
     try:
         data = source.read_bytes(file, path) if data is None else data
         source.check_size(data, path)
     except GongkaiError as exc:
         return None, exc.findings
-    quick = read_plain_report(data, path, office, _year_in_name(file))
+    quick = read_plain_report(data, path, office, _year_in_name(file), file.name)
     if quick is not None:
-        return quick, []
+        return quick
     return read_composed_report(file, path, office, data)
 
 
@@ -157,13 +87,8 @@ def read_composed_report(
     year_node = top.require("year", "报告年度", f"请加一行 year: {year_in_name or 2023}")
     if year_node is not None:
         year = source.read_year(year_node, path, findings)
-        if year is not None and year_in_name is not None and year != year_in_name:
-            findings.append(
-                error(
-                    source.position(path, year_node),
-                    f"文件内的年度 {year} 与文件名 {file.name} 不一致；请改正年度或把文件改名为 {year}.yaml",
-                )
-            )
+        if year is not None:
+            _check_year_in_name(year, year_in_name, file.name, lambda: source.position(path, year_node), findings)
     year = year or year_in_name
 
     fmt = _read_format(top, path, findings, year)
@@ -215,19 +140,11 @@ def read_composed_report(
         elif section.kind == "narrative":
             texts[section.id] = source.read_text(node, path, findings, f"“{section.heading}”") or ""
             _note_text_start(positions, section.id, node, lines)
-            if PLACEHOLDER in texts[section.id]:  # a draft may still have them; a report to publish may not
-                findings.append(
-                    Finding(
-                        source.position(path, node),
-                        "warning" if draft else "error",
-                        f"“{section.heading}”尚未填写（仍有模板文字“{PLACEHOLDER}”）；请写好后删除“{PLACEHOLDER}”"
-                        + ("" if draft else "，或在报告开头加一行 draft: true 作为草稿暂不发布"),
-                    )
-                )
+            where = lambda node=node: source.position(path, node)  # noqa: E731
+            _check_placeholder(texts[section.id], section.heading, draft, where, findings)
         else:
             _read_table(fmt.tables[section.id], node, path, findings, texts, values, omitted, positions, lines)
 
-    computed = _fill_omitted(fmt, values, omitted)
     report = Report(
         office=office,
         year=year or 0,
@@ -238,7 +155,7 @@ def read_composed_report(
         source_url=source_url,
         texts=texts,
         values=values,
-        computed=frozenset(computed),
+        computed=frozenset(omitted),
         free_tables=free_tables,
         headline=headline,
         draft=draft,
@@ -258,28 +175,73 @@ _AMOUNT = re.compile(r"(?:0|[1-9]\d*)\.\d+")
 _DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})|(\d{4})年(\d{1,2})月(\d{1,2})日")
 
 
+# --- the checks both ways of reading make, each written once ---------------------------------------
+
+
+def _check_year_in_name(
+    year: int, year_in_name: int | None, file_name: str, where: Callable[[], Position], findings: list[Finding]
+) -> None:
+    """The year written in a report file against the year its name says (`where`: the year's position)."""
+    if year_in_name is not None and year != year_in_name:
+        message = f"文件内的年度 {year} 与文件名 {file_name} 不一致；请改正年度或把文件改名为 {year}.yaml"
+        findings.append(error(where(), message))
+
+
+def _check_placeholder(
+    text: str, heading: str, draft: bool, where: Callable[[], Position], findings: list[Finding]
+) -> None:
+    """Scaffold text still in a section: a draft may still have it (a warning), a report to publish may not."""
+    if PLACEHOLDER in text:
+        findings.append(
+            Finding(
+                where(),
+                "warning" if draft else "error",
+                f"“{heading}”尚未填写（仍有模板文字“{PLACEHOLDER}”）；请写好后删除“{PLACEHOLDER}”"
+                + ("" if draft else "，或在报告开头加一行 draft: true 作为草稿暂不发布"),
+            )
+        )
+
+
 class _NotPlain(Exception):
-    """The file needs the full reader: it has something to report, or a shape the quick path leaves to it."""
+    """The file needs the full reader: it has something the quick path leaves to it to report, or a
+    shape it does not read."""
 
 
-def read_plain_report(data: bytes, path: str, office: str, year_in_name: int | None) -> Report | None:
-    """The report of a file in the plain shape (simpleyaml.py) that read_composed_report would read
-    without a single finding, equal to what that returns; None for any other file."""
+def read_plain_report(
+    data: bytes, path: str, office: str, year_in_name: int | None, file_name: str | None = None
+) -> tuple[Report | None, list[Finding]] | None:
+    """What read_composed_report returns for a file in the plain shape (simpleyaml.py) whose problems,
+    if any, are ones the quick path finds with the same checks (a text YAML reads as something else,
+    a placeholder left in, a year other than the file name's); None for any other file.
+    `file_name`: the file's name, for a message (by default <year_in_name>.yaml)."""
     top = simpleyaml.parse_file(data)
     if top is None:
         return None
+    findings: list[Finding] = []
+    name = file_name or f"{year_in_name}.yaml"
     try:
-        return _plain_report(top, path, office, year_in_name, data)
+        report = _plain_report(top, path, office, year_in_name, name, findings, data)
     except _NotPlain:
         return None
+    usable = not any(f.severity == "error" for f in findings)
+    return (report if usable else None), findings
 
 
 def _plain_report(
-    top: simpleyaml.Mapping, path: str, office: str, year_in_name: int | None, data: bytes = b""
+    top: simpleyaml.Mapping,
+    path: str,
+    office: str,
+    year_in_name: int | None,
+    file_name: str,
+    findings: list[Finding],
+    data: bytes = b"",
 ) -> Report:
     year_text = _plain_scalar(top, "year")
-    if not re.fullmatch(r"(19|20)\d\d", year_text) or (year_in_name is not None and int(year_text) != year_in_name):
+    if not re.fullmatch(r"(19|20)\d\d", year_text):
         raise _NotPlain
+    year_item = top["year"]
+    year_where = lambda: Position(path, year_item.line, year_item.column)  # noqa: E731
+    _check_year_in_name(int(year_text), year_in_name, file_name, year_where, findings)
     fmt = get_format(_plain_scalar(top, "format"))
     if fmt is None or fmt.supplied_headlines or not _format_key_set(fmt.id).issuperset(top):
         raise _NotPlain
@@ -290,8 +252,14 @@ def _plain_report(
     if scope not in SCOPES:
         raise _NotPlain
     published = _plain_date(_plain_scalar(top, "published")) if "published" in top else None
-    office_name = _plain_text(top["office_name"]) or None if "office_name" in top else None
-    source_url = _plain_text(top["source_url"]) or None if "source_url" in top else None
+    office_name = (
+        _plain_text(top["office_name"], path, findings, "机关名称 office_name") or None
+        if "office_name" in top
+        else None
+    )
+    source_url = (
+        _plain_text(top["source_url"], path, findings, "原文地址 source_url") or None if "source_url" in top else None
+    )
     texts: dict[str, str] = {}
     values: dict[str, Number] = {}
     omitted: set[str] = set()
@@ -301,14 +269,13 @@ def _plain_report(
             if not section.optional:
                 raise _NotPlain
         elif section.kind == "narrative":
-            texts[section.id] = _plain_text(item)
-            if PLACEHOLDER in texts[section.id]:
-                raise _NotPlain
+            texts[section.id] = _plain_text(item, path, findings, f"“{section.heading}”")
+            where = lambda item=item: Position(path, item.line, item.column)  # noqa: E731
+            _check_placeholder(texts[section.id], section.heading, draft, where, findings)
         elif section.kind == "table":
-            _plain_table(fmt.id, section.id, item, texts, values, omitted)
+            _plain_table(fmt.id, section.id, item, texts, values, omitted, path, findings)
         else:
             raise _NotPlain
-    computed = _fill_omitted(fmt, values, omitted)
     return Report(
         office=office,
         year=int(year_text),
@@ -319,7 +286,7 @@ def _plain_report(
         source_url=source_url,
         texts=texts,
         values=values,
-        computed=frozenset(computed),
+        computed=frozenset(omitted),
         draft=draft,
         scope=scope,
         positions=_PlainPositions(top, fmt.id, data),
@@ -330,7 +297,7 @@ class _PlainPositions(Mapping):
     """Where each key and cell of a report read the quick way is written, worked out from the file's
     parse when first asked for: only a finding asks, and most reports have none. Pickled as a dict."""
 
-    def __init__(self, top: simpleyaml.Mapping, format_id: str, data: bytes = b""):
+    def __init__(self, top: simpleyaml.Mapping, format_id: str, data: bytes = b"") -> None:
         self._top = top
         self._format_id = format_id
         self._data = data  # the file, for where each line of a text starts
@@ -373,7 +340,7 @@ class _PlainPositions(Mapping):
     def __len__(self) -> int:
         return len(self._positions)
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple:
         return dict, (self._positions,)
 
 
@@ -405,9 +372,9 @@ def _plain_draft(text: str) -> bool:
     return text == "true"
 
 
-def _plain_text(item: simpleyaml.Item) -> str:
-    """A text as read_text reads it, when it would say nothing about it."""
-    text = source.plain_text(item)
+def _plain_text(item: simpleyaml.Item, path: str, findings: list[Finding], what: str) -> str:
+    """A text as read_text reads it, with its findings."""
+    text = source.plain_text(item, path, findings, what)
     if text is None:
         raise _NotPlain
     return text
@@ -420,12 +387,14 @@ def _plain_table(
     texts: dict[str, str],
     values: dict[str, Number],
     omitted: set[str],
+    path: str,
+    findings: list[Finding],
 ) -> None:
     if item.kind != simpleyaml.MAPPING:
         raise _NotPlain
     rows: simpleyaml.Mapping = item.value
     if INTRO_KEY in rows:
-        texts[f"{table_id}.{INTRO_KEY}"] = _plain_text(rows[INTRO_KEY])
+        texts[f"{table_id}.{INTRO_KEY}"] = _plain_text(rows[INTRO_KEY], path, findings, "表前说明")
     layout = _table_layout(format_id, table_id)
     if len(rows) - (INTRO_KEY in rows) != len(layout):
         raise _NotPlain  # a row missing, or one the table does not have
@@ -486,7 +455,7 @@ def _all_section_keys() -> dict[str, str]:
     return {s.id: s.heading for fmt in all_formats().values() for s in fmt.sections}
 
 
-def _read_draft(node, path: str, findings: list[Finding]) -> bool:
+def _read_draft(node: yaml.Node, path: str, findings: list[Finding]) -> bool:
     if isinstance(node, yaml.ScalarNode) and node.tag == source.BOOL_TAG and node.value in ("true", "false"):
         return node.value == "true"
     findings.append(
@@ -498,7 +467,7 @@ def _read_draft(node, path: str, findings: list[Finding]) -> bool:
     return True  # not published by mistake: the error stops the build anyway
 
 
-def _read_scope(node, path: str, findings: list[Finding]) -> str:
+def _read_scope(node: yaml.Node, path: str, findings: list[Finding]) -> str:
     if isinstance(node, yaml.ScalarNode) and node.value in SCOPES:
         return node.value
     findings.append(
@@ -510,7 +479,9 @@ def _read_scope(node, path: str, findings: list[Finding]) -> str:
     return SCOPES[0]
 
 
-def _read_revisions(node, path: str, findings: list[Finding], published: date | None) -> tuple[Revision, ...]:
+def _read_revisions(
+    node: yaml.Node, path: str, findings: list[Finding], published: date | None
+) -> tuple[Revision, ...]:
     """revisions: a list of {date: "YYYY-MM-DD", note: 修订说明}, oldest first."""
     example = '写成 - {date: "2024-02-03", note: 更正了表三第一行的数字}'
     if not isinstance(node, yaml.SequenceNode):
@@ -556,7 +527,17 @@ def _read_format(top: source.MappingReader, path: str, findings: list[Finding], 
     return fmt
 
 
-def _read_table(table: Table, node, path, findings, texts, values, omitted, positions, lines) -> None:
+def _read_table(
+    table: Table,
+    node: yaml.Node,
+    path: str,
+    findings: list[Finding],
+    texts: dict[str, str],
+    values: dict[str, Number],
+    omitted: set[str],
+    positions: dict[str, tuple[int, int]],
+    lines: list[str],
+) -> None:
     section = table.section
     reader = source.MappingReader(node, path, findings, f"第{section.number}部分“{section.label.zh}”")
     if not reader.ok:
@@ -619,7 +600,7 @@ def _line_column(position: Position) -> tuple[int, int]:
     return position.line, position.column
 
 
-def _note_text_start(positions: dict, key: str, node, lines: list[str]) -> None:
+def _note_text_start(positions: dict, key: str, node: yaml.Node, lines: list[str]) -> None:
     """positions[key + TEXT_START] for a text read the full way, when its style allows (see source.text_start)."""
     if not isinstance(node, yaml.ScalarNode):
         return
@@ -635,21 +616,7 @@ def _note_text_start(positions: dict, key: str, node, lines: list[str]) -> None:
         positions[key + TEXT_START] = start
 
 
-def _fill_omitted(fmt: Format, values: dict[str, Number], omitted: set[str]) -> set[str]:
-    """Compute left-out totals with the rule that defines them (an equation whose left side is that column)."""
-    from .rules import rule_defining
-
-    computed = set()
-    for key in sorted(omitted):
-        table, row, column = key.split(".")
-        total = rule_defining(fmt, table, row, column, values)
-        if total is not None:
-            values[key] = total
-            computed.add(key)
-    return computed
-
-
-def _read_headline(fmt: Format, node, path: str, findings: list[Finding]) -> dict[str, Number]:
+def _read_headline(fmt: Format, node: yaml.Node, path: str, findings: list[Finding]) -> dict[str, Number]:
     reader = source.MappingReader(node, path, findings, "主要数字 headline")
     allowed = {h.id: h.label.zh for h in fmt.headlines}
     reader.reject_unknown(allowed, "主要数字 headline")
@@ -665,7 +632,7 @@ def _read_headline(fmt: Format, node, path: str, findings: list[Finding]) -> dic
 MAX_FREE_TABLE_ROWS = 1000  # per table of a free-form report: real ones have tens
 
 
-def _read_free_tables(node, path: str, findings: list[Finding]) -> tuple[FreeTable, ...]:
+def _read_free_tables(node: yaml.Node, path: str, findings: list[Finding]) -> tuple[FreeTable, ...]:
     """tables: a list of {caption, header: [[...], ...], rows: [[...], ...]}; every row as wide as the header."""
     if not isinstance(node, yaml.SequenceNode):
         findings.append(
@@ -706,7 +673,7 @@ def _read_free_tables(node, path: str, findings: list[Finding]) -> tuple[FreeTab
     return tuple(tables)
 
 
-def _text_rows(node, path: str, findings: list[Finding]) -> list[tuple[str, ...]] | None:
+def _text_rows(node: yaml.Node | None, path: str, findings: list[Finding]) -> list[tuple[str, ...]] | None:
     if node is None:
         return None
     if not isinstance(node, yaml.SequenceNode) or not all(isinstance(r, yaml.SequenceNode) for r in node.value):

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from functools import cache
 from operator import itemgetter
 
-from .findings import Finding
-from .model.format import Format, Rule, Term, format_for_year, get_format
-from .model.numbers import format_number
-from .report import Number, Report, cell_key
+from ..model.findings import Finding
+from ..model.format import Format, Rule, Term, format_for_year, get_format
+from ..model.numbers import format_number
+from ..model.values import Number, Report, cell_key
 
 LONG_SUM = 7  # sides with more terms than this are shown as their total
 

@@ -8,6 +8,7 @@ trailing comments. This module reads exactly that and gives up (returns None) on
 that the caller reads the file the full way (source.py), which also explains every mistake. It never
 has to be right about a construct it does not know: it only has to be right about the ones it
 accepts, and tests/test_simpleyaml.py checks that it reads those exactly as libyaml does.
+Imports nothing of generator.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import re
 from itertools import accumulate
 from typing import NamedTuple
 
+import yaml
 import yaml.resolver
 
 # Characters the subset leaves to the full reader: controls (a tab only inside a block scalar's
@@ -229,3 +231,49 @@ def _scalar_or_list(rest: str, line: int, column: int, key_column: int) -> Item:
     if ": " in value or value.endswith(":"):
         raise _Unsupported
     return Item(PLAIN, value, line, column, key_column)
+
+
+_MARK = yaml.Mark
+_STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+
+
+def as_nodes(mapping: Mapping) -> yaml.MappingNode | None:
+    """A mapping read by parse() as the nodes libyaml composes from the same text: the same tags,
+    styles, values and start positions (end positions are not kept), so that the checks written for
+    libyaml's nodes (source.py) read it. None when it holds an empty value, whose position only libyaml
+    knows."""
+    pairs = []
+    for key, item in mapping.items():
+        value = _node(item)
+        if value is None:
+            return None
+        pairs.append((yaml.ScalarNode(_STR, key, _mark(item.line, item.key_column), None, ""), value))
+    first = next(iter(mapping.values()), None)
+    start = _mark(first.line, first.key_column) if first is not None else None
+    return yaml.MappingNode(_MAP, pairs, start, None, False)
+
+
+def _mark(line: int, column: int) -> yaml.Mark:
+    return _MARK(None, None, line - 1, column - 1, None, None)
+
+
+def _node(item: Item) -> yaml.Node | None:
+    kind = item.kind
+    if kind == PLAIN:
+        return yaml.ScalarNode(item.tag(), item.value, _mark(item.line, item.column), None, "")
+    if kind == QUOTED:
+        return yaml.ScalarNode(_STR, item.value, _mark(item.line, item.column), None, '"')
+    if kind == BLOCK:
+        return yaml.ScalarNode(_STR, item.value, _mark(item.line, item.column), None, "|")
+    if kind == LIST:
+        tokens = item.value[0]
+        cells = [
+            yaml.ScalarNode(
+                _RESOLVER.resolve(_SCALAR_NODE, token, (True, False)), token, _mark(item.line, column), None, ""
+            )
+            for token, column in zip(tokens, list_columns(item))
+        ]
+        return yaml.SequenceNode(_SEQ, cells, _mark(item.line, item.column), None, True)
+    if kind == MAPPING:
+        return as_nodes(item.value)
+    return None  # EMPTY

@@ -16,10 +16,10 @@ from typing import NamedTuple
 
 import yaml
 
-from .findings import Finding
-from .model.format import FORMATS_DIR, ORDINAL, Format
-from .model.numbers import format_number, read_number
-from .report import PLACEHOLDER, Report
+from ..model.findings import Finding
+from ..model.format import FORMATS_DIR, ORDINAL, Format
+from ..model.numbers import format_number, read_number
+from ..model.values import PLACEHOLDER, Report
 from .rules import headline_value
 
 NARRATIVE_FILE = FORMATS_DIR / "narrative.yaml"

@@ -1,5 +1,5 @@
 """Reading and writing files safely: never overwrite a user's file without --force, never leave half a
-file, never read through a symbolic link out of the site."""
+file, never read through a symbolic link out of the site. Imports model only."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ import tempfile
 import uuid
 from pathlib import Path
 
-from .findings import GongkaiError, Position, error
+from ..model.findings import GongkaiError, Position, error
 
 OUTSIDE_SITE = "符号链接指向站点目录之外，已拒绝读取"
 SITE_FILE = "site.yaml"
+CACHE_DIR = ".gongkai-cache"  # in the site: the build manifest and compiled templates (safe to delete)
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # not on Windows: links are then followed
 
 
@@ -30,7 +31,7 @@ def display_path(file: Path) -> str:
 class OutsideSite(OSError):
     """A symbolic link that leads out of the site folder: it is not followed."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path) -> None:
         super().__init__(errno.EACCES, OUTSIDE_SITE, str(path))
 
 

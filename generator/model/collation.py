@@ -4,6 +4,7 @@ Han characters are ranked by a table of ICU's pinyin collation (zh_pinyin_order.
 by tests/browser/zh_order.py): a character of several readings sorts by the one ICU gives it alone (长沙 as
 zhǎng), except in the sequences ICU reads as a whole (重庆 as chóng). Before Han come spaces, punctuation
 and symbols, then digits; after Han, Latin letters and everything else (as ICU's zh order has them).
+Part of the model: imports nothing of generator.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import unicodedata
 from functools import cache, lru_cache
 from pathlib import Path
 
-ORDER_FILE = Path(__file__).with_name("zh_pinyin_order.txt")
+ORDER_FILE = Path(__file__).parent.parent / "zh_pinyin_order.txt"  # beside the package: data, like formats/
 
 _PUNCTUATION, _DIGIT, _HAN, _OTHER = range(4)
 

@@ -4,49 +4,28 @@
 governments by 31 March. Towns and subdistricts (and other bodies) usually report to the county by
 31 January. A site may set other dates per office kind (site.yaml `deadlines:`). Under the 2008
 regulation (第三十一条; reports on 2018 and before) every body published by 31 March.
+Imports model and read only.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from .findings import Finding, Position, error, warning
-from .report import Report
-from .site import OFFICE_KINDS, Office, Settings
+from ..model.findings import Finding, warning
+from ..model.offices import OFFICE_KINDS
+from ..model.values import Report
+from ..read.settings import Settings, month_day
+from ..read.site import Office
 
 DEFAULT_DEADLINES = {"部门": "01-31", "政府": "03-31", "乡镇街道": "01-31", "其他": "01-31"}
 OLD_REGULATION_LAST_YEAR, OLD_DEADLINE = 2018, (3, 31)  # the 2008 regulation, replaced from 15 May 2019
 DEFAULT_KIND = "其他"  # the kind of an office whose office.yaml names none
-_MONTH_DAY = re.compile(r"(\d{1,2})-(\d{1,2})")
 
 LATE_RULE = "D1"  # the finding of a report published after its deadline
 ON_TIME, LATE, MISSING, NOT_DUE, UNDATED = "按时", "逾期", "未发布", "未到期", "未注明发布日期"
 STATES = (ON_TIME, LATE, MISSING, NOT_DUE, UNDATED)  # in the order counts are shown
-
-
-def month_day(text: str) -> tuple[int, int] | None:
-    """A deadline written as MM-DD (01-31), or None when it is not a day of every year."""
-    match = _MONTH_DAY.fullmatch(text.strip())
-    if match is None:
-        return None
-    month, day = map(int, match.groups())
-    try:
-        date(2001, month, day)  # not a leap year: 02-29 is not a deadline every year has
-    except ValueError:
-        return None
-    return month, day
-
-
-def deadline_findings(settings: Settings, where: Position) -> list[Finding]:
-    """Every deadline of site.yaml that is not a month and day."""
-    return [
-        error(where, f"发布期限 deadlines 中“{kind}”的“{text}”不是有效的月-日；请写成 01-31 这样的形式")
-        for kind, text in sorted(settings.deadlines.items())
-        if month_day(text) is None
-    ]
 
 
 def deadline(settings: Settings, kind: str, year: int) -> date:
@@ -91,6 +70,7 @@ class Status:
 
     @property
     def label(self) -> str:
+        """The status in words: 按时, 逾期 3 天, 未发布 ..."""
         return f"{LATE} {self.days_late} 天" if self.state == LATE else self.state
 
     @property
@@ -105,6 +85,7 @@ class Status:
         return self.state == MISSING
 
     def as_json(self) -> dict:
+        """The status as JSON values (for `gongkai status --json`)."""
         return {
             "year": self.year,
             "office": self.office,

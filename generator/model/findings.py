@@ -1,4 +1,6 @@
-"""Findings: what the reader and the checker report, each tied to a place in a file."""
+"""Findings: what the reader and the checker report, each tied to a place in a file.
+
+Part of the model: imports nothing of generator."""
 
 from __future__ import annotations
 
@@ -36,6 +38,7 @@ class Finding:
         return f"{where}{self.severity}: {self.message}"
 
     def as_json(self) -> dict:
+        """The finding as JSON values: its position's path, line and column beside its other fields."""
         data = asdict(self)
         data.update(data.pop("position"))
         return data
@@ -44,7 +47,7 @@ class Finding:
 class GongkaiError(Exception):
     """A problem that stops a command; carries findings to print instead of a traceback."""
 
-    def __init__(self, findings: list[Finding] | Finding | str):
+    def __init__(self, findings: list[Finding] | Finding | str) -> None:
         if isinstance(findings, str):
             findings = [Finding(Position(""), "error", findings)]
         elif isinstance(findings, Finding):
@@ -54,19 +57,23 @@ class GongkaiError(Exception):
 
 
 def error(position: Position, message: str, rule: str = "") -> Finding:
+    """An error at `position`."""
     return Finding(position, "error", message, rule)
 
 
 def warning(position: Position, message: str, rule: str = "") -> Finding:
+    """A warning at `position`."""
     return Finding(position, "warning", message, rule)
 
 
 def summary_counts(findings: list[Finding]) -> tuple[int, int]:
+    """How many errors and how many warnings."""
     errors = sum(1 for f in findings if f.severity == "error")
     return errors, len(findings) - errors
 
 
-def findings_json(findings: list[Finding], **extra) -> str:
+def findings_json(findings: list[Finding], **extra: object) -> str:
+    """The findings, their counts and `extra` as a JSON document (`gongkai check --json`)."""
     errors, warnings = summary_counts(findings)
     payload = {"findings": [f.as_json() for f in findings], "errors": errors, "warnings": warnings}
     payload.update(extra)

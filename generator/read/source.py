@@ -3,22 +3,24 @@
 PyYAML's constructors lose positions and quietly accept what a clerk did not mean (a duplicate key
 keeps the last value, `no` becomes false, `0755` an octal number). We compose the node tree instead
 (with libyaml's C parser when available) and convert nodes ourselves, reporting each surprise as a
-positioned finding.
+positioned finding. The quick reader's parse (simpleyaml.py) is made into the same nodes, so these
+checks are the only ones. Imports model and read only.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import yaml
 
+from ..model.findings import Finding, GongkaiError, Position, error, warning
 from . import simpleyaml
 from .files import OUTSIDE_SITE, OutsideSite, read_file
-from .findings import Finding, GongkaiError, Position, error, warning
 
 try:
     from yaml import CSafeLoader as Loader
@@ -30,8 +32,6 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     LIBYAML = False
 
 INT_TAG = "tag:yaml.org,2002:int"
-FLOAT_TAG = "tag:yaml.org,2002:float"
-STR_TAG = "tag:yaml.org,2002:str"
 BOOL_TAG = "tag:yaml.org,2002:bool"
 NULL_TAG = "tag:yaml.org,2002:null"
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
@@ -48,6 +48,7 @@ CHINESE_NUMERAL = re.compile(r"^[零〇一二三四五六七八九十百千万�
 
 
 def position(path: str, node: yaml.Node) -> Position:
+    """Where a node starts in the file shown as `path`."""
     mark = node.start_mark
     return Position(path, mark.line + 1, mark.column + 1)
 
@@ -165,7 +166,7 @@ def load_file(file: Path, path: str, data: bytes | None = None) -> tuple[yaml.No
 class MappingReader:
     """Reads the keys of one YAML mapping: reports duplicates, unknown and missing keys."""
 
-    def __init__(self, node: yaml.Node, path: str, findings: list[Finding], what: str):
+    def __init__(self, node: yaml.Node, path: str, findings: list[Finding], what: str) -> None:
         self.path = path
         self.findings = findings
         self.node = node
@@ -192,17 +193,21 @@ class MappingReader:
 
     @property
     def ok(self) -> bool:
+        """Whether the node is a mapping at all."""
         return isinstance(self.node, yaml.MappingNode)
 
     def get(self, key: str) -> yaml.Node | None:
+        """The value of a key, or None when the mapping lacks it."""
         item = self.items.get(key)
         return item[1] if item else None
 
     def key_position(self, key: str) -> Position:
+        """Where a key is written (the mapping's start when it lacks the key)."""
         item = self.items.get(key)
         return position(self.path, item[0]) if item else position(self.path, self.node)
 
     def require(self, key: str, what: str, hint: str) -> yaml.Node | None:
+        """The value of a key that must be there; its absence is reported, with `hint`."""
         node = self.get(key)
         if node is None and self.ok:
             self.findings.append(error(position(self.path, self.node), f"缺少必填项“{key}”（{what}）；{hint}"))
@@ -233,6 +238,7 @@ def suggest(key: str, allowed: dict[str, str]) -> str:
 
 
 def describe(node: yaml.Node) -> str:
+    """A node in words for a message: 一个映射, 一个列表, 空值, or its text quoted."""
     if isinstance(node, yaml.MappingNode):
         return "一个映射"
     if isinstance(node, yaml.SequenceNode):
@@ -246,8 +252,8 @@ def _plain(node: yaml.Node) -> bool:
     return isinstance(node, yaml.ScalarNode) and node.style in (None, "")
 
 
-# What plain words YAML 1.1 reads as something else, and as what: read_text warns of them, and the
-# quick reading (plain_text) leaves them to it.
+# What plain words YAML 1.1 reads as something else, and as what: a text written so is read as the
+# words, with a warning (plain_scalar_text).
 _TEXT_SURPRISES = {BOOL_TAG: "是/否", NULL_TAG: "空值", TIMESTAMP_TAG: "日期"}
 
 
@@ -256,31 +262,36 @@ def read_text(node: yaml.Node, path: str, findings: list[Finding], what: str) ->
     if not isinstance(node, yaml.ScalarNode):
         findings.append(error(position(path, node), f"{what}应为一段文字，这里是{describe(node)}"))
         return None
-    surprise = _TEXT_SURPRISES.get(node.tag)
-    if _plain(node) and surprise and node.value not in ("", "~"):
-        findings.append(
-            warning(
-                position(path, node),
-                f'{what}“{excerpt(node.value)}”在 YAML 中会被读成{surprise}而不是文字；已按文字读取，请加引号写成 "{excerpt(node.value)}"',
-            )
-        )
-    if node.tag == NULL_TAG and _plain(node) and node.value in ("", "~"):
-        return ""
-    return node.value
+    if not _plain(node):
+        return node.value
+    return plain_scalar_text(node.value, node.tag, lambda: position(path, node), findings, what)
 
 
-def plain_text(item: simpleyaml.Item) -> str | None:
-    """A value of the quick reading (simpleyaml.py) as read_text reads it, or None when read_text
-    would say something about it (or it is not a text)."""
-    if item.kind in (simpleyaml.BLOCK, simpleyaml.QUOTED):
+def plain_text(item: simpleyaml.Item, path: str, findings: list[Finding], what: str) -> str | None:
+    """A value of the quick reading (simpleyaml.py) as read_text reads it, with the same findings;
+    None when it is not a scalar (the full reader then says what it is)."""
+    kind = item.kind
+    if kind == simpleyaml.BLOCK or kind == simpleyaml.QUOTED:
         return item.value
-    if item.kind == simpleyaml.EMPTY:
+    if kind == simpleyaml.EMPTY:
         return ""
-    if item.kind != simpleyaml.PLAIN:
+    if kind != simpleyaml.PLAIN:
         return None
-    if (tag := item.tag()) in _TEXT_SURPRISES:
-        return "" if tag == NULL_TAG and item.value == "~" else None
-    return item.value
+    return plain_scalar_text(item.value, item.tag(), lambda: Position(path, item.line, item.column), findings, what)
+
+
+def plain_scalar_text(value: str, tag: str, where: Callable[[], Position], findings: list[Finding], what: str) -> str:
+    """The text of a plain (unquoted) scalar of this YAML tag, warning when YAML 1.1 would read the
+    words as something else (`where`: its position, worked out only then)."""
+    surprise = _TEXT_SURPRISES.get(tag)
+    if surprise is None:
+        return value
+    if value in ("", "~"):
+        return "" if tag == NULL_TAG else value
+    shown = excerpt(value)
+    message = f'{what}“{shown}”在 YAML 中会被读成{surprise}而不是文字；已按文字读取，请加引号写成 "{shown}"'
+    findings.append(warning(where(), message))
+    return value
 
 
 def text_lines(data: bytes) -> list[str]:
@@ -307,6 +318,7 @@ def text_start(lines: list[str], header_line: int) -> tuple[int, int] | None:
 
 
 def read_year(node: yaml.Node, path: str, findings: list[Finding]) -> int | None:
+    """A report's year: four digits, 19xx or 20xx."""
     if isinstance(node, yaml.ScalarNode) and re.fullmatch(r"(19|20)\d\d", node.value.strip()):
         return int(node.value)
     findings.append(error(position(path, node), f"年度应为四位数字的年份，如 2023；这里是{describe(node)}"))
@@ -314,6 +326,7 @@ def read_year(node: yaml.Node, path: str, findings: list[Finding]) -> int | None
 
 
 def read_date(node: yaml.Node, path: str, findings: list[Finding], what: str) -> date | None:
+    """A date written 2024-01-20 or 2024年1月20日."""
     value = node.value.strip() if isinstance(node, yaml.ScalarNode) else ""
     match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", value) or re.fullmatch(
         r"(\d{4})年(\d{1,2})月(\d{1,2})日", value
@@ -327,7 +340,9 @@ def read_date(node: yaml.Node, path: str, findings: list[Finding], what: str) ->
     return None
 
 
-def read_number(node: yaml.Node, path: str, findings: list[Finding], value_type: str, what: str):
+def read_number(
+    node: yaml.Node, path: str, findings: list[Finding], value_type: str, what: str
+) -> int | Decimal | None:
     """A table cell: count (int >= 0), signed_count (int) or amount (Decimal >= 0 of any scale, exactly as
     written, in the column's unit)."""
     if node.tag == INT_TAG and node.value.isdigit() and (node.value[0] != "0" or node.value == "0") and _plain(node):
