@@ -6,6 +6,7 @@ here; no other module names a row or a column of the national form.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
@@ -225,6 +226,51 @@ class Format:
     def column_of(self, table_id: str, row_id: str, column_id: str) -> Column | None:
         block = self.tables[table_id].block_of(row_id)
         return block.find_column(column_id) if block else None
+
+
+# --- every cell with its labels (exports, messages that name a cell) ---------------------------------
+
+PATH_SEPARATOR = " / "  # between the labels of a nested row or column, e.g. 三、本年度办理结果 / （一）予以公开
+
+
+@dataclass(frozen=True)
+class CellLabel:
+    table: str
+    row: str
+    row_label: str
+    column: str
+    column_label: str
+
+
+def _paths(nodes, children: str, trail: tuple[str, ...] = ()) -> Iterator[tuple[str, str]]:
+    """(leaf id, "group / … / leaf" label) for every leaf of a row or column tree, in order."""
+    for node in nodes:
+        here = trail + (node.label.zh,)
+        kids = getattr(node, children)
+        if kids:
+            yield from _paths(kids, children, here)
+        else:
+            yield node.id, PATH_SEPARATOR.join(here)
+
+
+def _block_cells(table_id: str, block: Block) -> Iterator[CellLabel]:
+    columns = list(_paths(block.columns, "columns"))
+    for row_id, row_label in _paths(block.rows, "rows"):
+        for column_id, column_label in columns:
+            yield CellLabel(table_id, row_id, row_label, column_id, column_label)
+
+
+def cell_labels(fmt: Format) -> list[CellLabel]:
+    """Every cell of the format with its labels, in the reading order of the form."""
+    return list(_cell_labels(fmt.id))
+
+
+@cache
+def _cell_labels(format_id: str) -> tuple[CellLabel, ...]:
+    fmt = get_format(format_id)
+    return tuple(
+        cell for table in fmt.tables.values() for block in table.blocks for cell in _block_cells(table.id, block)
+    )
 
 
 # --- loading -------------------------------------------------------------------------------------

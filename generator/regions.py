@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from .export import cell_labels
 from .findings import Finding, Position, error, warning
-from .format import format_for_year, get_format
+from .format import cell_labels, format_for_year, get_format
 from .report import SCOPES, Number, Report, cell_key
 from .rules import show
 
