@@ -374,6 +374,7 @@ class _IndexDigests(NamedTuple):
 
     offices: bytes
     years: dict[int, list[bytes]]
+    before: dict[int, list[bytes]]  # by year, of each of its offices' report of the year before (its change)
 
 
 def _index_digests(site_plan: plan.Plan, records: dict[str, OfficeRecord]) -> _IndexDigests:
@@ -382,7 +383,11 @@ def _index_digests(site_plan: plan.Plan, records: dict[str, OfficeRecord]) -> _I
         year: [records[slug].year_digests.get(year, manifest.MISSING) for slug in slugs]
         for year, slugs in site_plan.year_offices.items()
     }
-    return _IndexDigests(every, years)
+    before = {
+        year: [records[slug].year_digests.get(year - 1, manifest.MISSING) for slug in slugs]
+        for year, slugs in site_plan.year_offices.items()
+    }
+    return _IndexDigests(every, years, before)
 
 
 def _site_page_key(
@@ -399,7 +404,8 @@ def _site_page_key(
     what it counts; `years`: those with a report published; `listed`: other pages it links to."""
     facts = f"{years} {listed}"
     if page.kind == "year":
-        summaries = digests.years.get(page.year, [])[plan.year_page_rows(page.number)]
+        rows = slice(None) if page.number == 1 else plan.year_page_rows(page.number)  # the 1st compares them all
+        summaries = digests.years.get(page.year, [])[rows] + digests.before.get(page.year, [])[rows]
         facts += f" {counts.get(page.year, 0)} {site_plan.year_pages(page.year)}"
     elif page.kind == "year_csv":
         summaries = digests.years.get(page.year, [])
@@ -1126,7 +1132,11 @@ def _build_into(
             if page.kind == "year":
                 listed = set(site_plan.year_page_offices(page.year, page.number))
                 rows = [s for s in by_year.get(page.year, []) if s.office in listed]
+                before = {s.office: s for s in by_year.get(page.year - 1, [])}
+                last = {s.office: before[s.office] for s in rows if s.office in before}
+                compared = pages.year_comparison(by_year[page.year], before) if page.number == 1 else None
                 job = (page, rows, years, site_plan.year_pages(page.year), counts.get(page.year, 0), shown(page))
+                job += (last, compared)
                 if pool is not None:
                     elsewhere.append((pool.submit(_year_page_job, job), job))
                 else:
@@ -1426,7 +1436,17 @@ def _public_offices(site: Site, site_plan: plan.Plan, written: set[str]) -> list
 
 
 # A year page to make: the page, the reports it lists, the site's years, the year's pages and reports.
-YearPageJob = tuple[plan.Page, list[pages.ReportSummary], tuple[int, ...], int, int, list[tuple[str, str]]]
+# The offices' reports of the year before, and the year's comparisons (its first page's).
+YearPageJob = tuple[
+    plan.Page,
+    list[pages.ReportSummary],
+    tuple[int, ...],
+    int,
+    int,
+    list[tuple[str, str]],
+    dict[str, pages.ReportSummary],
+    pages.YearComparison | None,
+]
 
 
 def _year_page(
@@ -1438,9 +1458,13 @@ def _year_page(
     pages_count: int,
     count: int,
     summaries: list[tuple[str, str]] = (),
+    last: dict[str, pages.ReportSummary] | None = None,
+    compared: pages.YearComparison | None = None,
 ) -> str:
     """A year page (or one page of a year) listing `rows`, the reports of its offices."""
-    context = pages.year_context(settings, page.year, rows, years, page.number, pages_count, count, summaries)
+    context = pages.year_context(
+        settings, page.year, rows, years, page.number, pages_count, count, summaries, last, compared
+    )
     return renderer.render(page.template, context)
 
 

@@ -184,6 +184,8 @@ class Headline:
     label: Label
     terms: tuple[tuple[str, str, str], ...]  # (table, row or row group, column)
     chart: bool = False  # shown over the years in the trend charts of office and summary pages
+    across_formats: bool = True  # False: counted differently in the other formats, never compared with them
+    none: str = ""  # what a 0 means, in words (「全年未收到政府信息公开申请」), for the distribution lines
 
 
 @dataclass(frozen=True)
@@ -361,6 +363,8 @@ def load_format(path: Path) -> Format:
             label=_label(h["label"]),
             terms=tuple((t["table"], t["row"], t["column"]) for t in h["terms"]),
             chart=h.get("chart", False),
+            across_formats=h.get("across_formats", True),
+            none=h.get("none", ""),
         )
         for h in data.get("headlines", ())
     )
@@ -399,6 +403,21 @@ def format_for_year(year: int) -> Format | None:
         if fmt.covers(year):
             return fmt
     return None
+
+
+@cache
+def comparable(headline_id: str, format_id: str, other_id: str) -> bool:
+    """Whether a headline figure of a report in one format may be compared with (or charted beside) the
+    same figure of a report in another: always within a format; across formats only when both define it
+    and neither says `across_formats: false` (it is counted differently there)."""
+    if format_id == other_id:
+        return True
+    found = [
+        next((h for h in fmt.headlines if h.id == headline_id), None)
+        for fmt in (get_format(format_id), get_format(other_id))
+        if fmt is not None
+    ]
+    return len(found) == 2 and all(h is not None and h.across_formats for h in found)
 
 
 def latest_format() -> Format:
