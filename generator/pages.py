@@ -706,8 +706,9 @@ def trend_charts(summaries: list[ReportSummary], prefix: str = "trend") -> list[
     it, oldest first; back from the newest year only while the figure means the same as in the newest
     year's format (format data: `across_formats`), so no chart reaches across a change of counting."""
     charts = []
+    charted = {h.id for fmt in all_formats().values() for h in fmt.headlines if h.chart}
     for hid, label in headline_columns():
-        if not any(h.id == hid and h.chart for fmt in all_formats().values() for h in fmt.headlines):
+        if hid not in charted:
             continue
         found = sorted((s.year, value, s.format_id) for s in summaries if (value := s.headline(hid)) is not None)
         newest = found[-1][2] if found else ""
@@ -819,26 +820,31 @@ def comparisons(
     if len(rows) < 2:
         return []
     nones = {h.id: h.none for fmt in reversed(all_formats().values()) for h in fmt.headlines if h.none}
+    figures = [dict(now.headlines) for now, _ in rows]
     result = []
     for hid, label in headlines:
-        given = [(now, last, value) for now, last in rows if (value := now.headline(hid)) is not None]
+        given = [
+            (now, last, value) for (now, last), known in zip(rows, figures) if (value := known.get(hid)) is not None
+        ]
         if not given:
             continue
-        given.sort(key=lambda item: (-item[2], name_key(item[0].office_name), item[0].office))
-        total = sum(value for _, _, value in given)
-        placings = []
-        for index, (now, last, value) in enumerate(given[:top]):
-            rank = index + 1 if index == 0 or value != given[index - 1][2] else placings[-1].rank
-            text, _ = change(hid, now, last)
-            placings.append(Placing(rank, now.office_name, now.url, value, share(value, total), text))
-        rest = sum(value for _, _, value in given[top:])
+        values = [value for _, _, value in given]
+        total = sum(values)
+        ranked = heapq.nsmallest(top, given, key=lambda item: (-item[2], name_key(item[0].office_name), item[0].office))
+        placings: list[Placing] = []
+        for now, last, value in ranked:
+            rank = placings[-1].rank if placings and value == placings[-1].value else len(placings) + 1
+            placings.append(
+                Placing(rank, now.office_name, now.url, value, share(value, total), change(hid, now, last)[0])
+            )
+        rest = total - sum(value for _, _, value in ranked)
         result.append(
             Comparison(
                 hid,
                 label,
                 total,
                 len(given),
-                distribution(label, nones.get(hid, ""), [value for _, _, value in given], len(rows)),
+                distribution(label, nones.get(hid, ""), values, len(rows)),
                 tuple(placings),
                 len(given) - len(placings),
                 rest,
@@ -850,12 +856,12 @@ def comparisons(
 
 def distribution(label: Label, none: str, values: list[Number], offices: int) -> tuple[str, ...]:
     """How a figure is spread over offices, in words: how many have none, how much the three with the
-    most have, how many reports do not give it. `values`: the figures given, largest first."""
+    most have, how many reports do not give it. `values`: the figures given."""
     zeros = sum(1 for value in values if not value)
     lines = [f"{len(values)} 个单位中 {zeros} 个{none or f'的“{label.zh}”为 0'}"]
     total = sum(values)
     if total and len(values) > 3:
-        lines.append(f"数字最多的 3 个单位占合计的 {share(sum(values[:3]), total)}")
+        lines.append(f"数字最多的 3 个单位占合计的 {share(sum(heapq.nlargest(3, values)), total)}")
     if offices > len(values):
         lines.append(f"另有 {offices - len(values)} 个单位的报告没有这一项")
     return tuple(lines)
