@@ -12,8 +12,7 @@ import io
 import json
 import operator
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable
 from decimal import Decimal
 from itertools import chain, repeat
 from typing import TYPE_CHECKING
@@ -22,7 +21,7 @@ from . import plan
 from .check import deadlines
 from .check.rules import headline_value
 from .model.findings import Finding
-from .model.format import Block, Format, Label, get_format
+from .model.format import Label, cell_labels, get_format
 from .model.numbers import format_number
 from .model.values import Number, Report, cell_key
 from .pages import ReportSummary, rule_findings
@@ -34,7 +33,6 @@ if TYPE_CHECKING:
 
 CSV_ENCODING = "utf-8-sig"
 CSV_LINE_END = "\r\n"
-PATH_SEPARATOR = " / "  # between the labels of a nested row or column, e.g. 三、本年度办理结果 / （一）予以公开
 
 REPORT_CSV_FIELDS = (
     ("office", "string", "机关目录名", "The office's folder name (slug)"),
@@ -49,52 +47,12 @@ REPORT_CSV_FIELDS = (
 )
 
 
-@dataclass(frozen=True)
-class CellLabel:
-    table: str
-    row: str
-    row_label: str
-    column: str
-    column_label: str
-
-
-def _paths(nodes, children: str, trail: tuple[str, ...] = ()) -> Iterator[tuple[str, str]]:
-    """(leaf id, "group / … / leaf" label) for every leaf of a row or column tree, in order."""
-    for node in nodes:
-        here = trail + (node.label.zh,)
-        kids = getattr(node, children)
-        if kids:
-            yield from _paths(kids, children, here)
-        else:
-            yield node.id, PATH_SEPARATOR.join(here)
-
-
-def _block_cells(table_id: str, block: Block) -> Iterator[CellLabel]:
-    columns = list(_paths(block.columns, "columns"))
-    for row_id, row_label in _paths(block.rows, "rows"):
-        for column_id, column_label in columns:
-            yield CellLabel(table_id, row_id, row_label, column_id, column_label)
-
-
-def cell_labels(fmt: Format) -> list[CellLabel]:
-    """Every cell of the format with its labels, in the reading order of the form."""
-    return list(_cell_labels(fmt.id))
-
-
-@functools.cache
-def _cell_labels(format_id: str) -> tuple[CellLabel, ...]:
-    fmt = get_format(format_id)
-    return tuple(
-        cell for table in fmt.tables.values() for block in table.blocks for cell in _block_cells(table.id, block)
-    )
-
-
 @functools.cache
 def _csv_cells(format_id: str) -> tuple[tuple[str, str], ...]:
     """Each cell's key and the fields of its report.csv line that every report shares, as CSV text."""
     return tuple(
         (cell_key(c.table, c.row, c.column), _csv_text([c.table, c.row, c.row_label, c.column, c.column_label]))
-        for c in _cell_labels(format_id)
+        for c in cell_labels(get_format(format_id))
     )
 
 
@@ -272,7 +230,7 @@ def _json_tables(format_id: str) -> tuple[tuple[str, ...], tuple[str, ...], tupl
     fmt = get_format(format_id)
     tables: dict[str, dict[str, dict[str, str]]] = {}
     keys = []
-    for index, cell in enumerate(_cell_labels(format_id)):
+    for index, cell in enumerate(cell_labels(get_format(format_id))):
         tables.setdefault(cell.table, {}).setdefault(cell.row, {})[cell.column] = f"\0{index}\0"
         keys.append(cell_key(cell.table, cell.row, cell.column))
     text = json.dumps(tables, ensure_ascii=False, indent=2, sort_keys=True).replace("\n", "\n  ")

@@ -1,4 +1,5 @@
-"""What each page shows, as plain values for its template: report pages, office, year and home pages.
+"""What each page shows, as plain values for its template: report pages, office, year and home pages,
+trend charts, and offices compared by headline figure (the year page's and a summary page's).
 
 Index pages never see a Report: they are made from small per-report summaries collected while the
 reports are read office by office, so a site of any size never holds its reports in memory.
@@ -23,10 +24,10 @@ from .check import deadlines
 from .check.rules import headline_value
 from .model.collation import name_key
 from .model.findings import Finding
-from .model.format import Format, Label, Table, all_formats
+from .model.format import Format, Label, Table, all_formats, comparable, get_format
 from .model.numbers import format_number
 from .model.offices import OFFICE_KINDS
-from .model.values import INTRO_KEY, Number, Report
+from .model.values import INTRO_KEY, SCOPES, Number, Report
 from .read.settings import CONTACT_KEYS, Settings
 from .read.site import Office
 from .render import markdown_html
@@ -295,9 +296,8 @@ def formats_used(summaries: list[ReportSummary]) -> list[tuple[str, str]]:
     result = []
     for fmt in all_formats().values():
         if fmt.id in used:
-            years = [s.year for s in summaries if s.format_id == fmt.id]
-            span = f"{min(years)}年度" if min(years) == max(years) else f"{min(years)}—{max(years)}年度"
-            result.append((span, fmt.title.zh))
+            years = sorted(s.year for s in summaries if s.format_id == fmt.id)
+            result.append((year_span(years), fmt.title.zh))
     return result
 
 
@@ -310,10 +310,14 @@ def year_context(
     pages: int = 1,
     count: int | None = None,
     regions: list[tuple[str, str]] = (),
+    last: dict[str, ReportSummary] | None = None,
+    compared: YearComparison | None = None,
 ) -> dict:
     """A year page: offices' reports of the year, in the pinyin order of the names shown (as browsers
     sort Chinese: the page's script sorts by this order too, and re-sorts the page by other columns).
-    `regions`: (office name, url) of the year's 下级汇总 pages.
+    `regions`: (office name, url) of the year's 下级汇总 pages; `last`: the offices' reports of the year
+    before, by office (for the change of the first figure); `compared`: the whole year's comparisons
+    (year_comparison), shown on its first page.
 
     A year of many offices has `pages` pages of at most plan.YEAR_PAGE_ROWS reports; `count` is how many
     reports the whole year has (default: the rows given). Every page links to the year's CSV file.
@@ -324,12 +328,21 @@ def year_context(
         title += f"（第 {number} 页，共 {pages} 页）"
     url = plan.year_url(year, number)
     crumbs = [home_crumb(), Crumb(f"{year}年度")]
+    headlines = used_headlines(rows)
+    first, label = headlines[0] if headlines else ("", None)
+    labels = list(headlines)  # of the columns after the date, on a phone (table.html: column_labels)
+    if label is not None:  # the first figure's change follows it
+        labels.insert(1, (f"{first}_change", Label(f"{label.zh}比上年", f"{label.en}: change")))
+    last = last or {}
     return {
         **common(settings, url, title, crumbs),
         "year": year,
         "rows": rows,
         "count": len(rows) if count is None else count,
-        "headlines": used_headlines(rows),
+        "headlines": headlines,
+        "labels": labels,
+        "changes": {s.office: change(first, s, last.get(s.office)) for s in rows},
+        "compared": compared,
         "years": [(y, plan.year_url(y)) for y in years],
         "number": number,
         "pages": [(n, plan.year_url(year, n)) for n in range(1, pages + 1)] if pages > 1 else [],
@@ -387,6 +400,8 @@ def office_tree(
     return tuple(nodes)
 
 
+SUMMED = SCOPES[1]  # 汇总: a report of its child offices' sums
+
 HOME_LATEST = 100  # a latest year with more reports lists the most recently published ones (its year page has all)
 HOME_OFFICES = 300  # a site with more offices lists the top-level ones (each office page lists its offices)
 
@@ -394,7 +409,7 @@ HOME_OFFICES = 300  # a site with more offices lists the top-level ones (each of
 def site_totals(rows: list[ReportSummary]) -> tuple[list[tuple[Label, Number]], int]:
     """The headline figures of a year's reports added up, and how many reports are left out as 汇总
     reports (their figures are their child offices': adding them would count twice)."""
-    own = [s for s in rows if s.scope != "汇总"]
+    own = [s for s in rows if s.scope != SUMMED]
     totals = []
     for hid, label in used_headlines(own):
         figures = [value for s in own if (value := s.headline(hid)) is not None]
@@ -604,25 +619,11 @@ def summary_report(area: Region, office: Office) -> Report:
 
 @dataclass(frozen=True)
 class ChildRow:
+    """A child office on its summary page: its figures, by headline."""
+
     name: str
     url: str  # its report page
-    figures: tuple[tuple[Number | None, str, str], ...]  # per headline: value, share of the total, change
-
-
-def _share(value: Number | None, total: Number) -> str:
-    if value is None or not total:
-        return "—"
-    return f"{value * 100 / total:.1f}%"
-
-
-def _change(value: Number | None, last: Number | None) -> str:
-    """The change from last year, absolute and in %; "—" without a comparable figure."""
-    if value is None or last is None:
-        return "—"
-    delta = value - last
-    sign = "+" if delta > 0 else ("−" if delta < 0 else "±")
-    text = f"{sign}{format_number(abs(delta))}"
-    return text + (f"（{sign}{abs(delta) * 100 / last:.1f}%）" if last else "")
+    figures: tuple[Number | None, ...]  # per headline
 
 
 def summary_context(
@@ -644,16 +645,11 @@ def summary_context(
     headlines = [(h.id, h.label) for h in fmt.headlines]
     totals = {hid: headline_value(report, hid) for hid, _ in headlines}
     children = []
-    for child, (summary, last) in zip(area.included, rows):
-        figures = []
-        for hid, _ in headlines:
-            value = summary.headline(hid) if summary else None
-            before = last.headline(hid) if last is not None and last.format_id == fmt.id else None
-            figures.append((value, _share(value, totals[hid] or 0), _change(value, before)))
-        children.append(ChildRow(child.name, plan.report_url(child.slug, area.year), tuple(figures)))
-    first = headlines[0][0] if headlines else ""
-    ranked = sorted(children, key=lambda c: -(c.figures[0][0] or 0) if headlines else 0)
-    zeros = sum(1 for c in children if headlines and c.figures[0][0] == 0)
+    for child, (summary, _) in zip(area.included, rows):
+        figures = tuple(summary.headline(hid) if summary else None for hid, _ in headlines)
+        children.append(ChildRow(child.name, plan.report_url(child.slug, area.year), figures))
+    ranked = sorted(children, key=lambda c: -(c.figures[0] or 0) if headlines else 0)
+    compared = [(summary, last) for summary, last in rows if summary is not None]
     return {
         **common(settings, url, title, crumbs, [("ContentSource", office.name)]),
         "office": office,
@@ -664,9 +660,9 @@ def summary_context(
         "left_out": [(c.name, plan.office_url(c.slug) if c.slug in linked else "", c.reason) for c in area.left_out],
         "headlines": headlines,
         "totals": totals,
-        "first": dict(headlines).get(first),
+        "first": headlines[0][1] if headlines else None,
         "rates": rate_lines(fmt, totals),
-        "zeros": zeros,
+        "comparisons": comparisons(compared, headlines),
         "children": ranked,
         "views": views,
         "downloads": {
@@ -686,6 +682,8 @@ CHART_VALUE = 64  # room right of the longest bar for its value
 
 @dataclass(frozen=True)
 class ChartBar:
+    """One year's bar of a trend chart, in the SVG's units."""
+
     year: int
     value: str
     y: int  # top of the bar
@@ -694,6 +692,8 @@ class ChartBar:
 
 @dataclass(frozen=True)
 class TrendChart:
+    """A headline figure over the years, as layouts/chart.html draws it."""
+
     id: str
     title: str  # what the chart shows, e.g. 新收申请（件），2021—2024年度
     description: str  # the figures in words, for screen readers: 2021年度 3 件；…
@@ -701,16 +701,25 @@ class TrendChart:
     height: int
     width: int = CHART_WIDTH
     label: int = CHART_LABEL  # where the bars start
+    note: str = ""  # the years left out, and why
 
 
 def trend_charts(summaries: list[ReportSummary], prefix: str = "trend") -> list[TrendChart]:
     """For each headline figure the formats chart (`chart: true`), a bar per year whose report supplies
-    it, oldest first: a figure means the same in every format that defines it (format data)."""
+    it, oldest first; back from the newest year only while the figure means the same as in the newest
+    year's format (format data: `across_formats`), so no chart reaches across a change of counting."""
     charts = []
+    charted = {h.id for fmt in all_formats().values() for h in fmt.headlines if h.chart}
     for hid, label in headline_columns():
-        if not any(h.id == hid and h.chart for fmt in all_formats().values() for h in fmt.headlines):
+        if hid not in charted:
             continue
-        points = sorted((s.year, value) for s in summaries if (value := s.headline(hid)) is not None)
+        found = sorted((s.year, value, s.format_id) for s in summaries if (value := s.headline(hid)) is not None)
+        newest = found[-1][2] if found else ""
+        points: list[tuple[int, Number]] = []
+        for year, value, format_id in reversed(found):
+            if not comparable(hid, format_id, newest):
+                break
+            points.insert(0, (year, value))
         if len(points) < 2:
             continue
         top = max(value for _, value in points) or 1
@@ -721,8 +730,18 @@ def trend_charts(summaries: list[ReportSummary], prefix: str = "trend") -> list[
         )
         span = f"{points[0][0]}—{points[-1][0]}年度"
         words = "；".join(f"{year}年度 {format_number(value)} 件" for year, value in points)
-        charts.append(TrendChart(f"{prefix}-{hid}", f"{label.zh}（件），{span}", words, bars, len(bars) * CHART_ROW))
+        left = [year for year, _, _ in found if year < points[0][0]]
+        note = f"{year_span(left)}的报告采用另一格式，此项统计口径不同，不列入图中。" if left else ""
+        chart = TrendChart(
+            f"{prefix}-{hid}", f"{label.zh}（件），{span}", words, bars, len(bars) * CHART_ROW, note=note
+        )
+        charts.append(chart)
     return charts
+
+
+def year_span(years: list[int]) -> str:
+    """「2019年度」 or 「2019—2020年度」."""
+    return f"{years[0]}年度" if years[0] == years[-1] else f"{years[0]}—{years[-1]}年度"
 
 
 def rate_lines(fmt: Format, figures: dict[str, Number | None]) -> list[tuple[str, str, str]]:
@@ -737,3 +756,135 @@ def rate_lines(fmt: Format, figures: dict[str, Number | None]) -> list[tuple[str
         definition = f"（{' + '.join(labels[hid] for hid in rate.numerator)}）÷ {labels[rate.denominator]}"
         lines.append((rate.label.zh, value, definition))
     return lines
+
+
+# --- comparisons of offices: the year page's and a summary page's ------------------------------------
+
+COMPARE_TOP = 10  # offices ranked by name per figure; the others are one line, and the page's table has all
+
+
+@dataclass(frozen=True)
+class Placing:
+    """An office's place in a comparison (Comparison.top)."""
+
+    rank: int  # offices with the same figure share a rank
+    name: str
+    url: str  # its report page
+    value: Number
+    share: str  # of the total, e.g. 12.5%
+    change: str  # from the office's report of the year before (see change)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One headline figure across offices: the total, how it is spread in words, the offices with the
+    most, each with its share of the total and its change from last year."""
+
+    id: str
+    label: Label
+    total: Number
+    offices: int  # whose report gives the figure
+    distribution: tuple[str, ...]  # sentences, e.g. 14 个单位中 9 个全年未收到政府信息公开申请
+    top: tuple[Placing, ...]
+    rest: int = 0  # offices not in top
+    rest_value: Number = 0
+    rest_share: str = ""
+
+
+def share(value: Number | None, total: Number) -> str:
+    """`value` as a percentage of `total`; "—" without either."""
+    if value is None or not total:
+        return "—"
+    return f"{value * 100 / total:.1f}%"
+
+
+def change(headline_id: str, now: ReportSummary, last: ReportSummary | None) -> tuple[str, Number | None]:
+    """A figure's change from the office's report of the year before, absolute and in %, in words, and
+    the difference; "—" (and None) when last year has no report or no figure, or the figure is counted
+    differently in last year's format (format.comparable)."""
+    value = now.headline(headline_id)
+    before = last.headline(headline_id) if last is not None else None
+    if value is None or before is None or not comparable(headline_id, now.format_id, last.format_id):
+        return "—", None
+    delta = value - before
+    sign = "+" if delta > 0 else ("−" if delta < 0 else "±")
+    text = f"{sign}{format_number(abs(delta))}"
+    return text + (f"（{sign}{abs(delta) * 100 / before:.1f}%）" if before else ""), delta
+
+
+def comparisons(
+    rows: list[tuple[ReportSummary, ReportSummary | None]],
+    headlines: tuple[tuple[str, Label], ...] | list[tuple[str, Label]],
+    top: int = COMPARE_TOP,
+) -> list[Comparison]:
+    """Each headline figure across these reports of one year (each with the same office's report of the
+    year before, or None): ranked, with shares of the total and changes, and its distribution in words.
+    Fewer than two reports are not compared."""
+    if len(rows) < 2:
+        return []
+    nones = {h.id: h.none for fmt in reversed(all_formats().values()) for h in fmt.headlines if h.none}
+    figures = [dict(now.headlines) for now, _ in rows]
+    result = []
+    for hid, label in headlines:
+        given = [
+            (now, last, value) for (now, last), known in zip(rows, figures) if (value := known.get(hid)) is not None
+        ]
+        if not given:
+            continue
+        values = [value for _, _, value in given]
+        total = sum(values)
+        ranked = heapq.nsmallest(top, given, key=lambda item: (-item[2], name_key(item[0].office_name), item[0].office))
+        placings: list[Placing] = []
+        for now, last, value in ranked:
+            rank = placings[-1].rank if placings and value == placings[-1].value else len(placings) + 1
+            placings.append(
+                Placing(rank, now.office_name, now.url, value, share(value, total), change(hid, now, last)[0])
+            )
+        rest = total - sum(value for _, _, value in ranked)
+        result.append(
+            Comparison(
+                hid,
+                label,
+                total,
+                len(given),
+                distribution(label, nones.get(hid, ""), values, len(rows)),
+                tuple(placings),
+                len(given) - len(placings),
+                rest,
+                share(rest, total),
+            )
+        )
+    return result
+
+
+def distribution(label: Label, none: str, values: list[Number], offices: int) -> tuple[str, ...]:
+    """How a figure is spread over offices, in words: how many have none, how much the three with the
+    most have, how many reports do not give it. `values`: the figures given."""
+    zeros = sum(1 for value in values if not value)
+    lines = [f"{len(values)} 个单位中 {zeros} 个{none or f'的“{label.zh}”为 0'}"]
+    total = sum(values)
+    if total and len(values) > 3:
+        lines.append(f"数字最多的 3 个单位占合计的 {share(sum(heapq.nlargest(3, values)), total)}")
+    if offices > len(values):
+        lines.append(f"另有 {offices - len(values)} 个单位的报告没有这一项")
+    return tuple(lines)
+
+
+@dataclass(frozen=True)
+class YearComparison:
+    """A year's offices compared (a year page's first page shows it): their reports but the 汇总 ones
+    (whose figures are their children's: ranking them would count twice)."""
+
+    comparisons: tuple[Comparison, ...]
+    rates: tuple[tuple[str, str, str], ...]  # (name, value, definition), from the sums (rate_lines)
+    summed: int  # 汇总 reports left out
+
+
+def year_comparison(rows: list[ReportSummary], last: dict[str, ReportSummary]) -> YearComparison:
+    """The comparisons of a year's reports (`rows`), each office with its report of the year before (`last`)."""
+    own = sorted((s for s in rows if s.scope != SUMMED), key=lambda s: s.office)
+    compared = comparisons([(s, last.get(s.office)) for s in own], used_headlines(own))
+    formats = {s.format_id for s in own}
+    fmt = get_format(next(iter(formats))) if len(formats) == 1 else None
+    rates = rate_lines(fmt, {c.id: c.total for c in compared}) if fmt is not None else []
+    return YearComparison(tuple(compared), tuple(rates), len(rows) - len(own))

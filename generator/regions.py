@@ -5,6 +5,9 @@ here knows a row. Each report leaves a Tally, a few hundred bytes kept in the bu
 format, its scope and its non-zero additive cells. A summary is the element-wise sum of the tallies
 of the children with a readable, published report of that year in the year's format; the others
 are named in its coverage, never summed.
+
+A module of the site layer: it imports the model (format, report values, findings) and rules.show,
+never the render layer (the cell labels its messages use are the format's: format.cell_labels).
 """
 
 from __future__ import annotations
@@ -97,6 +100,8 @@ def cells(item: Tally) -> dict[str, Number]:
 
 @dataclass(frozen=True)
 class Child:
+    """A child office in a region: summed, or not and why."""
+
     slug: str
     name: str
     reason: str = ""  # why it is not summed, in words; "" when it is
@@ -115,10 +120,12 @@ class Region:
 
     @property
     def included(self) -> tuple[Child, ...]:
+        """The children summed."""
         return tuple(c for c in self.children if not c.reason)
 
     @property
     def left_out(self) -> tuple[Child, ...]:
+        """The children not summed (each says why)."""
         return tuple(c for c in self.children if c.reason)
 
     @functools.cached_property
@@ -200,7 +207,9 @@ def check_summed(item: Tally, area: Region, labels: dict[str, str]) -> list[Find
     return findings
 
 
-def check_site(tallies: dict[str, dict[int, Tally]], children: dict[str, tuple[str, ...]], names: dict[str, str]):
+def check_site(
+    tallies: dict[str, dict[int, Tally]], children: dict[str, tuple[str, ...]], names: dict[str, str]
+) -> list[Finding]:
     """Every 汇总 report of the site against its children: `tallies` by office and year, `children`
     by office (direct children, sorted), `names` of offices."""
     findings: list[Finding] = []

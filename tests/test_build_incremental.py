@@ -157,6 +157,26 @@ def test_editing_a_childs_numbers_remakes_its_parents_summary_of_that_year_and_n
     assert snapshot(out) == fresh_build(site, tmp_path)
 
 
+def test_editing_a_headline_figure_remakes_the_year_pages_that_show_it_and_no_other(site, tmp_path):
+    """A year page shows each office's change from its report of the year before, and its first page
+    compares every office of the year: a 2023 figure is on the 2023 pages and the 2024 pages."""
+    build_site(site)
+    out = site / "public"
+    before = inodes(out)
+    office = some_office(site, 4)
+    report = site / "content" / office / "2023.yaml"
+    text = report.read_text("utf-8")
+    report.write_text(re.sub(r"^  new_received: \[\d+", "  new_received: [4321", text, count=1, flags=re.M), "utf-8")
+    result = build_site(site)
+    after = inodes(out)
+    replaced = {url for url in after if before.get(url) != after[url]} - {plan.MARKER}
+    years = {url for url in replaced if url.startswith("years/")}
+    assert {plan.year_url(2023), plan.year_url(2024)} <= years
+    assert not {url for url in years if not url.startswith(("years/2023/", "years/2024/"))}
+    assert result.rendered == len(replaced)
+    assert snapshot(out) == fresh_build(site, tmp_path)
+
+
 def edit_numbers(site: Path) -> None:
     """A headline figure (and the totals that keep the rules) and a publication date change."""
     office = some_office(site, 3)

@@ -208,7 +208,17 @@ def public_offices(site: Site, site_plan: plan.Plan, written: set[str]) -> list[
 
 
 # A year page to make: the page, the reports it lists, the site's years, the year's pages and reports.
-YearPageJob = tuple[plan.Page, list[ReportSummary], tuple[int, ...], int, int, list[tuple[str, str]]]
+# The offices' reports of the year before, and the year's comparisons (its first page's).
+YearPageJob = tuple[
+    plan.Page,
+    list[ReportSummary],
+    tuple[int, ...],
+    int,
+    int,
+    list[tuple[str, str]],
+    dict[str, ReportSummary],
+    pages.YearComparison | None,
+]
 
 
 def year_page(
@@ -220,9 +230,13 @@ def year_page(
     pages_count: int,
     count: int,
     summaries: list[tuple[str, str]] = (),
+    last: dict[str, ReportSummary] | None = None,
+    compared: pages.YearComparison | None = None,
 ) -> str:
     """A year page (or one page of a year) listing `rows`, the reports of its offices."""
-    context = pages.year_context(settings, page.year, rows, years, page.number, pages_count, count, summaries)
+    context = pages.year_context(
+        settings, page.year, rows, years, page.number, pages_count, count, summaries, last, compared
+    )
     return renderer.render(page.template, context)
 
 
@@ -298,7 +312,11 @@ def make_index_pages(
         if page.kind == "year":
             listed = set(site_plan.year_page_offices(page.year, page.number))
             rows = [s for s in by_year.get(page.year, []) if s.office in listed]
+            before = {s.office: s for s in by_year.get(page.year - 1, [])}
+            last = {s.office: before[s.office] for s in rows if s.office in before}
+            compared = pages.year_comparison(by_year[page.year], before) if page.number == 1 else None
             job = (page, rows, years, site_plan.year_pages(page.year), counts.get(page.year, 0), shown(page))
+            job += (last, compared)
             if submit is not None:
                 elsewhere.append((submit(job), job))
             else:

@@ -213,6 +213,7 @@ class IndexDigests(NamedTuple):
 
     offices: bytes
     years: dict[int, list[bytes]]
+    before: dict[int, list[bytes]]  # by year, of each of its offices' report of the year before (its change)
 
 
 def index_digests(site_plan: plan.Plan, records: dict[str, OfficeRecord]) -> IndexDigests:
@@ -222,7 +223,11 @@ def index_digests(site_plan: plan.Plan, records: dict[str, OfficeRecord]) -> Ind
         year: [records[slug].year_digests.get(year, manifest.MISSING) for slug in slugs]
         for year, slugs in site_plan.year_offices.items()
     }
-    return IndexDigests(every, years)
+    before = {
+        year: [records[slug].year_digests.get(year - 1, manifest.MISSING) for slug in slugs]
+        for year, slugs in site_plan.year_offices.items()
+    }
+    return IndexDigests(every, years, before)
 
 
 def site_page_key(
@@ -239,7 +244,8 @@ def site_page_key(
     what it counts; `years`: those with a report published; `listed`: other pages it links to."""
     facts = f"{years} {listed}"
     if page.kind == "year":
-        summaries = digests.years.get(page.year, [])[plan.year_page_rows(page.number)]
+        rows = slice(None) if page.number == 1 else plan.year_page_rows(page.number)  # the 1st compares them all
+        summaries = digests.years.get(page.year, [])[rows] + digests.before.get(page.year, [])[rows]
         facts += f" {counts.get(page.year, 0)} {site_plan.year_pages(page.year)}"
     elif page.kind == "year_csv":
         summaries = digests.years.get(page.year, [])

@@ -8,6 +8,7 @@ column of the national form. Part of the model: imports nothing else of `generat
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache, cached_property
@@ -215,6 +216,8 @@ class Headline:
     label: Label
     terms: tuple[tuple[str, str, str], ...]  # (table, row or row group, column)
     chart: bool = False  # shown over the years in the trend charts of office and summary pages
+    across_formats: bool = True  # False: counted differently in the other formats, never compared with them
+    none: str = ""  # what a 0 means, in words (「全年未收到政府信息公开申请」), for the distribution lines
 
 
 @dataclass(frozen=True)
@@ -282,6 +285,51 @@ class Format:
         """The leaf column of a cell, or None when the table has no such row and column."""
         block = self.tables[table_id].block_of(row_id)
         return block.find_column(column_id) if block else None
+
+
+# --- every cell with its labels (exports, messages that name a cell) ---------------------------------
+
+PATH_SEPARATOR = " / "  # between the labels of a nested row or column, e.g. 三、本年度办理结果 / （一）予以公开
+
+
+@dataclass(frozen=True)
+class CellLabel:
+    table: str
+    row: str
+    row_label: str
+    column: str
+    column_label: str
+
+
+def _paths(nodes, children: str, trail: tuple[str, ...] = ()) -> Iterator[tuple[str, str]]:
+    """(leaf id, "group / … / leaf" label) for every leaf of a row or column tree, in order."""
+    for node in nodes:
+        here = trail + (node.label.zh,)
+        kids = getattr(node, children)
+        if kids:
+            yield from _paths(kids, children, here)
+        else:
+            yield node.id, PATH_SEPARATOR.join(here)
+
+
+def _block_cells(table_id: str, block: Block) -> Iterator[CellLabel]:
+    columns = list(_paths(block.columns, "columns"))
+    for row_id, row_label in _paths(block.rows, "rows"):
+        for column_id, column_label in columns:
+            yield CellLabel(table_id, row_id, row_label, column_id, column_label)
+
+
+def cell_labels(fmt: Format) -> list[CellLabel]:
+    """Every cell of the format with its labels, in the reading order of the form."""
+    return list(_cell_labels(fmt.id))
+
+
+@cache
+def _cell_labels(format_id: str) -> tuple[CellLabel, ...]:
+    fmt = get_format(format_id)
+    return tuple(
+        cell for table in fmt.tables.values() for block in table.blocks for cell in _block_cells(table.id, block)
+    )
 
 
 # --- loading -------------------------------------------------------------------------------------
@@ -407,6 +455,8 @@ def _format(data: dict) -> Format:
             label=_label(h["label"]),
             terms=tuple((t["table"], t["row"], t["column"]) for t in h["terms"]),
             chart=h.get("chart", False),
+            across_formats=h.get("across_formats", True),
+            none=h.get("none", ""),
         )
         for h in data.get("headlines", ())
     )
@@ -481,3 +531,18 @@ def label_aliases() -> tuple[tuple[str, str], ...]:
 def _tree(nodes: tuple, children: str) -> list:
     """A row or column tree's nodes, groups before their members."""
     return [found for node in nodes for found in (node, *_tree(getattr(node, children), children))]
+
+
+@cache
+def comparable(headline_id: str, format_id: str, other_id: str) -> bool:
+    """Whether a headline figure of a report in one format may be compared with (or charted beside) the
+    same figure of a report in another: always within a format; across formats only when both define it
+    and neither says `across_formats: false` (it is counted differently there)."""
+    if format_id == other_id:
+        return True
+    found = [
+        next((h for h in fmt.headlines if h.id == headline_id), None)
+        for fmt in (get_format(format_id), get_format(other_id))
+        if fmt is not None
+    ]
+    return len(found) == 2 and all(h is not None and h.across_formats for h in found)

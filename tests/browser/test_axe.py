@@ -145,3 +145,15 @@ def test_an_incomplete_result_outside_the_allowlist_is_reported():
     assert unexplained(incomplete, {"td.x": {"spans_rows": True}}) == []
     assert len(unexplained(incomplete, {"td.x": {"spans_rows": False}})) == 1
     assert len(unexplained([{"id": "aria-valid-attr-value", "nodes": [contrast_node]}], {"td.x": {"spans_rows": True}}))
+
+
+@pytest.mark.parametrize("kind", ["year", "summary"])
+def test_the_offices_compared_are_on_the_page_and_pass_axe_at_phone_width(open_page, kind):
+    """The comparisons (ranking tables, distribution lines, rates) are there for the runs above to check,
+    and pass on their own at 320 px, where their tables scroll."""
+    page = open_page(kind, width=320, height=900)
+    assert page.locator("#comparisons table.ranking").count() >= 1
+    assert page.locator("#comparisons ul.distribution li").count() >= 1
+    page.add_script_tag(path=str(AXE))
+    results = page.evaluate("tags => axe.run('#comparisons', {runOnly: {type: 'tag', values: tags}})", WCAG_21_AA)
+    assert [v["id"] for v in results["violations"]] == []
