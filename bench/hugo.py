@@ -60,7 +60,7 @@ sys.path.insert(0, str(REPO / "bench"))
 from make_site import ensure_site  # noqa: E402
 
 from generator.model.format import Format, all_formats  # noqa: E402
-from generator.tables import Cell, table_view  # noqa: E402
+from generator.render.tables import Cell, table_view  # noqa: E402
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 HOME_LIMITS = {"home_latest": 100, "home_offices": 300}  # reports and offices on the home page, as generator/pages.py

@@ -17,7 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from generator.model.format import format_for_year  # noqa: E402
-from generator.scaffold import report_text  # noqa: E402
+from generator.read.scaffold import report_text  # noqa: E402
 
 APPLICANTS = ("natural_person", "business", "research", "public_welfare", "legal_services", "other")
 PLACES = "东城 西城 南山 北湖 青山 白水 长安 永宁 新华 和平 建设 红旗 光明 胜利 朝阳 人民 文化 解放 团结 振兴".split()

@@ -136,8 +136,8 @@ def check(name: str, site: Path, out: Path) -> tuple[str, float, float, str]:
 def index_reports(out: Path) -> str:
     """Time Pagefind over the output's report pages, as the build runs it; say the index's size."""
     sys.path.insert(0, str(REPO))
-    from generator import plan
     from generator.build import search
+    from generator.site import plan
 
     pages = [(p.relative_to(out).as_posix(), p) for p in sorted(out.glob("*/[0-9][0-9][0-9][0-9]/index.html"))]
     pages = [(url, file) for url, file in pages if plan.is_report_url(url)]

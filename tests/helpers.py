@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.model.format import get_format
-from generator.scaffold import report_text
+from generator.read.scaffold import report_text
 
 OVERVIEW = "本年度，本机关认真贯彻落实《中华人民共和国政府信息公开条例》。"
 OTHER = "本年度未收取信息处理费。"

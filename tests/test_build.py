@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import export
 from generator.build import build_site
 from generator.build.checking import check_site
 from generator.model.findings import GongkaiError
+from generator.render import export
 from tests.conftest import run_process
 from tests.helpers import report_yaml, write_office, write_report, write_site
 

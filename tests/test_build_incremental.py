@@ -19,11 +19,12 @@ from types import SimpleNamespace
 
 import pytest
 
-from generator import export, plan
 from generator.build import BuildSession, build_site, keys, loading, manifest, outputs, workers
 from generator.build.csvlines import ReportLines
 from generator.model.findings import GongkaiError
 from generator.read.site import load_site
+from generator.render import export
+from generator.site import plan
 from tests.helpers import report_yaml, write_office, write_report
 from tests.test_build import leftovers, snapshot
 

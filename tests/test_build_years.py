@@ -13,12 +13,13 @@ from datetime import date
 
 import pytest
 
-from generator import pages, plan
 from generator.build import build_site, indexes, workers
-from generator.pages import ReportSummary, year_context
 from generator.read.settings import Settings
 from generator.read.site import Office
-from generator.render import Renderer
+from generator.render import pages
+from generator.render.pages import ReportSummary, year_context
+from generator.render.renderer import Renderer
+from generator.site import plan
 from tests.helpers import report_yaml, write_office, write_report, write_site
 from tests.html_tree import parse_html
 from tests.test_build import snapshot

@@ -9,8 +9,8 @@ import pytest
 
 from generator.check import deadlines
 from generator.model.format import get_format
+from generator.read.scaffold import report_text
 from generator.read.settings import Settings, read_settings
-from generator.scaffold import report_text
 from tests.helpers import valid_texts, write_office, write_report, write_site
 
 DUE = date(2024, 1, 31)

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from generator.build import build_site
-from generator.export import spreadsheet_safe
 from generator.model.format import get_format
+from generator.render.export import spreadsheet_safe
 from tests.helpers import report_yaml, write_office, write_report, write_site
 
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -19,7 +19,7 @@ from generator.model.format import (
     load_format,
 )
 from generator.model.values import PLACEHOLDER
-from generator.scaffold import report_text
+from generator.read.scaffold import report_text
 
 FORM_SECTIONS = ["preface", "overview", "proactive", "applications", "review_litigation", "problems", "other"]
 

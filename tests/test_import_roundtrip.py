@@ -16,7 +16,7 @@ from helpers import write_office, write_report, write_site
 from generator.check import load_report
 from generator.model.format import all_formats, get_format
 from generator.model.values import FreeTable
-from generator.scaffold import report_text
+from generator.read.scaffold import report_text
 
 YEARS = {"2021": 2023, "2019": 2020, "legacy": 2015}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from generator.check import load_report
 from generator.check.rules import check_report
 from generator.model.format import get_format
-from generator.scaffold import report_text
+from generator.read.scaffold import report_text
 from tests.helpers import line_of, write_report, write_site
 
 LEGACY = """format: legacy

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import plan
 from generator.build import BuildSession, build_site, manifest
 from generator.build.keys import FileKeys
+from generator.site import plan
 from tests.helpers import report_yaml, write_office, write_report, write_site
 
 

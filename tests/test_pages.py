@@ -10,7 +10,9 @@ import pytest
 from generator.check.rules import check_report, headline_value
 from generator.model.findings import Finding, Position
 from generator.model.format import all_formats, get_format
-from generator.pages import (
+from generator.read.reports import read_report
+from generator.read.site import Office
+from generator.render.pages import (
     CHART_LABEL,
     CHART_VALUE,
     CHART_WIDTH,
@@ -27,8 +29,6 @@ from generator.pages import (
     used_headlines,
     web_link,
 )
-from generator.read.reports import read_report
-from generator.read.site import Office
 
 ROOT = Path(__file__).resolve().parent.parent
 OFFICE = Office("hehualu", "荷花路街道办事处", "content/hehualu")

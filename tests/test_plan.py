@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from generator.plan import SUMMARY_KINDS, plan_site, root_of
 from generator.read.site import load_site
+from generator.site.plan import SUMMARY_KINDS, plan_site, root_of
 from tests.helpers import report_yaml, write_office, write_report, write_site
 
 
@@ -115,9 +115,9 @@ def test_an_office_page_is_made_from_every_file_its_offices_pages_are_made_from(
 
 
 def test_year_pages_split_the_offices_of_a_year(tmp_path, monkeypatch):
-    import generator.plan
+    import generator.site.plan
 
-    monkeypatch.setattr(generator.plan, "YEAR_PAGE_ROWS", 1)
+    monkeypatch.setattr(generator.site.plan, "YEAR_PAGE_ROWS", 1)
     plan, _ = plan_site(make_site(tmp_path))
     assert plan.year_offices[2023] == ("hehualu", "quzhengfu")
     assert plan.year_pages(2023) == 2 and plan.year_pages(2021) == 1

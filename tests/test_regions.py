@@ -12,9 +12,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import regions
 from generator.build import build_site
 from generator.build.checking import check_site
+from generator.site import regions
 from tests.helpers import col_of, line_of, report_yaml, write_office, write_report, write_site
 from tests.html_tree import parse_html
 

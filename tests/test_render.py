@@ -15,8 +15,8 @@ from generator.build import build_site
 from generator.check import load_report
 from generator.model.findings import GongkaiError
 from generator.model.format import get_format
-from generator.render import SCROLL_HINT, Renderer, converted_html, markdown_html, plain_paragraphs_html
-from generator.tables import css_string, table_view, value_cells
+from generator.render.renderer import SCROLL_HINT, Renderer, converted_html, markdown_html, plain_paragraphs_html
+from generator.render.tables import css_string, table_view, value_cells
 from tests.helpers import report_yaml, write_office, write_report, write_site
 from tests.html_tree import parse_html
 

@@ -9,7 +9,7 @@ import pytest
 from generator.check import load_report
 from generator.check.rules import check_report, headline_value, members
 from generator.model.format import all_formats, get_format
-from generator.scaffold import report_text
+from generator.read.scaffold import report_text
 from tests.helpers import col_of, line_of, report_yaml, write_report, write_site
 
 APPLICANTS = ["natural_person", "business", "research", "public_welfare", "legal_services", "other"]

@@ -21,7 +21,7 @@ from generator.model.values import Report
 from generator.read import settings as settings_module
 from generator.read import simpleyaml, site, source
 from generator.read.reports import read_composed_report, read_plain_report, read_report
-from generator.scaffold import report_text
+from generator.read.scaffold import report_text
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "content"
 FIELDS = ("office", "year", "format_id", "path", "published", "office_name", "source_url", "computed", "draft")

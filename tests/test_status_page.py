@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from generator import pages
+from generator.render import pages
 from tests.html_tree import parse_html
 from tests.test_build_links import check_site_links
 from tests.test_deadlines import county

@@ -7,7 +7,7 @@ import pytest
 
 from generator.model.format import all_formats, get_format
 from generator.model.values import FreeTable, Report, cell_key
-from generator.tables import column_text, css_string, free_table_view, table_view, table_width, value_cells
+from generator.render.tables import column_text, css_string, free_table_view, table_view, table_width, value_cells
 
 TABLES = [(fmt.id, table.id) for fmt in all_formats().values() for table in fmt.tables.values()]
 

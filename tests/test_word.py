@@ -20,9 +20,9 @@ from generator.check import load_report
 from generator.importer import import_file
 from generator.model.format import all_formats, get_format
 from generator.model.values import FreeTable
+from generator.read.scaffold import report_text
 from generator.read.site import Office
-from generator.scaffold import report_text
-from generator.word import report_docx
+from generator.render.word import report_docx
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "content" / "hehualu" / "2023.yaml"

@@ -19,8 +19,8 @@ from generator.check import load_report
 from generator.check.rules import error_equations
 from generator.importer import import_file
 from generator.model.format import get_format
-from generator.tables import column_text
-from generator.workbook import CHECK_SHEET, FAIL, PASS, check_rows, layout, workbook_bytes
+from generator.render.tables import column_text
+from generator.render.workbook import CHECK_SHEET, FAIL, PASS, check_rows, layout, workbook_bytes
 
 FORMATS = {"2021": 2023, "2019": 2020}
 

@@ -35,11 +35,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .. import plan
 from ..model.findings import Finding, GongkaiError
 from ..read.files import display_path
 from ..read.settings import installation_problems
 from ..read.site import Site
+from ..site import plan
 from . import manifest, outputs, workers
 from .indexes import make_index_pages
 from .keeping import keep_offices, notices, unpublishable, unreadable_files

@@ -18,12 +18,13 @@ from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
-from .. import build, plan, regions
+from .. import build
 from ..check import read_reports
 from ..model.findings import Finding
 from ..read.settings import Settings
 from ..read.site import Office, Site
-from ..regions import Tally  # a data record of the site layer
+from ..site import plan, regions
+from ..site.regions import Tally  # a data record of the site layer
 from . import manifest
 from .keys import FileKeys, base_key, page_key
 from .loading import loaded_site

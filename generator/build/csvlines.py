@@ -7,9 +7,9 @@ from __future__ import annotations
 import functools
 from operator import attrgetter
 
-from .. import export, pages
 from ..model.format import Label
-from ..pages import ReportSummary  # a data record of the site layer
+from ..render import export, pages
+from ..render.pages import ReportSummary  # a data record of the site layer
 from .manifest import Manifest, OfficeRecord
 
 

@@ -9,14 +9,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from .. import export, pages, plan, regions
 from ..model.findings import Finding, GongkaiError
-from ..pages import ReportSummary  # a data record of the site layer
+from ..read.schema import schema_text
 from ..read.settings import Settings
 from ..read.site import Office, Site
-from ..regions import Tally  # a data record of the site layer
-from ..render import Renderer
-from ..schema import schema_text
+from ..render import export, pages
+from ..render.pages import ReportSummary  # a data record of the site layer
+from ..render.renderer import Renderer
+from ..site import plan, regions
+from ..site.regions import Tally  # a data record of the site layer
 from .csvlines import ReportLines
 from .keys import PageInputs, index_digests, page_key, site_page_key
 from .manifest import OfficeRecord, digest

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from .. import pages
 from ..model.findings import Finding, GongkaiError, Position, error
 from ..read.files import display_path
 from ..read.site import Site, is_report_path
+from ..render import pages
 from .manifest import Manifest, OfficeRecord
 
 

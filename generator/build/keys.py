@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from .. import __version__, plan
-from ..pages import ReportSummary  # a data record of the site layer
+from .. import __version__
 from ..read.files import display_path, read_file
 from ..read.site import Office, Site
-from ..render import Renderer
+from ..render.pages import ReportSummary  # a data record of the site layer
+from ..render.renderer import Renderer
+from ..site import plan
 from . import manifest
 from .manifest import MISSING, FileStat, Manifest, OfficeRecord, digest
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .. import plan
 from ..model.findings import Finding
 from ..read.files import display_path
 from ..read.site import Site, is_report_path, load_site
+from ..site import plan
 from . import manifest
 from .manifest import Manifest
 

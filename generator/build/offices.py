@@ -11,14 +11,15 @@ from dataclasses import dataclass
 from operator import attrgetter
 from pathlib import Path
 
-from .. import export, pages, plan, regions
 from ..check import read_reports
 from ..model.findings import Finding, GongkaiError
 from ..model.values import Report
 from ..read.reports import read_report
 from ..read.site import Office, Site
-from ..regions import Tally  # a data record of the site layer
-from ..render import Renderer
+from ..render import export, pages
+from ..render.renderer import Renderer
+from ..site import plan, regions
+from ..site.regions import Tally  # a data record of the site layer
 from . import manifest
 from .keys import FileKeys, office_digest, office_unchanged, page_key
 from .manifest import Manifest, OfficeRecord, digest
@@ -129,7 +130,7 @@ def build_office(job: OfficeJob, site: Site, renderer: Renderer, folder: Path) -
                 elif page.kind == "report_json":
                     data = export.report_json(report, more, office)
                 elif page.kind == "report_docx":
-                    from ..word import report_docx  # python-docx loads only in builds that make documents
+                    from ..render.word import report_docx  # python-docx loads only in builds that make documents
 
                     data = report_docx(report, more, office)
                 else:

@@ -14,9 +14,9 @@ import shutil
 import uuid
 from pathlib import Path
 
-from .. import plan
 from ..model.findings import Finding, GongkaiError, Position, error, warning
 from ..read.files import OUTSIDE_SITE, display_path, site_files
+from ..site import plan
 from .manifest import CACHE_DIR, RACY_NS
 
 MARKER_TEXT = (

@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from .. import plan
 from ..model.findings import Finding
 from ..read.site import Site
+from ..site import plan
 from . import outputs, search
 from .csvlines import ReportLines
 from .manifest import Manifest, OfficeRecord

@@ -17,11 +17,11 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from .. import plan
 from ..model.findings import Finding, GongkaiError, Position, error
-from ..plan import INDEX_DIR
 from ..read.settings import pagefind_missing
 from ..read.site import Site
+from ..site import plan
+from ..site.plan import INDEX_DIR
 from .manifest import OfficeRecord
 from .outputs import temp_folder
 

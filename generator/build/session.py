@@ -15,10 +15,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from .. import plan
 from ..model.findings import Finding
 from ..read.site import Site
-from ..render import Renderer
+from ..render.renderer import Renderer
+from ..site import plan
 from .keys import layouts_digest
 from .manifest import Kept
 

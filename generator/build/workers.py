@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from ..model.findings import Finding, GongkaiError
 from ..read.site import Site
-from ..render import Renderer
+from ..render.renderer import Renderer
 from . import indexes
 from .indexes import YearPageJob
 from .manifest import CACHE_DIR, TEMPLATES_DIR

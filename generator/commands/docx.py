@@ -21,7 +21,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from ..word import report_docx
+    from ..render.word import report_docx
 
     root = Path(args.site)
     site, findings = load_site(root)

@@ -9,9 +9,9 @@ from ..check import load_report
 from ..model.findings import GongkaiError, Position, error
 from ..model.format import format_for_year, get_format
 from ..read.files import make_folder, write_generated, write_user_file
+from ..read.scaffold import SCHEMA_FILE, report_text
+from ..read.schema import schema_text
 from ..read.site import SLUG, display_path, read_office
-from ..scaffold import SCHEMA_FILE, report_text
-from ..schema import schema_text
 
 OFFICE_TEMPLATE = """# 机关信息
 name: {name}

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from ..read.files import write_user_file
-from ..schema import schema_text
+from ..read.schema import schema_text
 
 
 def add_arguments(parser) -> None:

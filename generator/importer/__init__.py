@@ -215,7 +215,7 @@ def import_document(
 def _import_workbook(data: bytes, path: str, format_id: str, year: int | None) -> Imported:
     """An Excel workbook: one written by `gongkai workbook` is read cell by cell where it laid the
     values out; any other (a clerk's own sheets) is read as tables and matched by the format's labels."""
-    from ..workbook import read_book, read_values, sheet_lines, workbook_property
+    from ..render.workbook import read_book, read_values, sheet_lines, workbook_property
 
     book, raw = read_book(data, path)
     recorded = workbook_property(book)

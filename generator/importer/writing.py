@@ -17,9 +17,9 @@ from ..model.findings import Finding, GongkaiError, Position, error
 from ..model.offices import kind_of_name
 from ..model.values import Report
 from ..read.files import display_path, make_folder, write_generated, write_user_file
+from ..read.scaffold import SCHEMA_FILE, quoted, report_text
+from ..read.schema import schema_text
 from ..read.site import read_office
-from ..scaffold import SCHEMA_FILE, quoted, report_text
-from ..schema import schema_text
 from . import Imported
 
 PLACEHOLDER_NAME = "【待填写】机关名称"

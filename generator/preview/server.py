@@ -52,7 +52,7 @@ from ..build import BuildResult, BuildSession, build_site, check_output, sort_fi
 from ..model.findings import Finding, GongkaiError, Position, error
 from ..read.files import display_path
 from ..read.settings import read_settings
-from ..render import Renderer
+from ..render.renderer import Renderer
 from .watcher import WATCHED_FILE, NotifyWatcher, make_watcher, saved_at
 
 SERVE_DIR = ".gongkai-serve"  # the default output: `serve` never replaces public/ unless told to

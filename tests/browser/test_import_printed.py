@@ -12,7 +12,7 @@ import pytest
 from generator.build import build_site
 from generator.importer import import_file
 from generator.model.format import get_format
-from generator.scaffold import report_text
+from generator.read.scaffold import report_text
 from tests.helpers import write_office, write_report, write_site
 from tests.import_sources import APPLICANTS, FEES, consistent_values, shown
 from tests.pdf_sources import require_font

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 
-from .model.format import Column, Format, all_formats
-from .model.values import INTRO_KEY, REPORT_KEYS, SCOPES
+from ..model.format import Column, Format, all_formats
+from ..model.values import INTRO_KEY, REPORT_KEYS, SCOPES
 
 VALUE_SCHEMAS = {
     "count": {"type": "integer", "minimum": 0, "description": "件数：0 或正整数"},

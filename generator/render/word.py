@@ -35,7 +35,7 @@ from lxml import etree
 from lxml import html as lxml_html
 from lxml.html import HtmlElement
 
-from .importer.docx import (
+from ..importer.docx import (
     CAPTION_STYLE,
     EMPHASIS_STYLE,
     NOTICE_STYLE,
@@ -43,12 +43,12 @@ from .importer.docx import (
     STRONG_EMPHASIS_STYLE,
     STRONG_STYLE,
 )
-from .importer.headlines import HEADLINE_CAPTION, HEADLINE_HEADER, headline_label
-from .model.findings import Finding
-from .model.format import Table
-from .model.values import FreeTable, Report
+from ..importer.headlines import HEADLINE_CAPTION, HEADLINE_HEADER, headline_label
+from ..model.findings import Finding
+from ..model.format import Table
+from ..model.values import FreeTable, Report
+from ..read.site import Office
 from .pages import notice_title, report_title, rule_findings
-from .read.site import Office
 from .tables import Cell, table_view
 
 BODY_FONT = "仿宋_GB2312"

@@ -18,14 +18,14 @@ import jinja2
 import nh3
 from markupsafe import Markup, escape
 
-from .model.findings import Finding, GongkaiError, Position
-from .model.format import Table, all_formats, get_format
-from .model.numbers import format_number
-from .model.values import Report, cell_key
-from .read.files import OUTSIDE_SITE, display_path, inside, site_files
+from ..model.findings import Finding, GongkaiError, Position
+from ..model.format import Table, all_formats, get_format
+from ..model.numbers import format_number
+from ..model.values import Report, cell_key
+from ..read.files import OUTSIDE_SITE, display_path, inside, site_files
 from .tables import Cell, TableView, css_string, table_view, table_width, value_cells
 
-DEFAULT_LAYOUTS = Path(__file__).parent / "layouts"
+DEFAULT_LAYOUTS = Path(__file__).parent.parent / "layouts"
 STATIC = "static"
 TABLE_TEMPLATE = "table.html"  # the statistical table's macro: its contract is in README, "Your own layouts"
 TEMPLATE_SUFFIXES = (".html", ".xml", ".txt")

@@ -10,9 +10,9 @@ import json
 from datetime import date
 from decimal import Decimal
 
-from .model.format import Block, Format, Row
-from .model.numbers import format_number
-from .model.values import PLACEHOLDER, FreeTable, Number, cell_key
+from ..model.format import Block, Format, Row
+from ..model.numbers import format_number
+from ..model.values import PLACEHOLDER, FreeTable, Number, cell_key
 
 SCHEMA_FILE = "report.schema.json"  # written into content/, referenced from every report file
 

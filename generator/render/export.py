@@ -17,19 +17,19 @@ from decimal import Decimal
 from itertools import chain, repeat
 from typing import TYPE_CHECKING
 
-from . import plan
-from .check import deadlines
-from .check.rules import headline_value
-from .model.findings import Finding
-from .model.format import Label, cell_labels, get_format
-from .model.numbers import format_number
-from .model.values import Number, Report, cell_key
+from ..check import deadlines
+from ..check.rules import headline_value
+from ..model.findings import Finding
+from ..model.format import Label, cell_labels, get_format
+from ..model.numbers import format_number
+from ..model.values import Number, Report, cell_key
+from ..read.settings import Settings
+from ..read.site import Office
+from ..site import plan
 from .pages import ReportSummary, rule_findings
-from .read.settings import Settings
-from .read.site import Office
 
 if TYPE_CHECKING:
-    from .regions import Region
+    from ..site.regions import Region
 
 CSV_ENCODING = "utf-8-sig"
 CSV_LINE_END = "\r\n"

@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from .export import cell_labels
-from .model.findings import Finding, Position, error, warning
-from .model.format import format_for_year, get_format
-from .model.numbers import format_number
-from .model.values import SCOPES, Number, Report, cell_key
+from ..model.findings import Finding, Position, error, warning
+from ..model.format import format_for_year, get_format
+from ..model.numbers import format_number
+from ..model.values import SCOPES, Number, Report, cell_key
+from ..render.export import cell_labels
 
 SUMMED = SCOPES[1]  # 汇总
 DRAFT = "draft"

@@ -17,11 +17,11 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from io import BytesIO
 
-from .check.rules import equations, member_label
-from .importer.document import Line, SourceCell
-from .model.findings import Finding, GongkaiError, Position, error
-from .model.format import Format, Table, get_format
-from .model.values import Number
+from ..check.rules import equations, member_label
+from ..importer.document import Line, SourceCell
+from ..model.findings import Finding, GongkaiError, Position, error
+from ..model.format import Format, Table, get_format
+from ..model.values import Number
 from .tables import table_view
 
 CHECK_SHEET = "勾稽关系检查"
@@ -506,7 +506,7 @@ def read_book(data: bytes, path: str):
     try:
         return load_workbook(BytesIO(data)), raw_numbers(data)
     except Exception as exc:  # noqa: BLE001 - whatever a broken file makes openpyxl or the zip reader raise
-        from .read.source import excerpt
+        from ..read.source import excerpt
 
         problem = excerpt(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
         raise GongkaiError(

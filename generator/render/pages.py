@@ -19,22 +19,22 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
-from . import plan
-from .check import deadlines
-from .check.rules import headline_value
-from .model.collation import name_key
-from .model.findings import Finding
-from .model.format import Format, Label, Table, all_formats, comparable, get_format
-from .model.numbers import format_number
-from .model.offices import OFFICE_KINDS
-from .model.values import INTRO_KEY, SCOPES, Number, Report
-from .read.settings import CONTACT_KEYS, Settings
-from .read.site import Office
-from .render import markdown_html
+from ..check import deadlines
+from ..check.rules import headline_value
+from ..model.collation import name_key
+from ..model.findings import Finding
+from ..model.format import Format, Label, Table, all_formats, comparable, get_format
+from ..model.numbers import format_number
+from ..model.offices import OFFICE_KINDS
+from ..model.values import INTRO_KEY, SCOPES, Number, Report
+from ..read.settings import CONTACT_KEYS, Settings
+from ..read.site import Office
+from ..site import plan
+from .renderer import markdown_html
 from .tables import TableView, free_table_view, table_view
 
 if TYPE_CHECKING:
-    from .regions import Region
+    from ..site.regions import Region
 
 
 class ReportSummary(NamedTuple):

@@ -17,9 +17,9 @@ from typing import NamedTuple
 
 from markupsafe import Markup
 
-from .model.format import Block, Column, Row, Table
-from .model.numbers import format_number
-from .model.values import FreeTable, Report, cell_key
+from ..model.format import Block, Column, Row, Table
+from ..model.numbers import format_number
+from ..model.values import FreeTable, Report, cell_key
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ from functools import cached_property
 from operator import attrgetter
 from typing import NamedTuple
 
-from .model.findings import Finding, Position, error
-from .model.format import format_for_year
-from .read.site import Office, Site
+from ..model.findings import Finding, Position, error
+from ..model.format import format_for_year
+from ..read.site import Office, Site
 
 HOME = "index.html"
 NOT_FOUND = "404.html"
