@@ -17,9 +17,10 @@ from generator.build import build_site, indexes, workers
 from generator.read.settings import Settings
 from generator.read.site import Office
 from generator.render import pages
-from generator.render.pages import ReportSummary, year_context
+from generator.render.pages import year_context
 from generator.render.renderer import Renderer
 from generator.site import plan
+from generator.site.summaries import ReportSummary
 from tests.helpers import report_yaml, write_office, write_report, write_site
 from tests.html_tree import parse_html
 from tests.test_build import snapshot

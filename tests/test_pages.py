@@ -16,19 +16,15 @@ from generator.render.pages import (
     CHART_LABEL,
     CHART_VALUE,
     CHART_WIDTH,
-    ReportSummary,
     contact_lines,
-    headline_columns,
     notice_title,
     rate_lines,
     report_title,
-    rule_findings,
     site_totals,
-    summarize,
     trend_charts,
-    used_headlines,
     web_link,
 )
+from generator.site.summaries import ReportSummary, headline_columns, rule_findings, summarize, used_headlines
 
 ROOT = Path(__file__).resolve().parent.parent
 OFFICE = Office("hehualu", "荷花路街道办事处", "content/hehualu")

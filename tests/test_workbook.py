@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 from generator.check import load_report
 from generator.check.rules import error_equations
 from generator.importer import import_file
+from generator.importer.workbook import CHECK_SHEET, FAIL, PASS, check_rows, layout, workbook_bytes
 from generator.model.format import get_format
 from generator.render.tables import column_text
-from generator.render.workbook import CHECK_SHEET, FAIL, PASS, check_rows, layout, workbook_bytes
 
 FORMATS = {"2021": 2023, "2019": 2020}
 

@@ -19,8 +19,7 @@ to publish what would take reports offline (keeping.py), publish (publish.py: st
 index), save the manifest (manifest.py). What one build leaves for the next in the same process is in
 a BuildSession (session.py).
 
-This package may import every layer below it (model, read, check, site, render); the preview and the
-commands import it.
+May import: model, read, check, site, render, importer; the preview and the commands import it.
 """
 
 from __future__ import annotations

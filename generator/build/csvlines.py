@@ -8,8 +8,8 @@ import functools
 from operator import attrgetter
 
 from ..model.format import Label
-from ..render import export, pages
-from ..render.pages import ReportSummary  # a data record of the site layer
+from ..render import export
+from ..site.summaries import ReportSummary, used_headlines  # a data record of the site layer
 from .manifest import Manifest, OfficeRecord
 
 
@@ -29,7 +29,7 @@ class ReportLines:
     @functools.cached_property
     def headlines(self) -> tuple[tuple[str, Label], ...]:
         """The headline figures some report has, as the CSV files' columns."""
-        return pages.used_headlines(self.summaries)
+        return used_headlines(self.summaries)
 
     @functools.cached_property
     def lines(self) -> dict[str, tuple[str, ...]]:

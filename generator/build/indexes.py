@@ -14,10 +14,10 @@ from ..read.schema import schema_text
 from ..read.settings import Settings
 from ..read.site import Office, Site
 from ..render import export, pages
-from ..render.pages import ReportSummary  # a data record of the site layer
 from ..render.renderer import Renderer
 from ..site import plan, regions
 from ..site.regions import Tally  # a data record of the site layer
+from ..site.summaries import ReportSummary, used_headlines  # a data record of the site layer
 from .csvlines import ReportLines
 from .keys import PageInputs, index_digests, page_key, site_page_key
 from .manifest import OfficeRecord, digest
@@ -78,7 +78,7 @@ class Regions:
             if not kids:
                 continue
             headlines = []
-            for hid, _ in pages.used_headlines(kids):
+            for hid, _ in used_headlines(kids):
                 figures = [value for s in kids if (value := s.headline(hid)) is not None]
                 headlines.append((hid, sum(figures) if figures else None))
             name = self.site.offices[office].name
@@ -169,7 +169,7 @@ def site_page(
         return export.reports_csv(summaries, lines.headlines, lines.every())
     if page.kind == "year_csv":
         rows = by_year.get(page.year, [])
-        headlines = pages.used_headlines(rows)
+        headlines = used_headlines(rows)
         return export.reports_csv(rows, headlines, lines.of_year(rows) if headlines == lines.headlines else None)
     if page.kind == "datapackage":
         return export.datapackage(settings, lines.headlines)

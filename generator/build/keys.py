@@ -17,9 +17,9 @@ from typing import NamedTuple
 from .. import __version__
 from ..read.files import display_path, read_file
 from ..read.site import Office, Site
-from ..render.pages import ReportSummary  # a data record of the site layer
 from ..render.renderer import Renderer
 from ..site import plan
+from ..site.summaries import ReportSummary  # a data record of the site layer
 from . import manifest
 from .manifest import MISSING, FileStat, Manifest, OfficeRecord, digest
 

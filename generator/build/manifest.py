@@ -33,8 +33,8 @@ from typing import NamedTuple
 
 from ..model.findings import Finding
 from ..read.files import atomic_write
-from ..render.pages import ReportSummary  # a data record of the site layer
 from ..site.regions import Tally  # a data record of the site layer
+from ..site.summaries import ReportSummary  # a data record of the site layer
 
 CACHE_DIR = ".gongkai-cache"  # in the site: build manifests (MANIFEST_DIR) and compiled templates (TEMPLATES_DIR)
 MANIFEST_DIR = "builds"

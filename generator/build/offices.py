@@ -20,6 +20,7 @@ from ..render import export, pages
 from ..render.renderer import Renderer
 from ..site import plan, regions
 from ..site.regions import Tally  # a data record of the site layer
+from ..site.summaries import summarize
 from . import manifest
 from .keys import FileKeys, office_digest, office_unchanged, page_key
 from .manifest import Manifest, OfficeRecord, digest
@@ -84,13 +85,13 @@ def build_office(job: OfficeJob, site: Site, renderer: Renderer, folder: Path) -
     summaries = tuple(
         sorted(
             [
-                *(pages.summarize(report, more, office) for report, more in published.values() if not report.draft),
+                *(summarize(report, more, office) for report, more in published.values() if not report.draft),
                 *kept,
             ],
             key=attrgetter("year"),
         )
     )
-    drafts = [pages.summarize(report, more, office) for report, more in readable.values() if report.draft]
+    drafts = [summarize(report, more, office) for report, more in readable.values() if report.draft]
     # An office whose every report is a draft (a new one, typically, its office.yaml just written by
     # `gongkai new`) is not published either.
     unlisted = not job.drafts and bool(office.report_files) and len(drafts) == len(read)

@@ -3,7 +3,7 @@ publication deadlines (deadlines.py), and running them over an office's reports 
 
 Also the totals a report file may leave out (a column with `may_omit`): computed here by the rule that
 defines them (complete), since that is the rule engine's knowledge, not the reader's.
-Imports model and read only.
+May import: model, read.
 """
 
 from __future__ import annotations

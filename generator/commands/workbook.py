@@ -22,7 +22,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from ..render.workbook import workbook_bytes
+    from ..importer.workbook import workbook_bytes
 
     site = office_year_site(args)
     folder = site / "content" / args.office

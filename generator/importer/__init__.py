@@ -3,7 +3,10 @@
 Pipeline: a reader per kind of source turns the file into lines of cells (document.py); for each
 format the narrative module finds the title and the sections, and the matcher places the tables'
 numbers by the labels of the format definition; the format that fits best is kept. The library never
-writes or prints: `gongkai import` (commands/import_.py) does.
+writes or prints: `gongkai import` (commands/import_.py) does; writing.py holds what it writes.
+The workbook to fill in (workbook.py) is made here too, beside the reader of what comes back.
+
+May import: model, read, check, site, render (the documents Gongkai writes, to read them back).
 """
 
 from __future__ import annotations
@@ -215,7 +218,7 @@ def import_document(
 def _import_workbook(data: bytes, path: str, format_id: str, year: int | None) -> Imported:
     """An Excel workbook: one written by `gongkai workbook` is read cell by cell where it laid the
     values out; any other (a clerk's own sheets) is read as tables and matched by the format's labels."""
-    from ..render.workbook import read_book, read_values, sheet_lines, workbook_property
+    from .workbook import read_book, read_values, sheet_lines, workbook_property
 
     book, raw = read_book(data, path)
     recorded = workbook_property(book)

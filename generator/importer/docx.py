@@ -25,23 +25,19 @@ from lxml import etree
 
 from ..model.findings import GongkaiError, Position, error
 from ..read.source import excerpt
+from ..render.wordstyles import (
+    CAPTION_STYLE,
+    EMPHASIS_STYLE,
+    NOTICE_STYLE,
+    QUOTE_STYLE,
+    STRONG_EMPHASIS_STYLE,
+    STRONG_STYLE,
+)
 from .document import Document, Line, SourceCell
 from .narrative import escape
 
 HEADING_STYLE = re.compile(r"(?:heading|标题)\s*(\d)", re.IGNORECASE)
 LIST_STYLE = re.compile(r"List (Bullet|Number)(?: (\d))?")
-# A paragraph style that is no part of the report: the rule notice a document Gongkai made carries
-# (generator/word.py), as its page does outside the report's text.
-NOTICE_STYLE = "Gongkai Notice"
-# Word's style of a table's caption (题注): the line before a table in it names the table.
-CAPTION_STYLE = "Caption"
-QUOTE_STYLE = "Quote"  # a quoted paragraph (引用), Markdown's "> "
-# The character styles of phrases the author marked (Markdown's **x** and *x*; the third, of Gongkai's
-# documents, is both at once, since a run has one character style). Direct bold or italic is a look,
-# not a mark of the text: it is read as plain text.
-STRONG_STYLE = "Strong"
-EMPHASIS_STYLE = "Emphasis"
-STRONG_EMPHASIS_STYLE = "Gongkai Strong Emphasis"
 _MARKS = {STRONG_STYLE: ("**",), EMPHASIS_STYLE: ("*",), STRONG_EMPHASIS_STYLE: ("**", "*")}
 _BLANK = " \u3000\xa0\t"
 

@@ -3,21 +3,14 @@ its Word document ends with.
 
 generator/word.py lists them in a table captioned 主要数字 among the report's tables (附表), each row a
 figure in the national form's wording where it has one (本年新收政府信息公开申请数量), else in its
-label (办理总数), and its count. May import the format and report values (model) only.
+label (办理总数), and its count (the names in render/wordstyles.py).
 """
 
 from __future__ import annotations
 
-from ..model.format import Format, headline_wording
+from ..model.format import Format
 from ..model.values import FreeTable
-
-HEADLINE_CAPTION = "主要数字"
-HEADLINE_HEADER = ("项目", "数量（件）")
-
-
-def headline_label(headline_id: str, label: str) -> str:
-    """How a document names a headline figure: in the national wording, else by its label."""
-    return headline_wording(headline_id) or label
+from ..render.wordstyles import HEADLINE_CAPTION, headline_label
 
 
 def read_headline(fmt: Format, tables: tuple[FreeTable, ...]) -> tuple[dict[str, int], tuple[FreeTable, ...]]:

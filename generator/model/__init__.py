@@ -1,4 +1,6 @@
-"""The model: the national format, report values, findings and number formatting.
+"""The model: the national format (format.py, from generator/formats/*.yaml), report values (values.py),
+office kinds, findings, number formatting and Chinese collation. Plain data and the functions that read it.
 
-Plain data and the functions that read it; the model imports nothing else of `generator`.
+May import: nothing else of generator (the first stage: model <- read <- check <- site <- render <- importer
+<- build <- preview <- commands; tests/test_layers.py holds every module to this order).
 """

@@ -1,1 +1,4 @@
-"""The preview (`gongkai serve`): build the site, serve it, rebuild on change. May import build and below."""
+"""The preview (`gongkai serve`): build the site in a BuildSession, serve it, rebuild on change.
+
+May import: model, read, check, site, render, importer, build.
+"""

@@ -26,7 +26,7 @@ from ..model.values import Number, Report, cell_key
 from ..read.settings import Settings
 from ..read.site import Office
 from ..site import plan
-from .pages import ReportSummary, rule_findings
+from ..site.summaries import ReportSummary, rule_findings
 
 if TYPE_CHECKING:
     from ..site.regions import Region

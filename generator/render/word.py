@@ -35,21 +35,24 @@ from lxml import etree
 from lxml import html as lxml_html
 from lxml.html import HtmlElement
 
-from ..importer.docx import (
-    CAPTION_STYLE,
-    EMPHASIS_STYLE,
-    NOTICE_STYLE,
-    QUOTE_STYLE,
-    STRONG_EMPHASIS_STYLE,
-    STRONG_STYLE,
-)
-from ..importer.headlines import HEADLINE_CAPTION, HEADLINE_HEADER, headline_label
 from ..model.findings import Finding
 from ..model.format import Table
 from ..model.values import FreeTable, Report
 from ..read.site import Office
-from .pages import notice_title, report_title, rule_findings
+from ..site.summaries import rule_findings
+from .pages import notice_title, report_title
 from .tables import Cell, table_view
+from .wordstyles import (
+    CAPTION_STYLE,
+    EMPHASIS_STYLE,
+    HEADLINE_CAPTION,
+    HEADLINE_HEADER,
+    NOTICE_STYLE,
+    QUOTE_STYLE,
+    STRONG_EMPHASIS_STYLE,
+    STRONG_STYLE,
+    headline_label,
+)
 
 BODY_FONT = "仿宋_GB2312"
 BODY_FALLBACK = "仿宋"

@@ -18,10 +18,9 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from ..model.findings import Finding, Position, error, warning
-from ..model.format import format_for_year, get_format
+from ..model.format import cell_labels, format_for_year, get_format
 from ..model.numbers import format_number
 from ..model.values import SCOPES, Number, Report, cell_key
-from ..render.export import cell_labels
 
 SUMMED = SCOPES[1]  # 汇总
 DRAFT = "draft"

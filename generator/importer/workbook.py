@@ -18,11 +18,11 @@ from functools import cache
 from io import BytesIO
 
 from ..check.rules import equations, member_label
-from ..importer.document import Line, SourceCell
 from ..model.findings import Finding, GongkaiError, Position, error
 from ..model.format import Format, Table, get_format
 from ..model.values import Number
-from .tables import table_view
+from ..render.tables import table_view
+from .document import Line, SourceCell
 
 CHECK_SHEET = "勾稽关系检查"
 PROPERTY = "gongkai"  # custom document property: "format=2021;year=2024" (how import knows its workbook)
