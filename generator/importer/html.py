@@ -160,13 +160,13 @@ class TreeBuilder(HTMLParser):
             self.stack.append(element)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        """A self-closing tag (<br/>): opened, and closed at once unless it is void anyway."""
+        """A self-closing tag (<br/>, <td/>): an element opened and closed at once."""
         self.handle_starttag(tag, attrs)
         if tag not in VOID and not self.skipping and self.stack[-1].tag == tag:
             self.stack.pop()
 
     def handle_endtag(self, tag: str) -> None:
-        """Close the open element of that tag, within the table it is in; an end tag with none open is ignored."""
+        """Close the nearest open element of that tag, not past the cell or table it is in; else ignore the tag."""
         if self.skipping:
             if tag in SKIP:
                 self.skipping -= 1

@@ -33,7 +33,7 @@ class NarrativeExtension(markdown.Extension):
     """Markdown as narratives may use it: no raw HTML (it stays text), headings demoted."""
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API name
-        """Register the changes with the converter."""
+        """Turn raw HTML (blocks and inline tags) off and add the demotion of headings."""
         md.preprocessors.deregister("html_block")  # raw HTML blocks stay text (escaped)
         md.inlinePatterns.deregister("html")  # and inline tags too
         md.treeprocessors.register(DemoteHeadings(md), "demote_headings", 1)

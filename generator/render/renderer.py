@@ -86,7 +86,7 @@ class Renderer:
             raise GongkaiError(f"找不到模板 {exc.name}：请检查 layouts 目录") from None
 
     def render(self, name: str, context: dict) -> str:
-        """The named template rendered with the context; an error in a template stops the build, named where it is."""
+        """The named template rendered with the context; an error in a template is raised naming its file and line."""
         template = self._template(name)
         try:
             return template.render(context)

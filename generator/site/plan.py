@@ -191,7 +191,7 @@ class Plan:
         return made or ()
 
     def site_pages(self) -> tuple[Page, ...]:
-        """The pages made once the offices' are (home, years, 下级汇总, data files), sorted by url."""
+        """The pages made once per site, not office by office (home, years, 下级汇总, data, static files), by url."""
         return self.index_pages
 
     @cached_property
