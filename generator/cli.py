@@ -48,6 +48,7 @@ def _module(verb: str):
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the verb named in argv (default: the process's arguments); its exit status, errors printed one a line."""
     argv = sys.argv[1:] if argv is None else argv
     verb = next((word for word in argv if not word.startswith("-")), None)
     args = parser(verb if verb in VERBS else None).parse_args(argv)

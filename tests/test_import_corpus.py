@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from import_sources import FEES, blank_zeros_and_totals, consistent_values, sample_with, shown
 from pdf_sources import report_pdf
 from test_import_docx import word_report
-from test_import_html import _applications_with, portal_page, proactive_table, review_table
+from test_import_html import applications_with, portal_page, proactive_table, review_table
 
 from generator.check import load_report
 from generator.importer import import_file
@@ -71,7 +71,7 @@ def write_source(kind: str, values: dict, folder: Path, year: int = 2023) -> tup
 
         fees = values[FEES]
         in_yuan = proactive_table(values, value=lambda v: texts[FEES] if v is fees else shown(v))
-        page = portal_page([in_yuan, _applications_with(values, cell), review_table(values)])
+        page = portal_page([in_yuan, applications_with(values, cell), review_table(values)])
         if kind == "html-word":
             page = word_exported(page)
             assert "<o:p>&nbsp;</o:p>" in page and "MsoNormal" in page

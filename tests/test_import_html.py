@@ -289,7 +289,7 @@ def test_separate_cells_are_never_re_split_and_blanks_keep_their_place(tmp_path,
     def cell(key: str) -> str:
         return "&nbsp;" if key.startswith("applications.") and blank(key) else shown(values[key])
 
-    page = portal_page([proactive_table(values), _applications_with(values, cell), review_table(values)])
+    page = portal_page([proactive_table(values), applications_with(values, cell), review_table(values)])
     imported = import_page(tmp_path, page)
     assert imported.values == values
     assert not any("连在一起" in m for m in messages(imported))
@@ -297,7 +297,7 @@ def test_separate_cells_are_never_re_split_and_blanks_keep_their_place(tmp_path,
     assert any("按 0 导入" in m and "科研机构" in m for m in messages(imported, "warning"))
 
 
-def _applications_with(values, cell, **layout) -> str:
+def applications_with(values, cell, **layout) -> str:
     """Table 三 with each value cell's text given by cell(key)."""
     keys = iter(f"applications.{row_id}.{c}" for _, row_id in APPLICATIONS for c in APPLICANTS)
     marker = "\0"
@@ -313,7 +313,7 @@ def test_columns_are_placed_by_the_header_geometry(tmp_path, values):
         values[f"applications.{row_id}.total"] = sum(values[f"applications.{row_id}.{c}"] for c in APPLICANTS[:-1])
     blank = lambda key: key.endswith((".other", ".total"))  # noqa: E731
     cell = lambda key: "&nbsp;" if blank(key) else shown(values[key])  # noqa: E731
-    table = _applications_with(values, cell, label_colspan=2)
+    table = applications_with(values, cell, label_colspan=2)
     page = portal_page([proactive_table(values), table, review_table(values)])
     imported = import_page(tmp_path, page)
     assert imported.values == values
@@ -326,7 +326,7 @@ def test_a_row_narrower_than_the_header_is_not_placed_by_the_header(tmp_path, va
     for _, row_id in APPLICATIONS:
         values[f"applications.{row_id}.natural_person"] = 0
     cell = lambda key: " " if key.endswith(".natural_person") else shown(values[key])  # noqa: E731
-    table = _applications_with(values, cell, label_colspan=2).replace(td("&nbsp;"), "")  # the filler cells
+    table = applications_with(values, cell, label_colspan=2).replace(td("&nbsp;"), "")  # the filler cells
     assert table.count(td(" ")) == len(APPLICATIONS)
     imported = import_page(tmp_path, portal_page([proactive_table(values), table, review_table(values)]))
     assert imported.values == values

@@ -13,6 +13,7 @@ import gc
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from ..build import build_site, sort_findings
@@ -25,7 +26,8 @@ BAR_WIDTH = 30
 DRAFTS_OUT = "public-drafts"  # where `--drafts` builds by default: never the folder a deploy uploads
 
 
-def add_arguments(parser) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The command's arguments."""
     parser.add_argument("site", nargs="?", default=".", help="站点目录（默认：当前目录）")
     parser.add_argument("--out", "-o", metavar="DIR", help="输出目录（默认：站点目录下的 public）")
     parser.add_argument("--strict", action="store_true", help="有任何错误（包括勾稽关系错误）即构建失败，输出目录不变")
@@ -53,7 +55,8 @@ def _jobs(text: str) -> int:
     return int(text)
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
+    """Build the site; 0 when it was built, 1 when the output folder was left as it was."""
     # The command ends with the build, whose data has no reference cycles: Python's cycle collector
     # would only rescan the manifest's million objects (a fifth of a second of an update's build at
     # 20,000 reports), also while the findings are printed, and once more when switched back on
@@ -68,7 +71,7 @@ def run(args) -> int:
             gc.enable()
 
 
-def _build(args) -> int:
+def _build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     if not LIBYAML:
         print("注意：PyYAML 未使用 libyaml，读取报告会慢数倍；可安装 libyaml 后重装 PyYAML 加速", file=sys.stderr)
@@ -115,7 +118,7 @@ def _progress_bar(done: int, total: int) -> None:
     sys.stderr.flush()
 
 
-def _clear_bar(progress) -> None:
+def _clear_bar(progress: Callable[[int, int], None] | None) -> None:
     if progress is not None:
         sys.stderr.write("\r" + " " * (BAR_WIDTH + 24) + "\r")
         sys.stderr.flush()

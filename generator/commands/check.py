@@ -5,6 +5,7 @@ are read by worker processes when there are many (checking.py)."""
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -13,7 +14,8 @@ from ..model.findings import findings_json, summary_counts
 from .build import _jobs
 
 
-def add_arguments(parser) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The command's arguments."""
     parser.add_argument("site", nargs="?", default=".", help="站点目录（默认：当前目录）")
     parser.add_argument(
         "--format", choices=("text", "json"), default="text", help="输出格式：text 或 json（供 CI 工具使用）"
@@ -24,7 +26,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--jobs", "-j", type=_jobs, metavar="N", help="并行进程数（默认：CPU 核数）")
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
+    """Print every report's findings and a summary line; 1 when there is an error, else 0."""
     checked = check_site(Path(args.site), Path(args.out) if args.out else None, args.jobs)
     site, reports, findings = checked.site, checked.reports, checked.findings
     findings.sort(key=lambda f: (f.position.path, f.position.line, f.position.column, f.rule, f.message))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 from ..check import read_reports
@@ -10,7 +11,8 @@ from ..read.files import write_user_file
 from ..read.site import load_site
 
 
-def add_arguments(parser) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The command's arguments."""
     parser.add_argument("office", help="机关目录名，如 hehualu")
     parser.add_argument("year", type=int, help="报告年度，如 2023")
     parser.add_argument("site", nargs="?", default=".", help="站点目录（默认：当前目录）")
@@ -20,7 +22,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--force", action="store_true", help="覆盖已存在的文件")
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
+    """Write the office's report of that year as a .docx; 0 when written (errors are raised)."""
     from ..render.word import report_docx
 
     root = Path(args.site)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
 from ..check import load_report
 from ..model.findings import GongkaiError, Position, error
-from ..model.format import format_for_year, get_format
+from ..model.format import Format, format_for_year, get_format
 from ..read.files import make_folder, write_generated, write_user_file
 from ..read.scaffold import SCHEMA_FILE, report_text
 from ..read.schema import schema_text
@@ -26,7 +27,8 @@ name: {name}
 """
 
 
-def add_arguments(parser) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The command's arguments."""
     parser.add_argument("office", help="机关目录名（slug），只用小写字母、数字和连字符，如 hehualu")
     parser.add_argument("year", type=int, help="报告年度，如 2024")
     parser.add_argument("site", nargs="?", default=".", help="站点目录（默认：当前目录）")
@@ -35,7 +37,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--force", action="store_true", help="覆盖已存在的报告文件")
 
 
-def office_year_site(args) -> Path:
+def office_year_site(args: argparse.Namespace) -> Path:
     """Check the office slug, the year and the site of `new` and `workbook`; the site's folder."""
     if not SLUG.match(args.office):
         raise GongkaiError(f"机关目录名“{args.office}”不合规：只能用小写字母、数字和连字符，如 hehualu")
@@ -48,7 +50,8 @@ def office_year_site(args) -> Path:
     return site
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
+    """Write a draft report file (and office.yaml for a new office); 0 when written."""
     site = office_year_site(args)
     fmt = get_format(args.format_id) if args.format_id else format_for_year(args.year)
     if fmt is None:
@@ -86,7 +89,7 @@ def run(args) -> int:
     return 0
 
 
-def carried_over(fmt, previous_file: Path, office: str) -> dict:
+def carried_over(fmt: Format, previous_file: Path, office: str) -> dict:
     """This year's 上年结转 row from last year's 结转下年度继续办理, cell by cell."""
     if not previous_file.exists():
         return {}

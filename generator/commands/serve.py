@@ -20,7 +20,8 @@ from ..read.files import display_path
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
-def add_arguments(parser) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The command's arguments."""
     parser.add_argument("site", nargs="?", default=".", help="站点目录（默认：当前目录）")
     parser.add_argument("--port", "-p", type=_port, default=8000, help="端口（默认：8000）")
     parser.add_argument("--host", default="127.0.0.1", help="监听地址（默认：127.0.0.1，只有本机可以访问）")
@@ -48,7 +49,8 @@ def _base_path(text: str) -> str:
         raise argparse.ArgumentTypeError(exc.findings[0].message) from None
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
+    """Build, serve and rebuild on every change until Ctrl+C (0); 1 when the preview could not start."""
     site = Path(args.site)
     printer = _Printer()
     preview = Preview(

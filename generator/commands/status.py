@@ -20,7 +20,8 @@ from ..model.findings import GongkaiError
 COLUMNS = ("年度", "机关", "类型", "发布期限", "发布日期", "状态")
 
 
-def add_arguments(parser) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The command's arguments."""
     parser.add_argument("site", nargs="?", default=".", help="站点目录（默认：当前目录）")
     parser.add_argument("--year", type=_year, metavar="Y", help="只列出这一年度的报告（默认：所有年度）")
     parser.add_argument(
@@ -46,7 +47,8 @@ def _year(text: str) -> int:
     return int(text)
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
+    """Print each report's publication status and the counts per year; 1 when a report is overdue, else 0."""
     checked = check_site(Path(args.site), Path(args.out) if args.out else None)
     site = checked.site
     if errors := [f for f in checked.findings if f.severity == "error" and f.position.path.endswith("site.yaml")]:

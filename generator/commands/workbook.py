@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -13,7 +14,8 @@ from ..read.site import read_office
 from .new import carried_over, office_year_site
 
 
-def add_arguments(parser) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The command's arguments."""
     parser.add_argument("office", help="机关目录名（slug），如 hehualu")
     parser.add_argument("year", type=int, help="报告年度，如 2024")
     parser.add_argument("site", nargs="?", default=".", help="站点目录（默认：当前目录）")
@@ -21,7 +23,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--force", action="store_true", help="覆盖已存在的文件")
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
+    """Write the report's tables as an .xlsx (with the report's figures, or last year's carried over); 0."""
     from ..importer.workbook import workbook_bytes
 
     site = office_year_site(args)

@@ -66,14 +66,17 @@ class Imported:
 
     @property
     def office_name(self) -> str:
+        """The office's name as the source's title gives it ("" without a title)."""
         return self.title.office_name if self.title else ""
 
     @property
     def placed(self) -> int:
+        """How many cells have a value from the source (not counting the totals computed)."""
         return len(self.values) - len(self.computed)
 
     @property
     def complete(self) -> bool:
+        """Every number of the source placed, and every cell of the form given a value."""
         return not self.unplaced and not self.missing
 
 
@@ -293,7 +296,9 @@ def _texts(
     return texts, tuple(free)
 
 
-def _published(document: Document, layout: Layout, texts: dict[str, str], year, findings: list) -> date | None:
+def _published(
+    document: Document, layout: Layout, texts: dict[str, str], year: int | None, findings: list
+) -> date | None:
     """The publication date the source states: in its metadata, as 「发布日期：…」, or as the date it ends with."""
     closing = _closing_date(layout, texts)
     found = document.published

@@ -45,6 +45,7 @@ class Line:
 
     @property
     def position(self) -> Position:
+        """Where the line starts in the source (its first cell)."""
         return self.cells[0].position
 
     @property
@@ -77,4 +78,5 @@ class Document:
 
 
 def paragraph(text: str, position: Position, heading: int = 0) -> Line:
+    """A line of one cell: a paragraph of text, or a heading of that level."""
     return Line((SourceCell(text, position),), heading=heading)

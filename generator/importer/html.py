@@ -41,6 +41,8 @@ GB = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936", "euc-cn", "hz-gb-2312"}
 
 @dataclass(eq=False)
 class Element:
+    """An element of the page: its tag, attributes, where its start tag is, and its children."""
+
     tag: str
     attrs: dict[str, str]
     line: int
@@ -60,6 +62,7 @@ class Element:
         return self.tag in AROUND or self.attrs.get("role", "").lower() in AROUND_ROLES
 
     def ancestors(self) -> list[Element]:
+        """The element and those it is inside, innermost first."""
         node, out = self, []
         while node is not None:
             out.append(node)
@@ -67,6 +70,7 @@ class Element:
         return out
 
     def find_all(self, tag: str) -> list[Element]:
+        """The elements of that tag inside this one, in document order."""
         found = []
         for child in self.children:
             if isinstance(child, Element):
@@ -76,6 +80,7 @@ class Element:
         return found
 
     def text(self) -> str:
+        """What readers see of it (not what is hidden, skipped or around the article); blocks on lines of their own."""
         parts = []
         for child in self.children:
             if isinstance(child, Text):
@@ -90,6 +95,8 @@ class Element:
 
 @dataclass(eq=False)
 class Text:
+    """A run of the page's text and where it starts."""
+
     text: str
     line: int
     column: int
@@ -98,7 +105,7 @@ class Text:
 class TreeBuilder(HTMLParser):
     """A forgiving tree of the page: unclosed <p>, <li>, <td> and <tr> close where browsers close them."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.root = Element("#document", {}, 1, 1)
         self.stack = [self.root]
@@ -127,7 +134,8 @@ class TreeBuilder(HTMLParser):
             if node.tag == "table":
                 return
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Open an element, after closing what its tag closes (an open <p>, cell, row or list item)."""
         if self.skipping:
             if tag in SKIP:
                 self.skipping += 1
@@ -151,12 +159,14 @@ class TreeBuilder(HTMLParser):
         if tag not in VOID:
             self.stack.append(element)
 
-    def handle_startendtag(self, tag, attrs):
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """A self-closing tag (<br/>, <td/>): an element opened and closed at once."""
         self.handle_starttag(tag, attrs)
         if tag not in VOID and not self.skipping and self.stack[-1].tag == tag:
             self.stack.pop()
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
+        """Close the nearest open element of that tag, not past the cell or table it is in; else ignore the tag."""
         if self.skipping:
             if tag in SKIP:
                 self.skipping -= 1
@@ -165,7 +175,8 @@ class TreeBuilder(HTMLParser):
         if node is not None:
             self._close(node)
 
-    def handle_data(self, data):
+    def handle_data(self, data: str) -> None:
+        """Text, kept with where it starts, in the element open (not inside <script>, <style> and the like)."""
         if self.skipping or not data:
             return
         line, offset = self.getpos()
@@ -270,7 +281,7 @@ def grid_lines(table: Element, number: int, path: str) -> list[Line]:
 class _Flattener:
     """Walks the article in reading order: text blocks become paragraph lines, data tables row lines."""
 
-    def __init__(self, path: str):
+    def __init__(self, path: str) -> None:
         self.path = path
         self.lines: list[Line] = []
         self.owners: list[Element] = []  # the element each line came from
@@ -377,6 +388,7 @@ def _title(body: Element, article: Element, head: Element) -> str:
 
 
 def read_html(data: bytes, path: str) -> Document:
+    """A page's article read into lines, with the title, publication date and address the page gives."""
     text, findings = decode(data, path)
     builder = TreeBuilder()
     builder.feed(text)
@@ -417,7 +429,7 @@ def _head(text: str) -> Element:
     """The page's <head> (its meta tags, links and title), which the body's tree leaves out."""
 
     class HeadBuilder(TreeBuilder):
-        def handle_starttag(self, tag, attrs):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
             if tag == "head":
                 return
             if tag in ("meta", "link", "title"):
@@ -427,11 +439,11 @@ def _head(text: str) -> Element:
                 if tag == "title":
                     self.stack.append(element)
 
-        def handle_endtag(self, tag):
+        def handle_endtag(self, tag: str) -> None:
             if tag == "title" and self.stack[-1].tag == "title":
                 self.stack.pop()
 
-        def handle_data(self, data):
+        def handle_data(self, data: str) -> None:
             if self.stack[-1].tag == "title":
                 self.stack[-1].children.append(Text(data, *self.getpos()))
 

@@ -13,10 +13,15 @@ import logging
 import re
 from dataclasses import dataclass
 from io import BytesIO
+from typing import TYPE_CHECKING, Any
 
 from ..model.findings import GongkaiError, Position, error, warning
 from .document import Document, Line, SourceCell
 from .text import split_cells
+
+if TYPE_CHECKING:  # pdfplumber itself is imported when needed: the build never reads PDFs
+    from pdfplumber.page import Page
+    from pdfplumber.table import CellGroup, Table
 
 CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 PAGE_NUMBER = re.compile(r"^(?:[-—–\s]*\d+[-—–\s]*|第\s*\d+\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)$")
@@ -25,6 +30,8 @@ RULED = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.、．])")  # a heading
 SENTENCE_END = re.compile(r"[。：:；;！？!?]$")
 LINE_GAP = 3  # points: words whose tops differ less are on one line
+
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom in points, as pdfplumber gives a cell's or table's
 
 
 def join_lines(text: str) -> str:
@@ -43,6 +50,7 @@ class _Block:
 
 
 def read_pdf(data: bytes, path: str) -> Document:
+    """A PDF's text layer read into lines (ruled tables as grids, other text by the words' positions), and its title."""
     import pdfplumber  # imported when needed: the build never reads PDFs
 
     logging.getLogger("pdfminer").setLevel(logging.ERROR)  # its notes on fonts are not the user's business
@@ -105,21 +113,21 @@ def _innermost(tables: list) -> list:
     """The tables that hold no other table and have rows and columns: a box drawn around the text (a
     page's frame, shaded backgrounds) is layout, as HTML's layout tables are."""
 
-    def inside(inner, outer) -> bool:
+    def inside(inner: Table, outer: Table) -> bool:
         a, b = inner.bbox, outer.bbox
         return inner is not outer and b[0] - 1 <= a[0] and b[1] - 1 <= a[1] and a[2] <= b[2] + 1 and a[3] <= b[3] + 1
 
-    def grid(table) -> bool:  # a frame around text has one row or one column
+    def grid(table: Table) -> bool:  # a frame around text has one row or one column
         return len(table.rows) > 1 and max(len(row.cells) for row in table.rows) > 1
 
     return [t for t in tables if grid(t) and not any(inside(other, t) for other in tables)]
 
 
-def _table_lines(page, table, number: int, page_number: int, path: str) -> list[Line]:
+def _table_lines(page: Page, table: Table, number: int, page_number: int, path: str) -> list[Line]:
     """A ruled table's rows with merged cells expanded over the grid, as html.grid_lines does."""
     rows = table.rows
     grid: dict[tuple[int, int], SourceCell] = {}
-    boxes: dict[tuple[int, int], tuple] = {}
+    boxes: dict[tuple[int, int], Box] = {}
     lines = []
     for r, row in enumerate(rows):
         for c, box in enumerate(row.cells):
@@ -130,18 +138,20 @@ def _table_lines(page, table, number: int, page_number: int, path: str) -> list[
             grid[(r, c)] = SourceCell(text, Position(path), place)
             boxes[(r, c)] = box
     width = max((len(row.cells) for row in rows), default=0)
-    for r, row in enumerate(rows):
+    for r in range(len(rows)):
         cells = []
         for c in range(width):
             cell = grid.get((r, c))
             if cell is None:
-                cell = _covering(grid, boxes, r, c, row.cells, rows)
+                cell = _covering(grid, boxes, r, c, rows)
             cells.append(cell)
         lines.append(Line(tuple(cells), table=number, grid=True))
     return lines
 
 
-def _covering(grid, boxes, r: int, c: int, row_cells, rows) -> SourceCell:
+def _covering(
+    grid: dict[tuple[int, int], SourceCell], boxes: dict[tuple[int, int], Box], r: int, c: int, rows: list[CellGroup]
+) -> SourceCell:
     """The merged cell that covers grid position (r, c), as a copy; a hole when none does."""
     for left in range(c - 1, -1, -1):  # a cell spanning columns, to the left in this row
         box = boxes.get((r, left))
@@ -159,7 +169,7 @@ def _covering(grid, boxes, r: int, c: int, row_cells, rows) -> SourceCell:
     return SourceCell("", Position(""), place, copy=True)
 
 
-def _column_inside(rows, c: int, box) -> bool:
+def _column_inside(rows: list[CellGroup], c: int, box: Box) -> bool:
     """Whether grid column c lies within the box (the column's left edge taken from any row that has it)."""
     for row in rows:
         if c < len(row.cells) and row.cells[c] is not None:
@@ -167,10 +177,10 @@ def _column_inside(rows, c: int, box) -> bool:
     return False
 
 
-def _text_blocks(page, boxes: list[tuple], page_number: int, path: str) -> list[_Block]:
+def _text_blocks(page: Page, boxes: list[Box], page_number: int, path: str) -> list[_Block]:
     """The page's text outside the ruled tables, a line per line of words; far-apart words are cells."""
 
-    def outside(obj) -> bool:
+    def outside(obj: dict[str, Any]) -> bool:
         x = (obj["x0"] + obj["x1"]) / 2
         y = (obj["top"] + obj["bottom"]) / 2
         return not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes)

@@ -99,9 +99,11 @@ def holds(fmt: Format, row: dict[str, Number], known: dict[str, Number]) -> tupl
 
 
 def show_reading(parts: list[str]) -> str:
+    """One reading of run-together digits as a message shows it: the numbers apart (「12 3 45」)."""
     return " ".join(parts)
 
 
 def show_readings(found: list[list[str]]) -> str:
+    """The readings joined by 或, the first few only, with how many there are when more."""
     listed = " 或 ".join(show_reading(parts) for parts in found[:SHOWN])
     return listed + (f" 等 {len(found)} 种" if len(found) > SHOWN else "")

@@ -69,6 +69,7 @@ def split_cells(line: str, number: int, path: str) -> list[SourceCell]:
 
 
 def read_text(data: bytes, path: str) -> Document:
+    """Plain text read into lines, a cell per run of text between two or more spaces; runs of such rows are tables."""
     text, findings = decode(data, path)
     lines: list[Line] = []
     table = 0

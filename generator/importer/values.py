@@ -26,6 +26,7 @@ def plain(text: str) -> str:
 
 
 def is_blank(text: str) -> bool:
+    """Whether a cell is blank as forms leave it (empty, a dash, a slash, 无), meaning 0."""
     return bool(BLANK.match(plain(text)))
 
 
@@ -43,6 +44,7 @@ def is_numeric(text: str) -> bool:
 
 
 def is_digits(text: str) -> bool:
+    """Whether a cell holds digits alone (spaces and full-width forms aside)."""
     return plain(text).isdigit()
 
 

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from io import BytesIO
+from typing import TYPE_CHECKING
 
 from ..check.rules import equations, member_label
 from ..model.findings import Finding, GongkaiError, Position, error
@@ -23,6 +25,9 @@ from ..model.format import Format, Table, get_format
 from ..model.values import Number
 from ..render.tables import table_view
 from .document import Line, SourceCell
+
+if TYPE_CHECKING:  # openpyxl itself is imported when needed: the build never writes or reads a workbook
+    from openpyxl.workbook.workbook import Workbook
 
 CHECK_SHEET = "勾稽关系检查"
 PROPERTY = "gongkai"  # custom document property: "format=2021;year=2024" (how import knows its workbook)
@@ -45,11 +50,14 @@ class Place:
 
     @property
     def ref(self) -> str:
+        """The cell's reference on its sheet, as Excel writes it (D7)."""
         return f"{column_letter(self.column)}{self.row}"
 
 
 @dataclass(frozen=True)
 class SheetLayout:
+    """One table's sheet: its header cells and value cells on the grid, `width` columns wide."""
+
     name: str
     table: Table
     width: int
@@ -59,12 +67,15 @@ class SheetLayout:
 
 @dataclass(frozen=True)
 class Layout:
+    """A format's workbook: its sheets, every value cell by cell key, and the totals that are formulas."""
+
     sheets: tuple[SheetLayout, ...]
     places: dict[str, Place] = field(hash=False)  # by cell key
     formulas: dict[str, tuple[tuple[str, int], ...]] = field(hash=False)  # a total: the signed cells it adds up
 
 
 def column_letter(number: int) -> str:
+    """A column's letters as Excel names it from its number (1 is A, 27 is AA)."""
     letters = ""
     while number:
         number, rest = divmod(number - 1, 26)
@@ -153,7 +164,7 @@ def _formulas(fmt: Format, places: dict[str, Place]) -> dict[str, tuple[tuple[st
     return found
 
 
-def _sum_formula(terms, sheet_of) -> str:
+def _sum_formula(terms: Iterable[tuple[str, int]], sheet_of: Callable[[str], str]) -> str:
     text = ""
     for index, (key, sign) in enumerate(terms):
         place = sheet_of(key)
@@ -166,6 +177,7 @@ def _sum_formula(terms, sheet_of) -> str:
 
 
 def instructions(fmt: Format, office: str, year: int) -> str:
+    """The note at the top of each sheet: which cells to fill and how, what is locked, how to import the file."""
     return (
         f"{office} {year} 年政府信息公开工作年度报告 · {fmt.title.zh}。"
         "填写说明：请在白色单元格中填写数字（没有就填 0）；灰色单元格是表格的标签，蓝色单元格是自动计算的总计，均已锁定。"
@@ -294,7 +306,7 @@ def check_rows(fmt: Format) -> list[tuple[str, str, str, tuple, tuple]]:
     return rows
 
 
-def _check_sheet(book, fmt: Format, office: str, year: int, ref) -> None:
+def _check_sheet(book: Workbook, fmt: Format, office: str, year: int, ref: Callable[[str], str]) -> None:
     from openpyxl.formatting.rule import CellIsRule
     from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -417,7 +429,7 @@ def typed(number: Decimal, column_type: str) -> Number | str:
     return plain
 
 
-def workbook_property(book) -> dict[str, str]:
+def workbook_property(book: Workbook) -> dict[str, str]:
     """What `gongkai workbook` recorded in the file: {"format": ..., "year": ...}, or {}."""
     for prop in getattr(book, "custom_doc_props", None) or ():
         if prop.name == PROPERTY and isinstance(prop.value, str):
@@ -427,6 +439,8 @@ def workbook_property(book) -> dict[str, str]:
 
 @dataclass
 class WorkbookValues:
+    """A workbook of ours read back: the values, the problems found, and the cells that could not be read."""
+
     format: Format
     year: int | None
     values: dict[str, Number]
@@ -434,7 +448,7 @@ class WorkbookValues:
     unreadable: list[str]  # the cell keys that could not be read
 
 
-def read_values(book, raw: dict[str, dict[str, str]], fmt: Format, path: str) -> WorkbookValues:
+def read_values(book: Workbook, raw: dict[str, dict[str, str]], fmt: Format, path: str) -> WorkbookValues:
     """The values of a workbook laid out as `gongkai workbook` lays it out, read cell by cell; a total
     that is still its formula is computed exactly from the cells it adds up."""
     plan = layout(fmt.id)
@@ -469,7 +483,7 @@ def read_values(book, raw: dict[str, dict[str, str]], fmt: Format, path: str) ->
     return WorkbookValues(fmt, None, values, findings, unreadable)
 
 
-def _computed(key: str, formulas, values: dict[str, Number]) -> Number | None:
+def _computed(key: str, formulas: dict[str, tuple[tuple[str, int], ...]], values: dict[str, Number]) -> Number | None:
     total: Number = 0
     for term, sign in formulas[key]:
         if term not in values:
@@ -483,7 +497,7 @@ def _computed(key: str, formulas, values: dict[str, Number]) -> Number | None:
     return total
 
 
-def _cell_value(value, raw: str | None, column_type: str) -> Number | str:
+def _cell_value(value: object, raw: str | None, column_type: str) -> Number | str:
     if value is None or (isinstance(value, str) and not value.strip()):
         return "空白，请填写数字（没有就填 0）"
     if isinstance(value, bool):
@@ -499,7 +513,7 @@ def _cell_value(value, raw: str | None, column_type: str) -> Number | str:
     return typed(number, column_type)
 
 
-def read_book(data: bytes, path: str):
+def read_book(data: bytes, path: str) -> tuple[Workbook, dict[str, dict[str, str]]]:
     """The workbook and its stored numbers; a file that is no workbook is one positioned error."""
     from openpyxl import load_workbook
 
@@ -514,11 +528,11 @@ def read_book(data: bytes, path: str):
         ) from None
 
 
-def sheet_lines(book, raw: dict[str, dict[str, str]], path: str) -> tuple[Line, ...]:
+def sheet_lines(book: Workbook, raw: dict[str, dict[str, str]], path: str) -> tuple[Line, ...]:
     """A clerk's own workbook as the importer's neutral lines: each sheet a table of real cells (a merged
-        cell repeated over its range, as a copy), each cell's place its reference (表三!D7); a formula is read
-    as the result last computed and stored with it. A row with one
-        filled cell is a paragraph, so that a title or a section heading typed in a cell is found as one."""
+    cell repeated over its range, as a copy), each cell's place its reference (表三!D7); a formula is read
+    as the result last computed and stored with it. A row with one filled cell is a paragraph, so that a
+    title or a section heading typed in a cell is found as one."""
     lines: list[Line] = []
     for number, name in enumerate(book.sheetnames, 1):
         if name == CHECK_SHEET:  # the check sheet of a workbook of ours: formulas over the tables, no values

@@ -8,7 +8,7 @@ column of the national form. Part of the model: imports nothing else of `generat
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache, cached_property
@@ -294,6 +294,8 @@ PATH_SEPARATOR = " / "  # between the labels of a nested row or column, e.g. 三
 
 @dataclass(frozen=True)
 class CellLabel:
+    """A cell of the form by its ids, with its row's and column's labels as paths through their groups."""
+
     table: str
     row: str
     row_label: str
@@ -301,7 +303,7 @@ class CellLabel:
     column_label: str
 
 
-def _paths(nodes, children: str, trail: tuple[str, ...] = ()) -> Iterator[tuple[str, str]]:
+def _paths(nodes: Iterable[Row | Column], children: str, trail: tuple[str, ...] = ()) -> Iterator[tuple[str, str]]:
     """(leaf id, "group / … / leaf" label) for every leaf of a row or column tree, in order."""
     for node in nodes:
         here = trail + (node.label.zh,)

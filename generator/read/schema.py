@@ -131,6 +131,7 @@ def _common_properties(format_ids: list[str]) -> dict:
 
 
 def report_schema() -> dict:
+    """The JSON Schema (draft 7) of a report file: the keys all formats share, then each format's own (if/then)."""
     formats = list(all_formats().values())
     return {
         "$schema": "http://json-schema.org/draft-07/schema#",
@@ -148,4 +149,5 @@ def report_schema() -> dict:
 
 
 def schema_text() -> str:
+    """The schema as JSON text: what `gongkai schema` prints, written beside the reports and into the site."""
     return json.dumps(report_schema(), ensure_ascii=False, indent=2, sort_keys=False) + "\n"

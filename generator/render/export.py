@@ -76,15 +76,15 @@ def spreadsheet_safe(text: str) -> str:
     return text
 
 
-def _json(data) -> bytes:
+def _json(data: object) -> bytes:
     return _json_text(data).encode("utf-8")
 
 
-def _json_text(data) -> str:
+def _json_text(data: object) -> str:
     """JSON text in which an amount (Decimal) is a number spelled as written, never through a float."""
     amounts: list[str] = []
 
-    def spell(value):
+    def spell(value: object) -> str:
         if not isinstance(value, Decimal):
             raise TypeError(f"{type(value).__name__} is not JSON serialisable")
         amounts.append(format_number(value))
@@ -317,7 +317,7 @@ def status_csv(statuses: Iterable[deadlines.Status]) -> bytes:
 def datapackage(settings: Settings, headlines: tuple[tuple[str, Label], ...]) -> bytes:
     """A Frictionless Tabular Data Package describing data/reports.csv."""
 
-    def fields(spec):
+    def fields(spec: list[tuple[str, str, str, str]]) -> list[dict[str, str]]:
         return [{"name": n, "type": t, "title": title, "description": d} for n, t, title, d in spec]
 
     return _json(

@@ -20,6 +20,7 @@ class DemoteHeadings(markdown.treeprocessors.Treeprocessor):
     """Shift headings so that the narrative's highest one becomes an h3 (the page keeps one h1)."""
 
     def run(self, root: etree.Element) -> None:
+        """Shift every heading of the converted tree by the same number of levels (h6 at most)."""
         headings = [el for el in root.iter() if re.fullmatch(r"h[1-6]", el.tag)]
         if not headings:
             return
@@ -29,7 +30,10 @@ class DemoteHeadings(markdown.treeprocessors.Treeprocessor):
 
 
 class NarrativeExtension(markdown.Extension):
+    """Markdown as narratives may use it: no raw HTML (it stays text), headings demoted."""
+
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API name
+        """Turn raw HTML (blocks and inline tags) off and add the demotion of headings."""
         md.preprocessors.deregister("html_block")  # raw HTML blocks stay text (escaped)
         md.inlinePatterns.deregister("html")  # and inline tags too
         md.treeprocessors.register(DemoteHeadings(md), "demote_headings", 1)

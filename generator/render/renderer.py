@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 from ..model.findings import Finding, GongkaiError, Position
 from ..model.format import Table, all_formats, get_format
 from ..model.numbers import format_number
-from ..model.values import Report, cell_key
+from ..model.values import Number, Report, cell_key
 from ..read.files import OUTSIDE_SITE, display_path, inside, site_files
 from .tables import Cell, TableView, css_string, table_view, table_width, value_cells
 
@@ -43,7 +43,7 @@ URL_SCHEMES = {"http", "https", "mailto"}
 class Renderer:
     """Templates from the site's layouts/ folder, falling back to Gongkai's default layouts."""
 
-    def __init__(self, site_layouts: Path | None = None, cache: Path | None = None):
+    def __init__(self, site_layouts: Path | None = None, cache: Path | None = None) -> None:
         """`cache`: a folder to keep compiled templates in, for the next process that renders them."""
         folders = [folder for folder in (site_layouts, DEFAULT_LAYOUTS) if folder is not None and folder.is_dir()]
         # A site's layouts are read only from inside the site (the folder above layouts/).
@@ -86,6 +86,7 @@ class Renderer:
             raise GongkaiError(f"找不到模板 {exc.name}：请检查 layouts 目录") from None
 
     def render(self, name: str, context: dict) -> str:
+        """The named template rendered with the context; an error in a template is raised naming its file and line."""
         template = self._template(name)
         try:
             return template.render(context)
@@ -185,7 +186,7 @@ class _SiteLoader(jinja2.FileSystemLoader):
     """Templates from the layouts folders, a site's only from inside the site: a template that is a
     symbolic link out of it (or in a folder that is one) is refused, unread."""
 
-    def __init__(self, searchpath: list[str], site: Path | None):
+    def __init__(self, searchpath: list[str], site: Path | None) -> None:
         super().__init__(searchpath)
         self.site = site
 
@@ -216,7 +217,7 @@ def _template_frame(exc: Exception, folders: tuple[Path, ...], fallback: str | N
     return found
 
 
-def figure_html(value) -> Markup:
+def figure_html(value: Number | None) -> Markup:
     """A figure in a table cell; a missing one says so to screen readers instead of reading a dash."""
     if value is None:
         return Markup('<span aria-hidden="true">—</span><span class="visually-hidden">无数据</span>')
@@ -238,11 +239,13 @@ def value_cell_html(cell: Cell) -> Markup:
 
 
 def value_cell_start(headers: str, colspan: int) -> str:
+    """A value cell's markup up to its class attribute, left open for value_cell_end (a skeleton's slot)."""
     span = f' colspan="{colspan}"' if colspan > 1 else ""
     return f'<td headers="{escape(headers)}"{span} class="num'
 
 
 def value_cell_end(text: str | None, computed: bool) -> str:
+    """The rest of a value cell: its class, the figure (or 无数据 for a missing one) and the note if computed."""
     shown = MISSING_HTML if text is None else escape(text)
     if computed:
         return f' computed">{shown}{COMPUTED_NOTE}</td>'
@@ -258,6 +261,7 @@ class TableSkeleton:
     keys: tuple[str, ...]
 
     def fill(self, report: Report) -> str:
+        """The table's markup with the report's values in their cells."""
         ends = list(map(_CELL_ENDS.__getitem__, map(report.values.get, self.keys)))
         if report.computed:
             for index, key in enumerate(self.keys):
@@ -270,7 +274,7 @@ class TableSkeleton:
 class _CellEnds(dict):
     """The end of a value cell's markup, by value (not computed): counts from a cache (they repeat)."""
 
-    def __missing__(self, value) -> str:
+    def __missing__(self, value: Number | None) -> str:
         text = value_cell_end(None if value is None else format_number(value), False)
         if value is None or type(value) is int:
             self[value] = text
@@ -281,6 +285,7 @@ _CELL_ENDS = _CellEnds()
 
 
 def zh_date(day: date) -> str:
+    """A date as Chinese text writes it: 2024年2月3日 (the `zh_date` filter)."""
     return f"{day.year}年{day.month}月{day.day}日"
 
 

@@ -62,6 +62,7 @@ SUMMARY_KINDS = ("summary", "summary_csv", "summary_json")  # an office's 下级
 
 
 def report_url(office: str, year: int) -> str:
+    """A report's page: <office>/<year>/index.html."""
     return f"{office}/{year}/index.html"
 
 
@@ -72,30 +73,37 @@ def is_report_url(url: str) -> bool:
 
 
 def report_json_url(office: str, year: int) -> str:
+    """A report's values and texts as JSON, beside its page."""
     return f"{office}/{year}/report.json"
 
 
 def report_csv_url(office: str, year: int) -> str:
+    """A report's tables as CSV, a line per cell, beside its page."""
     return f"{office}/{year}/report.csv"
 
 
 def summary_url(office: str, year: int) -> str:
+    """An office's 下级汇总 of a year (its child offices' reports added up): <office>/<year>/summary/."""
     return f"{office}/{year}/summary/index.html"
 
 
 def summary_csv_url(office: str, year: int) -> str:
+    """The 下级汇总's tables as CSV, a line per cell, beside its page."""
     return f"{office}/{year}/summary/summary.csv"
 
 
 def summary_json_url(office: str, year: int) -> str:
+    """The 下级汇总's tables as JSON, with which child offices it adds up and which not, beside its page."""
     return f"{office}/{year}/summary/summary.json"
 
 
 def report_docx_url(office: str, year: int) -> str:
+    """A report as a Word document in the national format, beside its page (site.yaml's downloads)."""
     return f"{office}/{year}/report.docx"
 
 
 def office_url(office: str) -> str:
+    """An office's page, listing its reports: <office>/index.html."""
     return f"{office}/index.html"
 
 
@@ -105,6 +113,7 @@ def year_url(year: int, number: int = 1) -> str:
 
 
 def year_csv_url(year: int) -> str:
+    """A year's reports as CSV, a line per report with its headline figures."""
     return f"years/{year}/reports.csv"
 
 
@@ -114,6 +123,7 @@ def year_page_rows(number: int) -> slice:
 
 
 def static_url(name: str) -> str:
+    """A file of the layouts' static/ folder, as the site serves it."""
     return f"{STATIC_DIR}/{name}"
 
 
@@ -123,6 +133,8 @@ def root_of(url: str) -> str:
 
 
 class Page(NamedTuple):  # a NamedTuple: a plan has a page per file of the site, 65,000 for 20,000 reports
+    """A file the build writes: its URL, its kind, the site files it is made from, and whose it is."""
+
     url: str  # the output file, relative to the output folder, "/"-separated
     kind: str
     inputs: tuple[str, ...] = ()  # site files (relative to the site folder) the page is made from
@@ -132,6 +144,7 @@ class Page(NamedTuple):  # a NamedTuple: a plan has a page per file of the site,
 
     @property
     def template(self) -> str:
+        """The layout that renders the page's kind ("" for a file not made from a template: CSV, JSON, Word)."""
         return TEMPLATES.get(self.kind, "")
 
 
@@ -157,6 +170,7 @@ class Plan:
         return self.year_offices.get(year, ())[year_page_rows(number)]
 
     def year_pages(self, year: int) -> int:
+        """How many pages the year's list of reports takes (one at least)."""
         return max(1, -(-len(self.year_offices.get(year, ())) // YEAR_PAGE_ROWS))
 
     def office_page(self, office: str) -> Page:
@@ -177,6 +191,7 @@ class Plan:
         return made or ()
 
     def site_pages(self) -> tuple[Page, ...]:
+        """The pages made once per site, not office by office (home, years, 下级汇总, data, static files), by url."""
         return self.index_pages
 
     @cached_property
@@ -186,6 +201,7 @@ class Plan:
         return tuple(sorted(every + list(self.index_pages), key=attrgetter("url")))
 
     def urls(self) -> frozenset[str]:
+        """Every page's URL."""
         return frozenset(p.url for p in self.pages)
 
 

@@ -32,9 +32,11 @@ class ReportSummary(NamedTuple):
 
     @property
     def url(self) -> str:
+        """The report's page."""
         return plan.report_url(self.office, self.year)
 
     def headline(self, headline_id: str) -> Number | None:
+        """A headline figure by id; None when the format has no such figure or the report no value for it."""
         for hid, value in self.headlines:
             if hid == headline_id:
                 return value
@@ -49,6 +51,7 @@ class ReportSummary(NamedTuple):
 
 
 def summarize(report: Report, findings: list[Finding], office: Office) -> ReportSummary:
+    """What the site's lists need of a report: its name, dates and headline figures, and its rules' findings counted."""
     fmt = report.format
     notices = rule_findings(findings)
     return ReportSummary(

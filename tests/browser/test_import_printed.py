@@ -16,7 +16,7 @@ from generator.read.scaffold import report_text
 from tests.helpers import write_office, write_report, write_site
 from tests.import_sources import APPLICANTS, FEES, consistent_values, shown
 from tests.pdf_sources import require_font
-from tests.test_import_html import _applications_with, portal_page, proactive_table, review_table
+from tests.test_import_html import applications_with, portal_page, proactive_table, review_table
 
 pytestmark = pytest.mark.browser
 
@@ -59,7 +59,7 @@ def test_a_portal_page_with_blank_cells_printed_to_pdf(tmp_path, browser):
         return "&nbsp;" if blank else shown(values[key])
 
     page = portal_page(
-        [proactive_table(values), _applications_with(values, cell), review_table(values)], charset="utf-8"
+        [proactive_table(values), applications_with(values, cell), review_table(values)], charset="utf-8"
     )
     source = tmp_path / "page.html"
     source.write_text(page, encoding="utf-8")
