@@ -26,10 +26,11 @@ from ..model.findings import Finding
 from ..model.format import Format, Label, Table, all_formats, comparable, get_format
 from ..model.numbers import format_number
 from ..model.offices import OFFICE_KINDS
-from ..model.values import INTRO_KEY, SCOPES, Number, Report
+from ..model.values import INTRO_KEY, Number, Report
 from ..read.settings import CONTACT_KEYS, Settings
 from ..read.site import Office
 from ..site import plan
+from ..site.regions import SUMMED  # 汇总: a report of its child offices' sums
 from ..site.summaries import ReportSummary, headline_columns, rule_findings, used_headlines
 from .renderer import markdown_html
 from .tables import TableView, free_table_view, table_view
@@ -329,8 +330,6 @@ def office_tree(
     nodes += [make(office) for office in sorted(offices, key=lambda o: o.slug) if office.slug not in placed]
     return tuple(nodes)
 
-
-SUMMED = SCOPES[1]  # 汇总: a report of its child offices' sums
 
 HOME_LATEST = 100  # a latest year with more reports lists the most recently published ones (its year page has all)
 HOME_OFFICES = 300  # a site with more offices lists the top-level ones (each office page lists its offices)

@@ -23,7 +23,7 @@ from ..model.values import FreeTable, Report, cell_key
 
 
 @dataclass(frozen=True)
-class Cell:
+class TableCell:
     """One `th` or `td`. Header cells have an id and a scope; data cells name their headers."""
 
     text: str
@@ -46,8 +46,8 @@ class Cell:
 class TablePart:
     """One block of a table: its header rows, then its data rows."""
 
-    head: tuple[tuple[Cell, ...], ...]
-    body: tuple[tuple[Cell, ...], ...]
+    head: tuple[tuple[TableCell, ...], ...]
+    body: tuple[tuple[TableCell, ...], ...]
 
 
 @dataclass(frozen=True, eq=False)
@@ -86,7 +86,7 @@ class TableView:
         )
 
 
-NUMBER = re.compile(r"^[-+−]?[\d,，]+(\.\d+)?%?$")
+NUMERIC_TEXT = re.compile(r"^[-+−]?[\d,，]+(\.\d+)?%?$")  # a free table's cell that reads as a number
 
 
 def column_text(column: Column) -> str:
@@ -123,7 +123,7 @@ def _parts(table: Table, report: Report | None, width: int) -> tuple[TablePart, 
     return tuple(_block_part(table, block, report, width, len(table.blocks) > 1) for block in table.blocks)
 
 
-def value_cells(view: TableView) -> list[Cell]:
+def value_cells(view: TableView) -> list[TableCell]:
     """The value cells of a table, in the order of the page."""
     return [cell for part in view.parts for line in part.head + part.body for cell in line if cell.kind == "value"]
 
@@ -186,9 +186,9 @@ def _paths(levels: list[list[_Heading]]) -> dict[str, tuple[str, ...]]:
     return {heading.node.id: heading.path for level in levels for heading in level}
 
 
-def _column_cell(heading: _Heading, grow: int = 0) -> Cell:
+def _column_cell(heading: _Heading, grow: int = 0) -> TableCell:
     column = heading.node
-    return Cell(
+    return TableCell(
         column_text(column),
         header=True,
         id=heading.id,
@@ -208,10 +208,10 @@ def _value_cell(
     colspan: int,
     label: str = "",
     group: str = "",
-) -> Cell:
+) -> TableCell:
     key = cell_key(table.id, row.id, column.id)
     value = report.values.get(key) if report is not None else None
-    return Cell(
+    return TableCell(
         text=format_number(value) if value is not None else "—",
         headers=" ".join(headers),
         numeric=True,
@@ -268,10 +268,10 @@ def _block_part(table: Table, block: Block, report: Report | None, width: int, l
     return _grid_part(table, block, report, width, labelled)
 
 
-def _block_label(block: Block, prefix: str, width: int) -> tuple[list[tuple[Cell, ...]], tuple[str, ...]]:
+def _block_label(block: Block, prefix: str, width: int) -> tuple[list[tuple[TableCell, ...]], tuple[str, ...]]:
     if block.label is None:
         return [], ()
-    cell = Cell(block.label.zh, header=True, id=prefix, scope="colgroup", colspan=width, kind="block")
+    cell = TableCell(block.label.zh, header=True, id=prefix, scope="colgroup", colspan=width, kind="block")
     return [(cell,)], (cell.id,)
 
 
@@ -285,10 +285,10 @@ def _grid_part(table: Table, block: Block, report: Report | None, width: int, la
 
     corner_ids: tuple[str, ...] = ()
     for level, entries in enumerate(column_levels):
-        cells: list[Cell] = []
+        cells: list[TableCell] = []
         if level == 0:
             label = block.row_header or block.corner
-            corner = Cell(
+            corner = TableCell(
                 label.zh if label else "",
                 header=block.row_header is not None,
                 id=f"{prefix}h" if block.row_header else "",
@@ -321,11 +321,11 @@ def _row_headers(block: Block, prefix: str, depth: int, outer: tuple[str, ...]):
     lines = []
     count = itertools.count()
 
-    def walk(rows: tuple[Row, ...], level: int, path: tuple[str, ...], opening: list[Cell]) -> None:
+    def walk(rows: tuple[Row, ...], level: int, path: tuple[str, ...], opening: list[TableCell]) -> None:
         for row in rows:
             row_id = f"{prefix}r{next(count)}"
             here = path + (row_id,)
-            header = Cell(
+            header = TableCell(
                 row.label.zh,
                 header=True,
                 id=row_id,
@@ -354,7 +354,7 @@ def _one_line_part(table: Table, block: Block, report: Report | None, width: int
     for entries in row_levels:
         head.append(
             tuple(
-                Cell(
+                TableCell(
                     h.node.label.zh,
                     header=True,
                     id=h.id,
@@ -367,8 +367,8 @@ def _one_line_part(table: Table, block: Block, report: Report | None, width: int
             )
         )
     row_paths = _paths(row_levels)
-    column_rows: list[list[Cell]] = [[] for _ in range(column_depth)]
-    values: list[Cell] = []
+    column_rows: list[list[TableCell]] = [[] for _ in range(column_depth)]
+    values: list[TableCell] = []
     labels, groups = _column_labels(block), _row_labels(block)
     for index, row in enumerate(block.leaf_rows):
         levels = _levels(block.columns, "columns", f"{prefix}l{index}c")
@@ -392,16 +392,16 @@ def free_table_view(table: FreeTable, table_id: str) -> TableView:
     width = max((len(r) for r in table.header + table.rows), default=0)
     head = tuple(
         tuple(
-            Cell(text, header=bool(text), scope="col" if text else "", kind="leaf" if text else "corner")
+            TableCell(text, header=bool(text), scope="col" if text else "", kind="leaf" if text else "corner")
             for text in row
         )
         for row in table.header
     )
     body = tuple(
         tuple(
-            Cell(text, header=True, scope="row", kind="leaf")
+            TableCell(text, header=True, scope="row", kind="leaf")
             if index == 0 and text
-            else Cell(text, numeric=bool(NUMBER.match(text.strip())), kind="text")
+            else TableCell(text, numeric=bool(NUMERIC_TEXT.match(text.strip())), kind="text")
             for index, text in enumerate(row)
         )
         for row in table.rows
