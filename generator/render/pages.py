@@ -132,6 +132,7 @@ def report_context(
     title = report_title(name, report.year)
     url = plan.report_url(office.slug, report.year)
     sections = []
+    opening = {section.id for section in fmt.sections if section.opening}  # shown above the others, untitled
     for section in fmt.sections:
         if section.kind == "table":
             table = fmt.tables[section.id]
@@ -164,8 +165,8 @@ def report_context(
         "published": report.published,
         "source_url": report.source_url or "",
         "source_link": web_link(report.source_url),
-        "preface": next((s for s in sections if s.id == "preface"), None),
-        "sections": [s for s in sections if s.id != "preface"],
+        "preface": next((s for s in sections if s.id in opening), None),
+        "sections": [s for s in sections if s.id not in opening],
         "notices": notices,
         "notice_title": notice_title(notices),
         "draft": report.draft,

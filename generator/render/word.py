@@ -83,9 +83,6 @@ def report_docx(report: Report, findings: Iterable[Finding], office: Office) -> 
     fmt = report.format
     signed = False
     for section in fmt.sections:
-        if section.id == "preface":
-            _markdown(document, report.text(section.id))
-            continue
         if section.kind == "free_tables":
             if not signed:  # the free-form report's tables follow its text as attachments (附表)
                 signed = _sign(document, name, report)
@@ -101,7 +98,7 @@ def report_docx(report: Report, findings: Iterable[Finding], office: Office) -> 
             _markdown(document, report.text(f"{table.id}.intro"))
             _stats_table(document, table, report)
             continue
-        if not section.number and section.id not in report.texts:
+        if not section.number and section.id not in report.texts:  # 前言, a free-form report's text: untitled
             continue
         if section.number:  # a numbered section is there, if only as its heading (the national form's outline)
             document.add_paragraph(section.heading, style="Heading 1")
