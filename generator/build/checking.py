@@ -18,7 +18,6 @@ from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
-from .. import build
 from ..check import read_reports
 from ..model.findings import Finding
 from ..read.settings import Settings
@@ -27,7 +26,7 @@ from ..site import plan, regions
 from ..site.regions import Tally  # a data record of the site layer
 from . import manifest
 from .keys import FileKeys, base_key, page_key
-from .loading import loaded_site
+from .loading import loaded_site, settings_problems
 from .manifest import CACHE_DIR
 from .workers import POOL_MIN_REPORTS, pool_context
 
@@ -60,7 +59,7 @@ def check_site(root: Path, out: Path | None = None, jobs: int | None = None) -> 
     target = (Path(out) if out is not None else root / "public").resolve()
     previous = manifest.load(root / CACHE_DIR, target, plan.MARKER)
     site, findings, _ = loaded_site(root, previous)
-    findings += build.settings_problems(site)
+    findings += settings_problems(site)
     site_plan, _ = plan.plan_site(site)
     known = _unchanged_records(root, site, site_plan, previous) if previous is not None else {}
     todo = [office for slug, office in site.offices.items() if slug not in known]
