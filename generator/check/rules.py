@@ -70,6 +70,8 @@ def members(fmt: Format, rule: Rule) -> list[str]:
 
 
 def resolve(fmt: Format, rule: Rule, term: Term, member: str) -> list[Summand]:
+    """A term of a rule as the summands it stands for in the equation of one member (a row or column
+    of the table): a group row or column stands for each of its leaves."""
     if rule.for_each == "column":
         rows, column = _leaves(fmt, rule.table, term.row, "row"), term.column or member
         return [Summand(term.report, cell_key(rule.table, row, column), term.sign) for row in rows]

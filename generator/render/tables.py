@@ -66,6 +66,7 @@ class TableView:
 
     @cached_property
     def parts(self) -> tuple[TablePart, ...]:
+        """The table's parts (a block each: header rows and body rows), laid out when first asked for."""
         return self.layout()
 
     @cached_property
@@ -116,6 +117,7 @@ def table_view(
 
 
 def table_width(table: Table) -> int:
+    """The table's width in columns: that of its widest block."""
     return max(_block_width(b) for b in table.blocks)
 
 
@@ -149,7 +151,7 @@ def _block_width(block: Block) -> int:
     return _depth(block.rows) + len(block.leaf_columns)
 
 
-def _depth(nodes) -> int:
+def _depth(nodes: tuple[Row | Column, ...]) -> int:
     return max((n.depth for n in nodes), default=0)
 
 
@@ -163,14 +165,14 @@ class _Heading(NamedTuple):
     rowspan: int
 
 
-def _levels(nodes, children: str, prefix: str) -> list[list[_Heading]]:
+def _levels(nodes: tuple[Row | Column, ...], children: str, prefix: str) -> list[list[_Heading]]:
     """A header tree as rows of headings, top level first; a leaf above the deepest level spans down to it."""
     depth = _depth(nodes)
     levels: list[list[_Heading]] = [[] for _ in range(depth)]
 
     count = itertools.count()
 
-    def walk(node, level: int, path: tuple[str, ...]) -> None:
+    def walk(node: Row | Column, level: int, path: tuple[str, ...]) -> None:
         node_id = f"{prefix}{next(count)}"
         kids = getattr(node, children)
         levels[level].append(_Heading(node, node_id, path + (node_id,), len(node.leaves), 1 if kids else depth - level))
@@ -234,13 +236,13 @@ def css_string(text: str) -> str:
     return '"' + "".join(f"\\{ord(c):x} " if c in "\"\\<>&'" or ord(c) < 32 else c for c in text) + '"'
 
 
-def _tree_labels(nodes, children: str, text: Callable) -> dict[str, str]:
+def _tree_labels(nodes: tuple[Row | Column, ...], children: str, text: Callable) -> dict[str, str]:
     """Each leaf's headings in words, outermost first (for a value cell of a stacked table): a group
     heading over every leaf (申请人情况) tells nothing about one value and is left out."""
     total = sum(len(node.leaves) for node in nodes)
     labels: dict[str, str] = {}
 
-    def walk(node, path: tuple[str, ...]) -> None:
+    def walk(node: Row | Column, path: tuple[str, ...]) -> None:
         kids = getattr(node, children)
         here = path + (text(node),) if len(node.leaves) < total or not kids else path
         if kids:
