@@ -32,13 +32,14 @@ from datetime import date
 from pathlib import Path
 
 from ..model.findings import GongkaiError, sort_findings
+from ..read.files import CACHE_DIR
 from ..site import plan
 from . import manifest, outputs
 from .keeping import keep_offices, notices, unpublishable
 from .keys import FileKeys, PageInputs, base_key
 from .loading import loaded_site, refused_settings, settings_problems, site_path
 from .making import make_pages
-from .manifest import CACHE_DIR, TEMPLATES_DIR, Manifest
+from .manifest import TEMPLATES_DIR, Manifest
 from .offices import Progress
 from .outputs import check_output, temp_folder
 from .publish import BuildResult, publish

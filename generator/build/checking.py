@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 from ..check import read_reports
 from ..model.findings import Finding
+from ..read.files import CACHE_DIR
 from ..read.settings import Settings
 from ..read.site import Office, Site
 from ..site import plan, regions
@@ -27,7 +28,6 @@ from ..site.regions import Tally  # a data record of the site layer
 from . import manifest
 from .keys import FileKeys, base_key, page_key
 from .loading import loaded_site, settings_problems
-from .manifest import CACHE_DIR
 from .workers import POOL_MIN_REPORTS, pool_context
 
 
@@ -74,7 +74,7 @@ def check_site(root: Path, out: Path | None = None, jobs: int | None = None) -> 
         published.update(((slug, year), day) for year, day in office.published)
         tallies[slug] = office.tallies
     names = {slug: office.name for slug, office in site.offices.items()}
-    findings += regions.check_site(tallies, site_plan.children, names)  # 汇总 reports against their children
+    findings += regions.check_summed_reports(tallies, site_plan.children, names)  # 汇总 reports against their children
     return SiteCheck(site, count, findings, published, len(known))
 
 

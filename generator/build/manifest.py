@@ -36,7 +36,6 @@ from ..read.files import atomic_write
 from ..site.regions import Tally  # a data record of the site layer
 from ..site.summaries import ReportSummary  # a data record of the site layer
 
-CACHE_DIR = ".gongkai-cache"  # in the site: build manifests (MANIFEST_DIR) and compiled templates (TEMPLATES_DIR)
 MANIFEST_DIR = "builds"
 TEMPLATES_DIR = "templates"
 FORMAT = 7  # of the manifest file; another value (or another Python's file) is not read
