@@ -58,7 +58,7 @@ class Renderer:
             bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache)) if cache is not None else None,
             autoescape=jinja2.select_autoescape(["html", "xml"]),
             undefined=jinja2.StrictUndefined,
-            auto_reload=False,  # a build's renderer serves while its templates are unchanged (build._renderer)
+            auto_reload=False,  # a build's renderer serves while its templates are unchanged (BuildSession.renderer)
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
