@@ -60,7 +60,7 @@ sys.path.insert(0, str(REPO / "bench"))
 from make_site import ensure_site  # noqa: E402
 
 from generator.model.format import Format, all_formats  # noqa: E402
-from generator.render.tables import Cell, table_view  # noqa: E402
+from generator.render.tables import TableCell, table_view  # noqa: E402
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 HOME_LIMITS = {"home_latest": 100, "home_offices": 300}  # reports and offices on the home page, as generator/pages.py
@@ -421,7 +421,7 @@ def find_hugo() -> list[str] | None:
     return [found]
 
 
-def header_data(cell: Cell) -> dict:
+def header_data(cell: TableCell) -> dict:
     """A header cell (or the corner) for data/formats.yaml: its text and attributes."""
     data = {"th": cell.header, "kind": cell.kind, "text": cell.text}
     attributes = {"id": cell.id, "scope": cell.scope, "headers": cell.headers}
@@ -429,7 +429,7 @@ def header_data(cell: Cell) -> dict:
     return data | {k: v for k, v in attributes.items() if v} | {k: v for k, v in spans.items() if v > 1}
 
 
-def line_data(line: tuple[Cell, ...]) -> dict:
+def line_data(line: tuple[TableCell, ...]) -> dict:
     """A body line: its header cells, then its value cells in groups of one report row each (a row of the
     report file is a list of numbers, or one number), in the order of the row's numbers."""
     groups: list[dict] = []

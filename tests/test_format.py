@@ -183,3 +183,9 @@ def test_a_malformed_format_file_is_one_line_naming_the_file(tmp_path):
     )
     with pytest.raises(FormatError, match="“reconsideration”的 aliases 应为文字的列表"):
         load_format(aliases)
+
+
+def test_the_opening_section_is_marked_in_the_format_files():
+    for format_id in ("2019", "2021"):
+        assert [s.id for s in get_format(format_id).sections if s.opening] == ["preface"]
+    assert not any(s.opening for s in get_format("legacy").sections)  # its whole text is a titled section

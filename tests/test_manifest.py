@@ -11,6 +11,7 @@ import pytest
 
 from generator.build import BuildSession, build_site, manifest
 from generator.build.keys import FileKeys
+from generator.read.files import CACHE_DIR
 from generator.site import plan
 from tests.helpers import report_yaml, write_office, write_report, write_site
 
@@ -27,7 +28,7 @@ def site(tmp_path) -> Path:
 
 
 def load(site: Path, kept: manifest.Kept | None = None) -> manifest.Manifest | None:
-    return manifest.load(site / manifest.CACHE_DIR, (site / "public").resolve(), plan.MARKER, kept)
+    return manifest.load(site / CACHE_DIR, (site / "public").resolve(), plan.MARKER, kept)
 
 
 def test_what_a_build_saves_is_what_the_next_process_reads(site):
@@ -50,7 +51,7 @@ def test_what_a_build_saves_is_what_the_next_process_reads(site):
 def test_saving_again_keeps_the_bytes_of_records_it_shares_with_the_last_manifest(site):
     build_site(site)
     saved = load(site)
-    cache = site / manifest.CACHE_DIR
+    cache = site / CACHE_DIR
     changed = saved.offices["qiaotou"]._replace(reports=99)
     manifest.save(
         cache, manifest.Manifest(**{**saved.__dict__, "offices": {**saved.offices, "qiaotou": changed}}), saved
@@ -71,7 +72,7 @@ def test_a_manifest_describes_its_output_folder_only_as_it_was(site, tmp_path, c
         (out / plan.MARKER).unlink()
     else:
         shutil.move(out, tmp_path / "moved")
-        assert manifest.load(site / manifest.CACHE_DIR, (tmp_path / "moved").resolve(), plan.MARKER) is None
+        assert manifest.load(site / CACHE_DIR, (tmp_path / "moved").resolve(), plan.MARKER) is None
         return
     assert load(site) is None
 
@@ -79,7 +80,7 @@ def test_a_manifest_describes_its_output_folder_only_as_it_was(site, tmp_path, c
 def test_the_site_is_given_back_only_for_the_same_listing(site):
     build_site(site)
     saved = load(site)
-    cache = site / manifest.CACHE_DIR
+    cache = site / CACHE_DIR
     assert saved.site
     other = manifest.Manifest(**{**saved.__dict__, "listing": ("another listing",), "site": ()})
     manifest.save(cache, other, saved)  # the manifest's listing changed, not the stored site's
@@ -95,7 +96,7 @@ def test_a_kept_manifest_serves_until_its_file_changes(site):
     write_report(site, "qiaotou", 2022, report_yaml(2022))
     build_site(site)  # another process's build: a new file
     assert [s.year for s in load(site, kept).offices["qiaotou"].summaries] == [2022, 2023]
-    manifest.forget(site / manifest.CACHE_DIR, (site / "public").resolve(), kept)
+    manifest.forget(site / CACHE_DIR, (site / "public").resolve(), kept)
     assert load(site, kept) is None
 
 

@@ -3,6 +3,7 @@ shows, the headline columns of a set of reports, the totals, rates and trend cha
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,9 @@ import pytest
 from generator.check.rules import check_report, headline_value
 from generator.model.findings import Finding, Position
 from generator.model.format import all_formats, get_format
+from generator.model.values import Report
 from generator.read.reports import read_report
+from generator.read.settings import Settings
 from generator.read.site import Office
 from generator.render.pages import (
     CHART_LABEL,
@@ -19,6 +22,7 @@ from generator.render.pages import (
     contact_lines,
     notice_title,
     rate_lines,
+    report_context,
     report_title,
     site_totals,
     trend_charts,
@@ -160,3 +164,27 @@ def test_titles_and_contact_lines():
     keys = [key for key, _, _ in lines]
     assert "unknown" not in keys and "email" not in keys and set(keys) == {"phone", "address"}
     assert all(label and value for _, label, value in lines)
+
+
+def test_the_formats_opening_section_stands_above_the_others_without_a_heading(monkeypatch):
+    path = ROOT / "content" / "hehualu" / "2020.yaml"
+    report, _ = read_report(path, "content/hehualu/2020.yaml", "hehualu")
+    page = report_context(Settings(name="x"), OFFICE, report, [], (2020,))
+    assert page["preface"].id == "preface" and "统计期限" in page["preface"].html
+    assert [s.id for s in page["sections"]] == [
+        "overview",
+        "proactive",
+        "applications",
+        "review_litigation",
+        "problems",
+        "other",
+    ]
+    # the format data decides, not the section's id: mark 一 as the opening words instead
+    fmt = report.format
+    moved = dataclasses.replace(
+        fmt, sections=tuple(dataclasses.replace(s, opening=s.id == "overview") for s in fmt.sections)
+    )
+    monkeypatch.setattr(Report, "format", property(lambda self: moved))
+    page = report_context(Settings(name="x"), OFFICE, report, [], (2020,))
+    assert page["preface"].id == "overview"
+    assert [s.id for s in page["sections"]][:2] == ["preface", "proactive"]

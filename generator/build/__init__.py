@@ -12,12 +12,12 @@ Reports are read office by office (by a pool of worker processes when there is e
 office's pages are written as soon as its reports are read, leaving only small summaries for the
 index pages, which are made last.
 
-The stages, in build_site: load the site (loading.py, or the last build's Site), refuse settings it
-cannot honour, plan every page (the session's plan), key them (keys.py), build the offices whose
-keys changed (offices.py, by worker processes: workers.py), make the index pages (indexes.py), refuse
-to publish what would take reports offline (keeping.py), publish (publish.py: staging, swap, search
-index), save the manifest (manifest.py). What one build leaves for the next in the same process is in
-a BuildSession (session.py).
+The stages, in build_site: load the site (loading.py, or the last build's Site) and refuse settings it
+cannot honour, plan every page (the session's plan), key them (keys.py), make the pages whose keys
+changed (making.py: the offices, offices.py, by worker processes, workers.py; then the index pages,
+indexes.py), refuse to publish what would take reports offline (keeping.py), publish (publish.py:
+staging, swap, search index), save the manifest (manifest.py). What one build leaves for the next in
+the same process is in a BuildSession (session.py).
 
 May import: model, read, check, site, render, importer; the preview and the commands import it.
 """
@@ -25,110 +25,37 @@ May import: model, read, check, site, render, importer; the preview and the comm
 from __future__ import annotations
 
 import functools
-import os
 import shutil
 import time
-from collections.abc import Callable, Iterable
-from contextlib import closing
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
-from ..model.findings import Finding, GongkaiError
-from ..read.files import display_path
-from ..read.settings import installation_problems
-from ..read.site import Site
+from ..model.findings import GongkaiError, sort_findings
+from ..read.files import CACHE_DIR
 from ..site import plan
-from . import manifest, outputs, workers
-from .indexes import make_index_pages
-from .keeping import keep_offices, notices, unpublishable, unreadable_files
-from .keys import FileKeys, PageInputs, base_key, office_digest
-from .loading import loaded_site, site_path
-from .manifest import CACHE_DIR, TEMPLATES_DIR, Manifest
-from .offices import (
-    OfficeJob,
-    OfficeResult,
-    Progress,
-    build_office,
-    collect_records,
-    parents_without_unlisted,
-    plan_jobs,
-)
-from .outputs import MARKER_TEXT, check_output, move_in, remove_stale, swap_in, temp_folder, write_file
-from .publish import Built, publish
+from . import manifest, outputs
+from .keeping import keep_offices, notices, unpublishable
+from .keys import FileKeys, PageInputs, base_key
+from .loading import loaded_site, refused_settings, settings_problems, site_path
+from .making import make_pages
+from .manifest import TEMPLATES_DIR, Manifest
+from .offices import Progress
+from .outputs import check_output, temp_folder
+from .publish import BuildResult, publish
 from .session import BuildSession
-from .workers import POOL_MIN_REPORTS, build_offices, no_collections, worker_pool
+from .workers import no_collections
 
-__all__ = [  # the build's public names (its stages' modules have more)
+# The build's public names (its stages' modules have more):
+__all__ = [
     "CACHE_DIR",
-    "MARKER_TEXT",
-    "POOL_MIN_REPORTS",
-    "TEMPLATES_DIR",
     "BuildResult",
     "BuildSession",
-    "OfficeJob",
-    "OfficeResult",
-    "base_key",
-    "build_office",
     "build_site",
     "check_output",
-    "move_in",
-    "office_digest",
-    "remove_stale",
     "settings_problems",
     "sort_findings",
-    "swap_in",
-    "unreadable_files",
-    "write_file",
 ]
-
-
-@dataclass(frozen=True)
-class BuildResult:
-    """What a build did: the output, its files and reports, every finding, and what it left to do."""
-
-    output: Path
-    files: int  # files in the output
-    reports: int  # reports published
-    skipped: int  # reports not published: they could not be read
-    findings: tuple[Finding, ...]
-    seconds: float
-    rendered: int = 0  # files made and written by this build (the others were unchanged)
-    # What happened to reports that are not published as read: kept as last published or left out
-    # (unreadable, with --keep-going), taken offline (turned draft, or their file deleted); one line each.
-    notices: tuple[str, ...] = ()
-    drafts: int = 0  # draft reports (shown only with drafts=True)
-    # With build_site(save_manifest=False): writes the build's manifest; the next build must not
-    # start before it has been called (without it, that build makes everything again).
-    save_manifest: Callable[[], None] | None = field(default=None, compare=False, repr=False)
-    # With build_site(search_later=True): makes the search index from the output, when it must be made again.
-    make_search_index: Callable[[], None] | None = field(default=None, compare=False, repr=False)
-
-    @property
-    def errors(self) -> int:
-        """Findings that are errors."""
-        return sum(1 for f in self.findings if f.severity == "error")
-
-    @property
-    def warnings(self) -> int:
-        """Findings that are warnings."""
-        return len(self.findings) - self.errors
-
-
-def sort_findings(findings: list[Finding]) -> list[Finding]:
-    """The findings without repeats, by file, position, rule and message."""
-    return sorted(set(findings), key=lambda f: (f.position.path, f.position.line, f.position.column, f.rule, f.message))
-
-
-def settings_problems(site: Site) -> list[Finding]:
-    """What site.yaml asks that this installation cannot give (read/settings.py); `check` reports these
-    too, and a build stops on them before it makes a page."""
-    return installation_problems(site.settings, display_path(site.root / plan.SITE_FILE))
-
-
-def _settings_problems(site: Site, findings: list[Finding]) -> list[Finding]:
-    read = [f for f in findings if f.severity == "error" and Path(f.position.path).name == plan.SITE_FILE]
-    return read + settings_problems(site)
 
 
 def build_site(
@@ -188,16 +115,15 @@ def build_site(
         if keep_going:
             site, kept_offices = keep_offices(site, site_findings, previous)
         findings = list(site_findings)
-        if problems := _settings_problems(site, findings):
+        if problems := refused_settings(site, findings):
             raise GongkaiError(problems)
         check_output(root, out)
 
         renderer, layouts_key = session.renderer(root / "layouts", cache_folder / TEMPLATES_DIR)
         findings += renderer.table_template_findings()
-        static_files = renderer.static_files()
+        static = {name: site_path(root, path) for name, path in renderer.static_files().items()}
         extra_files, more = outputs.extra_files(root)
         findings += more
-        static = {name: site_path(root, path) for name, path in static_files.items()}
         site_plan, more = session.plan(site, static, extra_files, as_of or date.today())
         findings += more
         files = FileKeys(root, previous, hinted)
@@ -223,7 +149,7 @@ def build_site(
         try:
             frozen = {Path(path).parent.name for path, kept in kept_offices.items() if kept}
             inputs = PageInputs(site, site_plan, renderer, base, files, last)
-            built = _build_into(inputs, staging, jobs, progress, early, drafts, kept_from, frozen)
+            built = make_pages(inputs, staging, jobs, progress, early, drafts, kept_from, frozen)
             findings = sort_findings([*findings, *built.findings])
             reports = unpublishable(findings, built.reports, out, strict, keep_going, kept_offices)
             notice_lines = notices(root, reports, built.records, previous, kept_offices)
@@ -271,52 +197,16 @@ def build_site(
 
     if save_manifest:
         save()
-    seconds = time.perf_counter() - started
     return BuildResult(
         out,
         len(built.written),
         built.reports,
         len(reports),
         tuple(findings),
-        seconds,
+        time.perf_counter() - started,
         len(built.made),
         notice_lines,
         built.drafts,
         None if save_manifest else save,
         published.make_search_index,
-    )
-
-
-def _build_into(
-    inputs: PageInputs,
-    staging: Path,
-    jobs: int | None,
-    progress: Progress | None,
-    early: Callable[[list[str], bool], None] | None = None,
-    drafts: bool = False,
-    kept_from: Manifest | None = None,
-    frozen: set[str] = frozenset(),
-) -> Built:
-    """Make every page whose key changed into `staging`: office by office, then the index pages.
-    `early` is given the pages made before the index pages, and whether any report is published.
-    `drafts`, `kept_from`, `frozen`: see offices.plan_jobs."""
-    site, site_plan, renderer, base, files, previous = (
-        inputs.site, inputs.plan, inputs.renderer, inputs.base, inputs.files, inputs.previous
-    )  # fmt: skip
-    keys, kept, office_jobs = plan_jobs(site, site_plan, base, files, previous, drafts, kept_from, frozen)
-    processes = jobs or os.cpu_count() or 1
-    with worker_pool(office_jobs, site, staging, processes) as pool:
-        results = build_offices(office_jobs, site, renderer, staging, pool, processes)
-        with closing(results):
-            records, made = collect_records(site, site_plan, base, files, kept, results, keys, progress)
-        made += parents_without_unlisted(site, site_plan, renderer, staging, records, office_jobs, previous, made)
-        if early is not None:
-            early(list(made), any(record.summaries for record in records.values()))
-        submit = functools.partial(pool.submit, workers.year_page_job) if pool is not None else None
-        index = make_index_pages(inputs, staging, records, keys, submit)
-    findings = tuple(f for record in records.values() for f in record.findings) + tuple(index.findings)
-    draft_count = sum(url.endswith("/index.html") for record in records.values() for url in record.drafts)
-    made += index.made
-    return Built(
-        index.written, made, keys, records, index.site_pages, index.reports, draft_count, findings, index.lines
     )

@@ -18,17 +18,16 @@ from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
-from .. import build
 from ..check import read_reports
 from ..model.findings import Finding
+from ..read.files import CACHE_DIR
 from ..read.settings import Settings
 from ..read.site import Office, Site
 from ..site import plan, regions
 from ..site.regions import Tally  # a data record of the site layer
 from . import manifest
 from .keys import FileKeys, base_key, page_key
-from .loading import loaded_site
-from .manifest import CACHE_DIR
+from .loading import loaded_site, settings_problems
 from .workers import POOL_MIN_REPORTS, pool_context
 
 
@@ -60,7 +59,7 @@ def check_site(root: Path, out: Path | None = None, jobs: int | None = None) -> 
     target = (Path(out) if out is not None else root / "public").resolve()
     previous = manifest.load(root / CACHE_DIR, target, plan.MARKER)
     site, findings, _ = loaded_site(root, previous)
-    findings += build.settings_problems(site)
+    findings += settings_problems(site)
     site_plan, _ = plan.plan_site(site)
     known = _unchanged_records(root, site, site_plan, previous) if previous is not None else {}
     todo = [office for slug, office in site.offices.items() if slug not in known]
@@ -75,7 +74,7 @@ def check_site(root: Path, out: Path | None = None, jobs: int | None = None) -> 
         published.update(((slug, year), day) for year, day in office.published)
         tallies[slug] = office.tallies
     names = {slug: office.name for slug, office in site.offices.items()}
-    findings += regions.check_site(tallies, site_plan.children, names)  # 汇总 reports against their children
+    findings += regions.check_summed_reports(tallies, site_plan.children, names)  # 汇总 reports against their children
     return SiteCheck(site, count, findings, published, len(known))
 
 

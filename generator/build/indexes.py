@@ -144,10 +144,10 @@ class Regions:
         return renderer.render(page.template, context)
 
     def check(self) -> list[Finding]:
-        """Every 汇总 report against its children (see regions.check_site)."""
+        """Every 汇总 report against its children (see regions.check_summed_reports)."""
         tallies = {slug: record.tallies for slug, record in self.records.items() if record.tallies}
         names = {slug: self.site.offices[slug].name for slug in self.records}
-        return regions.check_site(tallies, self.plan.children, names)
+        return regions.check_summed_reports(tallies, self.plan.children, names)
 
 
 def site_page(

@@ -1,5 +1,6 @@
 """Loading the site for a build: site.load_site, or what it returned to the last build when nothing it
-read has changed since. May import the layers below build, and build.manifest."""
+read has changed since; and what of its settings a build cannot honour. May import the layers below
+build, and build.manifest."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 
 from ..model.findings import Finding
 from ..read.files import display_path
+from ..read.settings import installation_problems
 from ..read.site import Site, is_report_path, load_site
 from ..site import plan
 from . import manifest
@@ -71,3 +73,16 @@ def site_path(root: Path, file: Path) -> str:
         return file.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return str(file.resolve())
+
+
+def settings_problems(site: Site) -> list[Finding]:
+    """What site.yaml asks that this installation cannot give (read/settings.py); `check` reports these
+    too, and a build stops on them before it makes a page."""
+    return installation_problems(site.settings, display_path(site.root / plan.SITE_FILE))
+
+
+def refused_settings(site: Site, findings: list[Finding]) -> list[Finding]:
+    """Why a build cannot go on with the site's settings: the errors in reading site.yaml (among the
+    site's `findings`), and settings_problems."""
+    read = [f for f in findings if f.severity == "error" and Path(f.position.path).name == plan.SITE_FILE]
+    return read + settings_problems(site)

@@ -36,7 +36,6 @@ from ..read.files import atomic_write
 from ..site.regions import Tally  # a data record of the site layer
 from ..site.summaries import ReportSummary  # a data record of the site layer
 
-CACHE_DIR = ".gongkai-cache"  # in the site: build manifests (MANIFEST_DIR) and compiled templates (TEMPLATES_DIR)
 MANIFEST_DIR = "builds"
 TEMPLATES_DIR = "templates"
 FORMAT = 7  # of the manifest file; another value (or another Python's file) is not read
@@ -62,7 +61,7 @@ class OfficeRecord(NamedTuple):
     findings: tuple[Finding, ...]
     written: tuple[str, ...]  # urls of the office's pages in the output
     reports: int  # report files read
-    digest: bytes  # of all that index pages show of the office (see build.office_digest)
+    digest: bytes  # of all that index pages show of the office (see keys.office_digest)
     year_digests: dict[int, bytes] = {}  # year -> digest of its summary, for year pages (never mutated)
     drafts: tuple[str, ...] = ()  # urls of draft reports' pages (`build --drafts`, the preview): in no sitemap
     tallies: dict[int, Tally] = {}  # year -> what its parent office's summary needs of the report (never mutated)
@@ -79,7 +78,7 @@ class Manifest:
     pages: dict[str, bytes]  # url -> key of every page the plan had (written, or left out: an unreadable report's)
     offices: dict[str, OfficeRecord]
     site_pages: tuple[str, ...]  # urls of the pages made once per site that were written
-    listing: tuple = ()  # what site.load_site read, by stat (see build._load_site)
+    listing: tuple = ()  # what site.load_site read, by stat (see loading.loaded_site)
     site: tuple = ()  # and what it returned: (Site, findings)
     base: bytes = b""  # the part of every page's key that is not its files' (code, layouts, content folder)
     csv_columns: tuple[str, ...] = ()  # the headline columns of data/reports.csv

@@ -15,9 +15,9 @@ import uuid
 from pathlib import Path
 
 from ..model.findings import Finding, GongkaiError, Position, error, warning
-from ..read.files import OUTSIDE_SITE, display_path, site_files
+from ..read.files import CACHE_DIR, OUTSIDE_SITE, display_path, site_files
 from ..site import plan
-from .manifest import CACHE_DIR, RACY_NS
+from .manifest import RACY_NS
 
 MARKER_TEXT = (
     "This folder is made by `gongkai build`, which updates it on every build: it deletes files no build made.\n"

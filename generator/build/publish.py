@@ -1,5 +1,5 @@
 """Publishing a build: putting what it made into the output folder, whole or page by page, with the
-search index, and removing what no build made.
+search index, and removing what no build made; and what the build did, for its caller (BuildResult).
 
 The output is never left half-made:
 - Pages are never rendered into the output, but into a staging folder beside it (same file system).
@@ -22,11 +22,11 @@ import functools
 import os
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from ..model.findings import Finding
+from ..model.findings import Finding, summary_counts
 from ..read.site import Site
 from ..site import plan
 from . import outputs, search
@@ -48,6 +48,38 @@ class Built:
     drafts: int
     findings: tuple[Finding, ...]
     lines: ReportLines
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build did: the output, its files and reports, every finding, and what it left to do."""
+
+    output: Path
+    files: int  # files in the output
+    reports: int  # reports published
+    skipped: int  # reports not published: they could not be read
+    findings: tuple[Finding, ...]
+    seconds: float
+    rendered: int = 0  # files made and written by this build (the others were unchanged)
+    # What happened to reports that are not published as read: kept as last published or left out
+    # (unreadable, with --keep-going), taken offline (turned draft, or their file deleted); one line each.
+    notices: tuple[str, ...] = ()
+    drafts: int = 0  # draft reports (shown only with drafts=True)
+    # With build_site(save_manifest=False): writes the build's manifest; the next build must not
+    # start before it has been called (without it, that build makes everything again).
+    save_manifest: Callable[[], None] | None = field(default=None, compare=False, repr=False)
+    # With build_site(search_later=True): makes the search index from the output, when it must be made again.
+    make_search_index: Callable[[], None] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def errors(self) -> int:
+        """Findings that are errors."""
+        return summary_counts(self.findings)[0]
+
+    @property
+    def warnings(self) -> int:
+        """Findings that are warnings."""
+        return summary_counts(self.findings)[1]
 
 
 class Published(NamedTuple):

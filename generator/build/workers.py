@@ -21,11 +21,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..model.findings import Finding, GongkaiError
+from ..read.files import CACHE_DIR
 from ..read.site import Site
 from ..render.renderer import Renderer
 from . import indexes
 from .indexes import YearPageJob
-from .manifest import CACHE_DIR, TEMPLATES_DIR
+from .manifest import TEMPLATES_DIR
 from .offices import OfficeJob, OfficeResult, build_office
 from .outputs import write_file
 

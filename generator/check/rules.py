@@ -20,8 +20,8 @@ LONG_SUM = 7  # sides with more terms than this are shown as their total
 
 
 @dataclass(frozen=True)
-class Cell:
-    """One resolved summand: which report, which cell, with which sign."""
+class Summand:
+    """One term of an equation, resolved: which report, which cell, with which sign."""
 
     report: str
     key: str
@@ -69,13 +69,15 @@ def members(fmt: Format, rule: Rule) -> list[str]:
     return [row.id for block, row in table.row_entries() if block.find_column(first) is not None]
 
 
-def resolve(fmt: Format, rule: Rule, term: Term, member: str) -> list[Cell]:
+def resolve(fmt: Format, rule: Rule, term: Term, member: str) -> list[Summand]:
+    """A term of a rule as the summands it stands for in the equation of one member (a row or column
+    of the table): a group row or column stands for each of its leaves."""
     if rule.for_each == "column":
         rows, column = _leaves(fmt, rule.table, term.row, "row"), term.column or member
-        return [Cell(term.report, cell_key(rule.table, row, column), term.sign) for row in rows]
+        return [Summand(term.report, cell_key(rule.table, row, column), term.sign) for row in rows]
     row = term.row or member
     columns = _leaves(fmt, rule.table, term.column, "column", near_row=row)
-    return [Cell(term.report, cell_key(rule.table, row, column), term.sign) for column in columns]
+    return [Summand(term.report, cell_key(rule.table, row, column), term.sign) for column in columns]
 
 
 def _member_label(fmt: Format, rule: Rule, member: str) -> str:
@@ -89,39 +91,39 @@ def _member_label(fmt: Format, rule: Rule, member: str) -> str:
     return f"“{block.find_row(member).label.zh}”行" if block else member
 
 
-def _summand(value: Number) -> str:
+def _summand_text(value: Number) -> str:
     return f"({format_number(value).replace('-', '−')})" if value < 0 else format_number(value)
 
 
-def _side_text(cells: tuple[Cell, ...], values: list[Number]) -> str:
-    if len(cells) > LONG_SUM:
-        return format_number(sum(v * c.sign for c, v in zip(cells, values)))
+def _side_text(summands: tuple[Summand, ...], values: list[Number]) -> str:
+    if len(summands) > LONG_SUM:
+        return format_number(sum(v * s.sign for s, v in zip(summands, values)))
     text = ""
-    for index, (cell, value) in enumerate(zip(cells, values)):
+    for index, (summand, value) in enumerate(zip(summands, values)):
         if index:
-            text += " − " if cell.sign < 0 else " + "
-        elif cell.sign < 0:
+            text += " − " if summand.sign < 0 else " + "
+        elif summand.sign < 0:
             text += "−"
-        text += _summand(value)
+        text += _summand_text(value)
     return text
 
 
 @cache
-def _equations(format_id: str, rule_index: int) -> tuple[tuple[str, tuple[Cell, ...], tuple[Cell, ...]], ...]:
-    """A rule resolved once per format into its concrete equations: (member, left cells, right cells)."""
+def _equations(format_id: str, rule_index: int) -> tuple[tuple[str, tuple[Summand, ...], tuple[Summand, ...]], ...]:
+    """A rule resolved once per format into its concrete equations: (member, left summands, right summands)."""
     fmt = get_format(format_id)
     rule = fmt.rules[rule_index]
     equations = []
     for member in members(fmt, rule):
-        left = tuple(cell for term in rule.left for cell in resolve(fmt, rule, term, member))
-        right = tuple(cell for term in rule.right for cell in resolve(fmt, rule, term, member))
+        left = tuple(summand for term in rule.left for summand in resolve(fmt, rule, term, member))
+        right = tuple(summand for term in rule.right for summand in resolve(fmt, rule, term, member))
         if left and right:
             equations.append((member, left, right))
     return tuple(equations)
 
 
-def equations(fmt: Format, rule_index: int) -> tuple[tuple[str, tuple[Cell, ...], tuple[Cell, ...]], ...]:
-    """The concrete equations of the format's rule at `rule_index`: (member, left cells, right cells)."""
+def equations(fmt: Format, rule_index: int) -> tuple[tuple[str, tuple[Summand, ...], tuple[Summand, ...]], ...]:
+    """The concrete equations of the format's rule at `rule_index`: (member, left summands, right summands)."""
     return _equations(fmt.id, rule_index)
 
 
@@ -169,7 +171,9 @@ Sides = Callable[[dict[str, Number], dict[str, Number] | None], bool]
 
 
 @cache
-def _compiled(format_id: str, rule_index: int) -> tuple[tuple[str, tuple[Cell, ...], tuple[Cell, ...], Sides], ...]:
+def _compiled(
+    format_id: str, rule_index: int
+) -> tuple[tuple[str, tuple[Summand, ...], tuple[Summand, ...], Sides], ...]:
     """Each equation of a rule with a function telling whether its sides are equal. The function reads
     every cell with one itemgetter per report and sign (a KeyError when a cell is missing): checking
     every rule of a report then costs some 40 calls instead of some 1,000 steps."""

@@ -48,7 +48,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 @dataclass
-class Outcome:
+class SourceOutcome:
     """One source file's row of the summary."""
 
     source: str
@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
         return _usage("--year 只能用于导入单个文件；导入多个文件时年度从各自的标题中识别")
 
     for file in sources:
-        outcome = Outcome(display_path(file))
+        outcome = SourceOutcome(display_path(file))
         outcomes.append(outcome)
         try:
             outcome.imported = import_file(file, outcome.source, args.format_id, args.year)
@@ -100,10 +100,10 @@ def run(args: argparse.Namespace) -> int:
     return 0 if outcomes and all(o.ok for o in outcomes) else 1
 
 
-def _sources(arguments: list[str]) -> tuple[list[Path], list[Outcome]]:
+def _sources(arguments: list[str]) -> tuple[list[Path], list[SourceOutcome]]:
     """The files to import: each file named, and the importable files of each folder named (sorted)."""
     files: list[Path] = []
-    failed: list[Outcome] = []
+    failed: list[SourceOutcome] = []
     for argument in arguments:
         path = Path(argument)
         if path.is_dir():
@@ -119,18 +119,23 @@ def _sources(arguments: list[str]) -> tuple[list[Path], list[Outcome]]:
                     f"{display_path(path)}: error: 文件夹中没有可导入的文件（.txt、.html、.htm、.docx、.pdf、.xlsx）",
                     file=sys.stderr,
                 )
-                failed.append(Outcome(display_path(path), status="无文件"))
+                failed.append(SourceOutcome(display_path(path), status="无文件"))
             files += found
         elif path.is_file():
             files.append(path)
         else:
             print(f"{display_path(path)}: error: 找不到这个文件", file=sys.stderr)
-            failed.append(Outcome(display_path(path), status="找不到"))
+            failed.append(SourceOutcome(display_path(path), status="找不到"))
     return files, failed
 
 
 def _write(
-    outcome: Outcome, args: argparse.Namespace, site: Path, folder: Path, current_name: str, written: dict[int, str]
+    outcome: SourceOutcome,
+    args: argparse.Namespace,
+    site: Path,
+    folder: Path,
+    current_name: str,
+    written: dict[int, str],
 ) -> None:
     imported = outcome.imported
     _print(sorted(imported.findings, key=lambda f: f.position))
@@ -192,7 +197,7 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def _summary(outcomes: list[Outcome]) -> None:
+def _summary(outcomes: list[SourceOutcome]) -> None:
     header = ("文件", "年度", "格式", "已导入", "未对应", "规则错误", "结果")
     rows = [header]
     for o in outcomes:

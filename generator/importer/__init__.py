@@ -26,7 +26,7 @@ from .docx import read_docx_file
 from .headlines import read_headline
 from .html import read_html
 from .match import Placement, place_tables
-from .narrative import Layout, Title, labelled_date, lay_out, markdown, parse_date, read_title, text_tables
+from .narrative import DocumentLayout, Title, labelled_date, lay_out, markdown, parse_date, read_title, text_tables
 from .pdf import read_pdf
 from .text import read_text
 
@@ -135,7 +135,7 @@ def _sniff(data: bytes) -> str:
 @dataclass
 class _Candidate:
     fmt: Format
-    layout: Layout
+    layout: DocumentLayout
     placement: Placement
 
 
@@ -265,7 +265,7 @@ def _title(document: Document) -> Title | None:
 
 
 def _texts(
-    fmt: Format, layout: Layout, placement: Placement, document: Document, findings: list
+    fmt: Format, layout: DocumentLayout, placement: Placement, document: Document, findings: list
 ) -> tuple[dict[str, str], tuple[FreeTable, ...]]:
     """The narrative sections and table intros as Markdown; in a format with free tables (附表), the
     source's tables become those, else a table found in the text stays there as a Markdown table."""
@@ -297,7 +297,7 @@ def _texts(
 
 
 def _published(
-    document: Document, layout: Layout, texts: dict[str, str], year: int | None, findings: list
+    document: Document, layout: DocumentLayout, texts: dict[str, str], year: int | None, findings: list
 ) -> date | None:
     """The publication date the source states: in its metadata, as 「发布日期：…」, or as the date it ends with."""
     closing = _closing_date(layout, texts)
@@ -315,7 +315,7 @@ def _published(
     return found
 
 
-def _closing_date(layout: Layout, texts: dict[str, str]) -> date | None:
+def _closing_date(layout: DocumentLayout, texts: dict[str, str]) -> date | None:
     """A report signed off with a date (「2024年1月19日」) as its last line; the signature leaves the text."""
     # the last text: a free-form report's tables (附表) may follow its signature, as attachments do
     regions = [(section_id, lines) for section_id, lines in layout.regions.items() if lines and section_id in texts]

@@ -107,7 +107,7 @@ def heading_of(text: str, sections: list[Section]) -> Section | None:
 
 
 @dataclass
-class Layout:
+class DocumentLayout:
     """Where the parts of the report are among the document's lines."""
 
     title: Title | None = None
@@ -116,7 +116,7 @@ class Layout:
     aside: list[Line] = field(default_factory=list)  # headings of boxes left out before the first section
 
 
-def _untitled(lines: list[Line], start: int, end: int, layout: Layout) -> list[Line]:
+def _untitled(lines: list[Line], start: int, end: int, layout: DocumentLayout) -> list[Line]:
     """The preface: the text before the first section, without boxes that carry their own heading
     (a page's notice or summary box, enclosed with its heading in an element of its own)."""
     kept: list[Line] = []
@@ -180,13 +180,13 @@ def _enclosed_end(lines: list[Line], index: int, end: int, outside: set[int]) ->
     return last + 1 if last > index else None
 
 
-def lay_out(fmt: Format, document: Document) -> Layout:
+def lay_out(fmt: Format, document: Document) -> DocumentLayout:
     """Find the title and the section headings, and give every line after the title to a section."""
     lines = list(document.lines)
     # numbered sections by their headings; a section without a number only by its exact name (前言, 附表)
     found = _headings(lines, [s for s in fmt.sections if s.number or s.kind != "table"])
 
-    layout = Layout()
+    layout = DocumentLayout()
     body_start = 0
     first_heading = found[0][0] if found else len(lines)
     for index, line in enumerate(lines[:first_heading]):

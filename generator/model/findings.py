@@ -5,6 +5,7 @@ Part of the model: imports nothing of generator."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 
@@ -66,7 +67,12 @@ def warning(position: Position, message: str, rule: str = "") -> Finding:
     return Finding(position, "warning", message, rule)
 
 
-def summary_counts(findings: list[Finding]) -> tuple[int, int]:
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    """The findings without repeats, by file, position, rule and message."""
+    return sorted(set(findings), key=lambda f: (f.position.path, f.position.line, f.position.column, f.rule, f.message))
+
+
+def summary_counts(findings: Sequence[Finding]) -> tuple[int, int]:
     """How many errors and how many warnings."""
     errors = sum(1 for f in findings if f.severity == "error")
     return errors, len(findings) - errors

@@ -145,6 +145,7 @@ class Section:
     optional: bool = False
     hint: str = ""  # the scaffold's suggested text for a narrative ({year}: the report's year)
     aliases: tuple[str, ...] = ()  # other wordings of the label seen in published copies (the importer)
+    opening: bool = False  # the report's opening words (前言): on its page above the sections, without a heading
 
     @property
     def heading(self) -> str:
@@ -390,6 +391,7 @@ def _section(data: dict) -> Section:
         optional=data.get("optional", False),
         hint=data.get("hint", ""),
         aliases=_aliases(data),
+        opening=data.get("opening", False),
     )
 
 

@@ -22,14 +22,15 @@ from markupsafe import Markup
 from ..check import deadlines
 from ..check.rules import headline_value
 from ..model.collation import name_key
-from ..model.findings import Finding
+from ..model.findings import Finding, summary_counts
 from ..model.format import Format, Label, Table, all_formats, comparable, get_format
 from ..model.numbers import format_number
 from ..model.offices import OFFICE_KINDS
-from ..model.values import INTRO_KEY, SCOPES, Number, Report
+from ..model.values import INTRO_KEY, Number, Report
 from ..read.settings import CONTACT_KEYS, Settings
 from ..read.site import Office
 from ..site import plan
+from ..site.regions import SUMMED  # 汇总: a report of its child offices' sums
 from ..site.summaries import ReportSummary, headline_columns, rule_findings, used_headlines
 from .renderer import markdown_html
 from .tables import TableView, free_table_view, table_view
@@ -43,6 +44,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Crumb:
+    """One step of the breadcrumb trail above a page's title."""
+
     label: str
     url: str = ""  # "" for the current page
 
@@ -53,6 +56,8 @@ def page_title(title: str, settings: Settings) -> str:
 
 
 def common(settings: Settings, url: str, title: str, crumbs: list[Crumb], meta: list[tuple[str, str]] = ()) -> dict:
+    """What every page's template is given: the site, the way back to its root, titles, the `meta` tags
+    government sites carry (empty ones left out), breadcrumbs, footer and contact lines."""
     site_meta = [("SiteName", settings.name), ("SiteDomain", settings.domain), ("SiteIDCode", settings.site_id_code)]
     return {
         "site": settings,
@@ -68,6 +73,7 @@ def common(settings: Settings, url: str, title: str, crumbs: list[Crumb], meta: 
 
 
 def footer(settings: Settings) -> list[tuple[str, str]]:
+    """(label, value) of the site's registration lines in the footer, those given, in a fixed order."""
     lines = [
         ("主办单位", settings.organiser),
         ("网站标识码", settings.site_id_code),
@@ -83,6 +89,7 @@ def contact_lines(contact: dict[str, str]) -> list[tuple[str, str, str]]:
 
 
 def home_crumb() -> Crumb:
+    """The first step of every breadcrumb trail: the home page."""
     return Crumb("首页", plan.HOME)
 
 
@@ -91,6 +98,8 @@ def home_crumb() -> Crumb:
 
 @dataclass(frozen=True)
 class SectionView:
+    """A section of the report page: its heading, its text as HTML and its tables' views."""
+
     id: str
     heading: str
     html: Markup
@@ -98,6 +107,7 @@ class SectionView:
 
 
 def report_title(summary_name: str, year: int) -> str:
+    """A report's title as the national form words it: 「<office>YYYY年政府信息公开工作年度报告」."""
     return f"{summary_name}{year}年政府信息公开工作年度报告"
 
 
@@ -108,8 +118,8 @@ def web_link(url: str | None) -> str:
 
 
 def notice_title(notices: list[Finding]) -> str:
-    errors = sum(1 for f in notices if f.severity == "error")
-    warnings = len(notices) - errors
+    """The heading of a report page's notice of broken rules: how many are errors, how many warnings."""
+    errors, warnings = summary_counts(notices)
     if not errors:
         return f"本报告有 {warnings} 项提示"
     title = f"本报告的数据有 {errors} 处不符合勾稽关系"
@@ -131,6 +141,7 @@ def report_context(
     title = report_title(name, report.year)
     url = plan.report_url(office.slug, report.year)
     sections = []
+    opening = {section.id for section in fmt.sections if section.opening}  # shown above the others, untitled
     for section in fmt.sections:
         if section.kind == "table":
             table = fmt.tables[section.id]
@@ -163,8 +174,8 @@ def report_context(
         "published": report.published,
         "source_url": report.source_url or "",
         "source_link": web_link(report.source_url),
-        "preface": next((s for s in sections if s.id == "preface"), None),
-        "sections": [s for s in sections if s.id != "preface"],
+        "preface": next((s for s in sections if s.id in opening), None),
+        "sections": [s for s in sections if s.id not in opening],
         "notices": notices,
         "notice_title": notice_title(notices),
         "draft": report.draft,
@@ -185,11 +196,14 @@ def report_context(
 
 @dataclass(frozen=True)
 class Link:
+    """A link to a page: its text and its URL from the site's root."""
+
     name: str
     url: str
 
 
 def office_link(office: Office) -> Link:
+    """A link to an office's page, named as the office."""
     return Link(office.name, plan.office_url(office.slug))
 
 
@@ -283,6 +297,8 @@ def year_context(
 
 @dataclass(frozen=True)
 class OfficeNode:
+    """An office in the tree of offices (home and office pages), with its reports and child offices."""
+
     office: Office
     url: str
     reports: tuple[ReportSummary, ...]  # newest first
@@ -329,8 +345,6 @@ def office_tree(
     nodes += [make(office) for office in sorted(offices, key=lambda o: o.slug) if office.slug not in placed]
     return tuple(nodes)
 
-
-SUMMED = SCOPES[1]  # 汇总: a report of its child offices' sums
 
 HOME_LATEST = 100  # a latest year with more reports lists the most recently published ones (its year page has all)
 HOME_OFFICES = 300  # a site with more offices lists the top-level ones (each office page lists its offices)
@@ -399,6 +413,8 @@ TO_CHASE = (deadlines.LATE, deadlines.MISSING, deadlines.UNDATED)
 
 @dataclass(frozen=True)
 class StatusYear:
+    """A year of the status page (发布情况): how many offices are in each state, and the rows listed."""
+
     year: int
     counts: tuple[tuple[str, int], ...]  # (state, offices), every state in deadlines.STATES order
     rows: tuple[tuple[deadlines.Status, str], ...]  # each office's status, and its report's url (or its office's)
@@ -435,6 +451,7 @@ def status_context(settings: Settings, offices: list[Office], summaries: list[Re
 
 
 def accessibility_context(settings: Settings) -> dict:
+    """The accessibility statement page (无障碍声明): the site's own statement."""
     crumbs = [home_crumb(), Crumb("无障碍声明")]
     return {**common(settings, plan.ACCESSIBILITY, "无障碍声明", crumbs), "statement": settings.accessibility}
 
@@ -472,6 +489,7 @@ NO_DATE = "1970-01-01T00:00:00Z"  # a feed must say when it was updated; with no
 
 
 def base_url(settings: Settings) -> str:
+    """The site's address ending in "/", or "" when unknown (the feed and sitemap then do without)."""
     base = settings.base_url
     return base if not base or base.endswith("/") else base + "/"
 
@@ -484,6 +502,8 @@ def _feed_id(settings: Settings, url: str) -> str:
 
 @dataclass(frozen=True)
 class FeedEntry:
+    """One report in the Atom feed."""
+
     id: str
     title: str
     link: str
@@ -525,11 +545,13 @@ def _feed_time(day: date) -> str:
 
 
 def sitemap_context(settings: Settings, urls: list[str]) -> dict:
+    """The sitemap: the full address of every HTML page but the not-found page, in order."""
     base = base_url(settings)
     return {"urls": [base + url for url in sorted(urls) if url.endswith(".html") and url != plan.NOT_FOUND]}
 
 
 def robots_context(settings: Settings) -> dict:
+    """robots.txt: where the sitemap is, when the site's address is known."""
     base = base_url(settings)
     return {"sitemap": base + plan.SITEMAP if base else ""}
 
@@ -538,6 +560,7 @@ def robots_context(settings: Settings) -> dict:
 
 
 def summary_title(office: Office, year: int) -> str:
+    """The title of an office's 下级汇总 page of a year."""
     return f"{office.name}{year}年度下级单位政府信息公开工作情况汇总"
 
 

@@ -23,7 +23,7 @@ from ..model.format import Table, all_formats, get_format
 from ..model.numbers import format_number
 from ..model.values import Number, Report, cell_key
 from ..read.files import OUTSIDE_SITE, display_path, inside, site_files
-from .tables import Cell, TableView, css_string, table_view, table_width, value_cells
+from .tables import TableCell, TableView, css_string, table_view, table_width, value_cells
 
 DEFAULT_LAYOUTS = Path(__file__).parent.parent / "layouts"
 STATIC = "static"
@@ -58,7 +58,7 @@ class Renderer:
             bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache)) if cache is not None else None,
             autoescape=jinja2.select_autoescape(["html", "xml"]),
             undefined=jinja2.StrictUndefined,
-            auto_reload=False,  # a build's renderer serves while its templates are unchanged (build._renderer)
+            auto_reload=False,  # a build's renderer serves while its templates are unchanged (BuildSession.renderer)
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
@@ -230,7 +230,7 @@ MISSING_HTML = '<span aria-hidden="true">—</span><span class="visually-hidden"
 COMPUTED_NOTE = '<span class="visually-hidden">（原文未填，按各项之和计算）</span>'
 
 
-def value_cell_html(cell: Cell) -> Markup:
+def value_cell_html(cell: TableCell) -> Markup:
     """A value cell of a statistical table: its headers, and a note when the value was computed."""
     return Markup(
         value_cell_start(cell.headers, cell.colspan)

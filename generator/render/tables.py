@@ -23,7 +23,7 @@ from ..model.values import FreeTable, Report, cell_key
 
 
 @dataclass(frozen=True)
-class Cell:
+class TableCell:
     """One `th` or `td`. Header cells have an id and a scope; data cells name their headers."""
 
     text: str
@@ -46,8 +46,8 @@ class Cell:
 class TablePart:
     """One block of a table: its header rows, then its data rows."""
 
-    head: tuple[tuple[Cell, ...], ...]
-    body: tuple[tuple[Cell, ...], ...]
+    head: tuple[tuple[TableCell, ...], ...]
+    body: tuple[tuple[TableCell, ...], ...]
 
 
 @dataclass(frozen=True, eq=False)
@@ -66,6 +66,7 @@ class TableView:
 
     @cached_property
     def parts(self) -> tuple[TablePart, ...]:
+        """The table's parts (a block each: header rows and body rows), laid out when first asked for."""
         return self.layout()
 
     @cached_property
@@ -86,7 +87,7 @@ class TableView:
         )
 
 
-NUMBER = re.compile(r"^[-+−]?[\d,，]+(\.\d+)?%?$")
+NUMERIC_TEXT = re.compile(r"^[-+−]?[\d,，]+(\.\d+)?%?$")  # a free table's cell that reads as a number
 
 
 def column_text(column: Column) -> str:
@@ -116,6 +117,7 @@ def table_view(
 
 
 def table_width(table: Table) -> int:
+    """The table's width in columns: that of its widest block."""
     return max(_block_width(b) for b in table.blocks)
 
 
@@ -123,7 +125,7 @@ def _parts(table: Table, report: Report | None, width: int) -> tuple[TablePart, 
     return tuple(_block_part(table, block, report, width, len(table.blocks) > 1) for block in table.blocks)
 
 
-def value_cells(view: TableView) -> list[Cell]:
+def value_cells(view: TableView) -> list[TableCell]:
     """The value cells of a table, in the order of the page."""
     return [cell for part in view.parts for line in part.head + part.body for cell in line if cell.kind == "value"]
 
@@ -149,7 +151,7 @@ def _block_width(block: Block) -> int:
     return _depth(block.rows) + len(block.leaf_columns)
 
 
-def _depth(nodes) -> int:
+def _depth(nodes: tuple[Row | Column, ...]) -> int:
     return max((n.depth for n in nodes), default=0)
 
 
@@ -163,14 +165,14 @@ class _Heading(NamedTuple):
     rowspan: int
 
 
-def _levels(nodes, children: str, prefix: str) -> list[list[_Heading]]:
+def _levels(nodes: tuple[Row | Column, ...], children: str, prefix: str) -> list[list[_Heading]]:
     """A header tree as rows of headings, top level first; a leaf above the deepest level spans down to it."""
     depth = _depth(nodes)
     levels: list[list[_Heading]] = [[] for _ in range(depth)]
 
     count = itertools.count()
 
-    def walk(node, level: int, path: tuple[str, ...]) -> None:
+    def walk(node: Row | Column, level: int, path: tuple[str, ...]) -> None:
         node_id = f"{prefix}{next(count)}"
         kids = getattr(node, children)
         levels[level].append(_Heading(node, node_id, path + (node_id,), len(node.leaves), 1 if kids else depth - level))
@@ -186,9 +188,9 @@ def _paths(levels: list[list[_Heading]]) -> dict[str, tuple[str, ...]]:
     return {heading.node.id: heading.path for level in levels for heading in level}
 
 
-def _column_cell(heading: _Heading, grow: int = 0) -> Cell:
+def _column_cell(heading: _Heading, grow: int = 0) -> TableCell:
     column = heading.node
-    return Cell(
+    return TableCell(
         column_text(column),
         header=True,
         id=heading.id,
@@ -208,10 +210,10 @@ def _value_cell(
     colspan: int,
     label: str = "",
     group: str = "",
-) -> Cell:
+) -> TableCell:
     key = cell_key(table.id, row.id, column.id)
     value = report.values.get(key) if report is not None else None
-    return Cell(
+    return TableCell(
         text=format_number(value) if value is not None else "—",
         headers=" ".join(headers),
         numeric=True,
@@ -234,13 +236,13 @@ def css_string(text: str) -> str:
     return '"' + "".join(f"\\{ord(c):x} " if c in "\"\\<>&'" or ord(c) < 32 else c for c in text) + '"'
 
 
-def _tree_labels(nodes, children: str, text: Callable) -> dict[str, str]:
+def _tree_labels(nodes: tuple[Row | Column, ...], children: str, text: Callable) -> dict[str, str]:
     """Each leaf's headings in words, outermost first (for a value cell of a stacked table): a group
     heading over every leaf (申请人情况) tells nothing about one value and is left out."""
     total = sum(len(node.leaves) for node in nodes)
     labels: dict[str, str] = {}
 
-    def walk(node, path: tuple[str, ...]) -> None:
+    def walk(node: Row | Column, path: tuple[str, ...]) -> None:
         kids = getattr(node, children)
         here = path + (text(node),) if len(node.leaves) < total or not kids else path
         if kids:
@@ -268,10 +270,10 @@ def _block_part(table: Table, block: Block, report: Report | None, width: int, l
     return _grid_part(table, block, report, width, labelled)
 
 
-def _block_label(block: Block, prefix: str, width: int) -> tuple[list[tuple[Cell, ...]], tuple[str, ...]]:
+def _block_label(block: Block, prefix: str, width: int) -> tuple[list[tuple[TableCell, ...]], tuple[str, ...]]:
     if block.label is None:
         return [], ()
-    cell = Cell(block.label.zh, header=True, id=prefix, scope="colgroup", colspan=width, kind="block")
+    cell = TableCell(block.label.zh, header=True, id=prefix, scope="colgroup", colspan=width, kind="block")
     return [(cell,)], (cell.id,)
 
 
@@ -285,10 +287,10 @@ def _grid_part(table: Table, block: Block, report: Report | None, width: int, la
 
     corner_ids: tuple[str, ...] = ()
     for level, entries in enumerate(column_levels):
-        cells: list[Cell] = []
+        cells: list[TableCell] = []
         if level == 0:
             label = block.row_header or block.corner
-            corner = Cell(
+            corner = TableCell(
                 label.zh if label else "",
                 header=block.row_header is not None,
                 id=f"{prefix}h" if block.row_header else "",
@@ -321,11 +323,11 @@ def _row_headers(block: Block, prefix: str, depth: int, outer: tuple[str, ...]):
     lines = []
     count = itertools.count()
 
-    def walk(rows: tuple[Row, ...], level: int, path: tuple[str, ...], opening: list[Cell]) -> None:
+    def walk(rows: tuple[Row, ...], level: int, path: tuple[str, ...], opening: list[TableCell]) -> None:
         for row in rows:
             row_id = f"{prefix}r{next(count)}"
             here = path + (row_id,)
-            header = Cell(
+            header = TableCell(
                 row.label.zh,
                 header=True,
                 id=row_id,
@@ -354,7 +356,7 @@ def _one_line_part(table: Table, block: Block, report: Report | None, width: int
     for entries in row_levels:
         head.append(
             tuple(
-                Cell(
+                TableCell(
                     h.node.label.zh,
                     header=True,
                     id=h.id,
@@ -367,8 +369,8 @@ def _one_line_part(table: Table, block: Block, report: Report | None, width: int
             )
         )
     row_paths = _paths(row_levels)
-    column_rows: list[list[Cell]] = [[] for _ in range(column_depth)]
-    values: list[Cell] = []
+    column_rows: list[list[TableCell]] = [[] for _ in range(column_depth)]
+    values: list[TableCell] = []
     labels, groups = _column_labels(block), _row_labels(block)
     for index, row in enumerate(block.leaf_rows):
         levels = _levels(block.columns, "columns", f"{prefix}l{index}c")
@@ -392,16 +394,16 @@ def free_table_view(table: FreeTable, table_id: str) -> TableView:
     width = max((len(r) for r in table.header + table.rows), default=0)
     head = tuple(
         tuple(
-            Cell(text, header=bool(text), scope="col" if text else "", kind="leaf" if text else "corner")
+            TableCell(text, header=bool(text), scope="col" if text else "", kind="leaf" if text else "corner")
             for text in row
         )
         for row in table.header
     )
     body = tuple(
         tuple(
-            Cell(text, header=True, scope="row", kind="leaf")
+            TableCell(text, header=True, scope="row", kind="leaf")
             if index == 0 and text
-            else Cell(text, numeric=bool(NUMBER.match(text.strip())), kind="text")
+            else TableCell(text, numeric=bool(NUMERIC_TEXT.match(text.strip())), kind="text")
             for index, text in enumerate(row)
         )
         for row in table.rows

@@ -41,7 +41,7 @@ from ..model.values import FreeTable, Report
 from ..read.site import Office
 from ..site.summaries import rule_findings
 from .pages import notice_title, report_title
-from .tables import Cell, table_view
+from .tables import TableCell, table_view
 from .wordstyles import (
     CAPTION_STYLE,
     EMPHASIS_STYLE,
@@ -83,9 +83,6 @@ def report_docx(report: Report, findings: Iterable[Finding], office: Office) -> 
     fmt = report.format
     signed = False
     for section in fmt.sections:
-        if section.id == "preface":
-            _markdown(document, report.text(section.id))
-            continue
         if section.kind == "free_tables":
             if not signed:  # the free-form report's tables follow its text as attachments (附表)
                 signed = _sign(document, name, report)
@@ -101,7 +98,7 @@ def report_docx(report: Report, findings: Iterable[Finding], office: Office) -> 
             _markdown(document, report.text(f"{table.id}.intro"))
             _stats_table(document, table, report)
             continue
-        if not section.number and section.id not in report.texts:
+        if not section.number and section.id not in report.texts:  # 前言, a free-form report's text: untitled
             continue
         if section.number:  # a numbered section is there, if only as its heading (the national form's outline)
             document.add_paragraph(section.heading, style="Heading 1")
@@ -379,7 +376,7 @@ def _stats_widths(table: Table, width: int) -> list[int]:
     return [group_width] * (depth - 1) + [last] + [value_width] * values
 
 
-def _table_xml(rows: list[tuple[Cell, ...]], widths: list[int], head_rows: int):
+def _table_xml(rows: list[tuple[TableCell, ...]], widths: list[int], head_rows: int):
     """A w:tbl of header and data cells with their spans: a rowspan as a vertical merge (vMerge restart,
     then continue in the rows below), a colspan as gridSpan."""
     total = len(widths)
@@ -449,7 +446,7 @@ def _style_id(name: str) -> str:
 def _plain_table(document: WordDocument, rows: list[list[str]], header: int) -> None:
     width = max(len(row) for row in rows)
     cells = [
-        tuple(Cell(text, header=index < header) for text in row + [""] * (width - len(row)))
+        tuple(TableCell(text, header=index < header) for text in row + [""] * (width - len(row)))
         for index, row in enumerate(rows)
     ]
     document.element.body._insert_tbl(_table_xml(cells, [TEXT_WIDTH_TWIPS // width] * width, header))

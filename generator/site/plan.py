@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from ..model.findings import Finding, Position, error
 from ..model.format import format_for_year
+from ..read.files import SITE_FILE
 from ..read.site import Office, Site
 
 HOME = "index.html"
@@ -32,7 +33,6 @@ SCHEMA = "data/report.schema.json"  # the JSON Schema of report files, for anyon
 STATIC_DIR = "static"
 YEAR_PAGE_ROWS = 500  # reports listed on one year page (a page of 500 rows is about 250 KB)
 MARKER = ".gongkai-output"  # marks a folder made by `gongkai build`, which a build may replace
-SITE_FILE = "site.yaml"
 INDEX_DIR = "pagefind"  # the search index and pagefind.js, in the output (made by build/search.py)
 SEARCH = "search/index.html"
 SEARCH_SCRIPT = "search.js"  # a static file of the search page: copied only with `search: true`

@@ -206,7 +206,7 @@ def check_summed(item: Tally, area: Region, labels: dict[str, str]) -> list[Find
     return findings
 
 
-def check_site(
+def check_summed_reports(
     tallies: dict[str, dict[int, Tally]], children: dict[str, tuple[str, ...]], names: dict[str, str]
 ) -> list[Finding]:
     """Every 汇总 report of the site against its children: `tallies` by office and year, `children`
