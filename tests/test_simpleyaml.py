@@ -179,8 +179,9 @@ def test_the_quick_path_reads_the_draft_mark_as_the_full_one_does(line, draft):
     text = scaffold({}, {"overview": "【待填写】" if draft else "无", "problems": "无", "other": "无"})
     text = text.replace('format: "2021"', f'{line}\nformat: "2021"')
     full, findings = read_composed_report(Path("content/test/2023.yaml"), "x", "test", text.encode())
-    if draft is None:  # YAML 1.1's other spellings are refused, not taken for either
-        assert both_ways(text) is None and full is None and "draft 应为 true" in findings[0].message
+    if draft is None:  # YAML 1.1's other spellings are refused, not taken for either: the same finding either way
+        quick = both_ways(text)
+        assert quick is not None and quick[0] is None and full is None and "draft 应为 true" in findings[0].message
     elif draft:  # a placeholder is allowed in a draft, with a warning (the same check either way)
         assert both_ways(text)[0].draft and full.draft and [f.severity for f in findings] == ["warning"]
     else:
@@ -327,3 +328,32 @@ def test_office_files_quick_path_declines_or_agrees(data):
             at = data.draw(st.integers(0, len(line)))
             lines[index] = line[:at] + data.draw(st.sampled_from(CHARACTERS)) + line[at:]
     mapping_both_ways("\n".join(lines), site.OFFICE_KEYS)
+
+
+@pytest.mark.parametrize(
+    "old, new, expected",
+    [
+        ("licensing: 0", "licensing: 十二", "汉字数字"),
+        ("licensing: 0", 'licensing: "3"', "带引号"),
+        ("licensing: 0", "licensing: ~", "缺少数值"),
+        ("licensing: 0", "licensing: １２", "全角字符"),
+        ("regulations: [0, 0, 0]", "regulations: [0, 007, 0]", "八进制"),
+        ("regulations: [0, 0, 0]", "regulations: [0, 0, -1]", "负数"),
+        ("regulations: [0, 0, 0]", "regulations: [ 0 ,1.5, 0]", "不是整数"),
+        ("administrative_fees: 0", "administrative_fees: -3.5", "不是有效金额"),
+        ("published: 2024-01-20", "published: 2024-02-30", "应为日期"),
+        ("published: 2024-01-20", "published: 下月", "应为日期"),
+        ("format: ", "scope: 全部\nformat: ", "数据范围 scope"),
+        ("year: 2023", "year: 2O23", "年度应为四位数字"),
+        ("year: 2023", "year: 2024", "与文件名 2023.yaml 不一致"),
+    ],
+)
+def test_the_quick_path_reads_a_wrong_value_with_the_same_check_as_the_full_one(old, new, expected):
+    """A value the quick path does not recognise is handed to the one function that decides it (e.g.
+    source.number_value), not back to the full reader: the same finding, at the same place."""
+    text = scaffold({}, {"overview": "无", "problems": "无", "other": "无"})
+    assert old in text
+    quick = both_ways(text.replace(old, new, 1))
+    assert quick is not None, "declined"
+    report, findings = quick
+    assert report is None and len(findings) == 1 and expected in findings[0].message, findings
