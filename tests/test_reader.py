@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -11,31 +14,36 @@ from tests.helpers import col_of, line_of, report_yaml, write_office, write_repo
 
 
 @pytest.fixture
-def site(tmp_path):
+def site(tmp_path: Path) -> Path:
+    """A site with one office, test, and no report yet."""
     root = write_site(tmp_path / "site")
     write_office(root, "test", "测试街道办事处")
     return root
 
 
-def check(cli, site):
+def check(cli: Callable[..., Any], site: Path) -> tuple[Any, list[str]]:
+    """`gongkai check` of the site: its result, and its lines that are findings."""
     result = cli("check", ".", cwd=site)
     return result, [line for line in result.lines if ": error: " in line or ": warning: " in line]
 
 
-def only(findings, severity="error"):
+def only(findings: list[str], severity: str = "error") -> str:
+    """The one finding of this severity among the lines (asserting there is exactly one)."""
     chosen = [f for f in findings if f": {severity}: " in f]
     assert len(chosen) == 1, findings
     return chosen[0]
 
 
 def replace_line(text: str, needle: str, new_line: str) -> str:
+    """The text with the line holding `needle` replaced by `new_line`."""
     lines = text.splitlines()
     index = line_of(text, needle) - 1
     lines[index] = new_line
     return "\n".join(lines) + "\n"
 
 
-def test_valid_report_reads_clean(cli, site):
+def test_valid_report_reads_clean(cli: Callable[..., Any], site: Path) -> None:
+    """A scaffolded report is checked with no finding, and the summary line says so."""
     write_report(site, "test", 2023, report_yaml())
     result, findings = check(cli, site)
     assert result.code == 0
@@ -43,7 +51,8 @@ def test_valid_report_reads_clean(cli, site):
     assert result.lines[-1] == "检查了 1 个机关的 1 份报告：0 个错误，0 个警告"
 
 
-def test_values_and_positions_are_kept(site):
+def test_values_and_positions_are_kept(site: Path) -> None:
+    """A count and an amount are read as written, and a cell's position is where it stands."""
     values = {"applications.new_received.natural_person": 3, "proactive.administrative_fees.fees": Decimal("9116.36")}
     text = report_yaml(values=values)
     path = write_report(site, "test", 2023, text)
@@ -55,7 +64,8 @@ def test_values_and_positions_are_kept(site):
     assert (position.line, position.column) == (line_of(text, "new_received:"), col_of(text, "new_received:", "3"))
 
 
-def test_yaml_syntax_error(cli, site):
+def test_yaml_syntax_error(cli: Callable[..., Any], site: Path) -> None:
+    """Broken YAML is one positioned error, and check exits 1."""
     text = report_yaml().replace("year: 2023", "year: 2023\n  bad: [1, 2")
     write_report(site, "test", 2023, text)
     result, findings = check(cli, site)
@@ -65,7 +75,8 @@ def test_yaml_syntax_error(cli, site):
     assert "YAML 语法错误" in message
 
 
-def test_tab_indentation_explained(cli, site):
+def test_tab_indentation_explained(cli: Callable[..., Any], site: Path) -> None:
+    """A tab used for indentation is named as such, at its line."""
     text = report_yaml().replace("  regulations:", "\tregulations:")
     write_report(site, "test", 2023, text)
     _, findings = check(cli, site)
@@ -74,7 +85,8 @@ def test_tab_indentation_explained(cli, site):
     assert "Tab" in message
 
 
-def test_gb18030_file_is_read_with_a_warning(cli, site):
+def test_gb18030_file_is_read_with_a_warning(cli: Callable[..., Any], site: Path) -> None:
+    """A GB18030 file is read, with a warning that says how to convert it."""
     path = site / "content" / "test" / "2023.yaml"
     path.write_bytes(report_yaml().encode("gb18030"))
     result, findings = check(cli, site)
@@ -83,14 +95,16 @@ def test_gb18030_file_is_read_with_a_warning(cli, site):
     assert "GB18030" in message and "UTF-8" in message and "iconv" in message
 
 
-def test_utf8_bom_is_accepted(cli, site):
+def test_utf8_bom_is_accepted(cli: Callable[..., Any], site: Path) -> None:
+    """A UTF-8 byte order mark is no problem."""
     path = site / "content" / "test" / "2023.yaml"
     path.write_bytes(b"\xef\xbb\xbf" + report_yaml().encode("utf-8"))
     result, findings = check(cli, site)
     assert result.code == 0 and findings == []
 
 
-def test_unknown_key_suggests_the_right_one(cli, site):
+def test_unknown_key_suggests_the_right_one(cli: Callable[..., Any], site: Path) -> None:
+    """A misspelt top-level key is an error at its place, suggesting the key meant."""
     text = report_yaml().replace("overview:", "overveiw:")
     write_report(site, "test", 2023, text)
     _, findings = check(cli, site)
@@ -99,28 +113,32 @@ def test_unknown_key_suggests_the_right_one(cli, site):
     assert "是否想写“overview”" in unknown[0]
 
 
-def test_unknown_row_key_suggests_the_row(cli, site):
+def test_unknown_row_key_suggests_the_row(cli: Callable[..., Any], site: Path) -> None:
+    """A misspelt row key is an error at its place, suggesting the row meant."""
     text = report_yaml().replace("  new_received:", "  new_recieved:")
     write_report(site, "test", 2023, text)
     _, findings = check(cli, site)
     assert any(f":{line_of(text, 'new_recieved')}:3: error:" in f and "new_received" in f for f in findings)
 
 
-def test_chinese_label_as_key_names_the_id(cli, site):
+def test_chinese_label_as_key_names_the_id(cli: Callable[..., Any], site: Path) -> None:
+    """A row's Chinese label written as its key is answered with the key to write."""
     text = report_yaml().replace("  licensing:", "  行政许可:")
     write_report(site, "test", 2023, text)
     _, findings = check(cli, site)
     assert any("“行政许可”应写作“licensing”" in f for f in findings)
 
 
-def test_missing_year(cli, site):
+def test_missing_year(cli: Callable[..., Any], site: Path) -> None:
+    """A report without its year is told the line to add."""
     text = report_yaml().replace("year: 2023\n", "")
     write_report(site, "test", 2023, text)
     _, findings = check(cli, site)
     assert any("缺少必填项“year”" in f and "year: 2023" in f for f in findings)
 
 
-def test_missing_section_and_row(cli, site):
+def test_missing_section_and_row(cli: Callable[..., Any], site: Path) -> None:
+    """A missing section and a missing row are each named, with their keys."""
     text = report_yaml()
     text = replace_line(text, "  penalties:", "")
     start = line_of(text, "problems:")
@@ -149,7 +167,8 @@ def test_missing_section_and_row(cli, site):
         ("1,200", "有 8 个数值"),
     ],
 )
-def test_bad_counts(cli, site, value, expected):
+def test_bad_counts(cli: Callable[..., Any], site: Path, value: str, expected: str) -> None:
+    """Each kind of wrong count is explained at the cell's line and column."""
     text = replace_line(report_yaml(), "  granted:", f"  granted: [0, {value}, 0, 0, 0, 0, 0]")
     write_report(site, "test", 2023, text)
     result, findings = check(cli, site)
@@ -161,14 +180,16 @@ def test_bad_counts(cli, site, value, expected):
     assert any(f"2023.yaml:{line}:{column}: error:" in f and expected in f for f in findings), findings
 
 
-def test_scalar_count_in_single_column_row(cli, site):
+def test_scalar_count_in_single_column_row(cli: Callable[..., Any], site: Path) -> None:
+    """A single-column row's value is checked like a list's cell, at its column."""
     text = replace_line(report_yaml(), "  licensing:", "  licensing: 十二")
     write_report(site, "test", 2023, text)
     _, findings = check(cli, site)
     assert any(f":{line_of(text, 'licensing')}:14: error:" in f and "汉字数字" in f for f in findings)
 
 
-def test_amount_with_decimals_and_bad_amounts(cli, site):
+def test_amount_with_decimals_and_bad_amounts(cli: Callable[..., Any], site: Path) -> None:
+    """Amounts of any scale are accepted; a negative one is not."""
     text = replace_line(report_yaml(), "  administrative_fees:", "  administrative_fees: 9116.36")
     write_report(site, "test", 2023, text)
     assert check(cli, site)[0].code == 0
@@ -181,7 +202,8 @@ def test_amount_with_decimals_and_bad_amounts(cli, site):
     assert any("不是有效金额" in f for f in findings)
 
 
-def test_wrong_number_of_values(cli, site):
+def test_wrong_number_of_values(cli: Callable[..., Any], site: Path) -> None:
+    """A row of the wrong length says how many values, in which order, it should have."""
     text = replace_line(report_yaml(), "  carried_over:", "  carried_over: [0, 0, 0, 0, 0]")
     write_report(site, "test", 2023, text)
     _, findings = check(cli, site)
@@ -190,7 +212,8 @@ def test_wrong_number_of_values(cli, site):
     assert "有 5 个数值，应为 7 个" in message and "自然人、商业企业" in message
 
 
-def test_total_may_be_omitted_and_is_computed(site):
+def test_total_may_be_omitted_and_is_computed(site: Path) -> None:
+    """A row may leave out its total, which is then computed and marked as such."""
     text = replace_line(report_yaml(), "  new_received:", "  new_received: [1, 2, 0, 0, 0, 3]")
     text = replace_line(text, "  granted:", "  granted: [1, 2, 0, 0, 0, 3]")
     path = write_report(
@@ -202,7 +225,8 @@ def test_total_may_be_omitted_and_is_computed(site):
     assert findings == []
 
 
-def test_year_in_file_differs_from_name(cli, site):
+def test_year_in_file_differs_from_name(cli: Callable[..., Any], site: Path) -> None:
+    """A year other than the file name's is an error at the year."""
     text = report_yaml(year=2023)
     write_report(site, "test", 2024, text)
     _, findings = check(cli, site)
@@ -211,7 +235,8 @@ def test_year_in_file_differs_from_name(cli, site):
     )
 
 
-def test_duplicate_key(cli, site):
+def test_duplicate_key(cli: Callable[..., Any], site: Path) -> None:
+    """A key written twice is an error at the second, naming the line of the first."""
     text = report_yaml().replace("  licensing: 0", "  licensing: 0\n  licensing: 5")
     write_report(site, "test", 2023, text)
     _, findings = check(cli, site)
@@ -220,7 +245,8 @@ def test_duplicate_key(cli, site):
 
 
 @pytest.mark.parametrize("word, kind", [("no", "是/否"), ("null", "空值"), ("2023-01-01", "日期")])
-def test_yaml11_surprises_in_text_are_kept_as_text(site, word, kind):
+def test_yaml11_surprises_in_text_are_kept_as_text(site: Path, word: str, kind: str) -> None:
+    """Words YAML 1.1 reads as something else are kept as text, with a warning saying as what."""
     text = report_yaml().replace("year: 2023", f"year: 2023\noffice_name: {word}")
     path = write_report(site, "test", 2023, text)
     report, findings = load_report(path, "x.yaml", "test")
@@ -228,26 +254,30 @@ def test_yaml11_surprises_in_text_are_kept_as_text(site, word, kind):
     assert len(findings) == 1 and kind in findings[0].message and findings[0].severity == "warning"
 
 
-def test_unknown_format(cli, site):
+def test_unknown_format(cli: Callable[..., Any], site: Path) -> None:
+    """A format that does not exist is an error at its value."""
     text = report_yaml().replace('format: "2021"', 'format: "2022"')
     write_report(site, "test", 2023, text)
     _, findings = check(cli, site)
     assert any(f":{line_of(text, 'format:')}:9: error:" in f and "不认识的报告格式" in f for f in findings)
 
 
-def test_empty_file(cli, site):
+def test_empty_file(cli: Callable[..., Any], site: Path) -> None:
+    """An empty file is one error that says how to make a report."""
     write_report(site, "test", 2023, "")
     _, findings = check(cli, site)
     assert findings == ["content/test/2023.yaml:1:1: error: 文件是空的；可用 gongkai new 生成完整的报告模板"]
 
 
-def test_top_level_list_is_rejected(cli, site):
+def test_top_level_list_is_rejected(cli: Callable[..., Any], site: Path) -> None:
+    """A file that is a list, not a mapping, is rejected."""
     write_report(site, "test", 2023, "- a\n- b\n")
     _, findings = check(cli, site)
     assert any("报告文件应为“键: 值”的映射" in f for f in findings)
 
 
-def test_published_date(site):
+def test_published_date(site: Path) -> None:
+    """A date in Chinese is read; a day that does not exist is an error."""
     text = report_yaml().replace("# published: 2024-01-20", "published: 2024年1月19日")
     report, findings = load_report(write_report(site, "test", 2023, text), "x.yaml", "test")
     assert str(report.published) == "2024-01-19" and findings == []

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.check.rules import check_report
+from generator.model.findings import Finding
+from generator.model.values import Report
 from generator.read.reports import read_report
 from tests.helpers import report_yaml
 
@@ -26,7 +32,7 @@ scalars = st.one_of(
 )
 
 
-def paths(data, prefix=()):
+def paths(data: Any, prefix: tuple = ()) -> Iterator[tuple]:
     """Every path to a value in nested dicts and lists."""
     yield prefix
     if isinstance(data, dict):
@@ -40,7 +46,8 @@ def paths(data, prefix=()):
 ALL_PATHS = [p for p in paths(VALID_DATA) if p]
 
 
-def mutate(data, path, action, value, key):
+def mutate(data: Any, path: tuple, action: str, value: Any, key: str) -> Any:
+    """A copy of the data with the value at `path` changed, deleted, or a value inserted there."""
     import copy
 
     data = copy.deepcopy(data)
@@ -60,7 +67,8 @@ def mutate(data, path, action, value, key):
     return data
 
 
-def assert_positioned(text: str | bytes, tmp_path):
+def assert_positioned(text: str | bytes, tmp_path: Path) -> tuple[Report | None, list[Finding]]:
+    """Read the text as a report file: every finding is positioned in it, and a report read is one the rules can check."""
     file = tmp_path / "2023.yaml"
     file.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
     report, findings = read_report(file, "content/x/2023.yaml", "x")
@@ -80,7 +88,10 @@ def assert_positioned(text: str | bytes, tmp_path):
     value=scalars,
     key=st.text(min_size=1, max_size=10),
 )
-def test_structural_mutations_give_positioned_findings(tmp_path, path, action, value, key):
+def test_structural_mutations_give_positioned_findings(
+    tmp_path: Path, path: tuple, action: str, value: Any, key: str
+) -> None:
+    """A value changed, deleted or added anywhere: positioned findings, and an error whenever no report is read."""
     data = mutate(VALID_DATA, path, action, value, key)
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
     report, findings = assert_positioned(text, tmp_path)
@@ -94,13 +105,15 @@ def test_structural_mutations_give_positioned_findings(tmp_path, path, action, v
     length=st.integers(0, 5),
     insert=st.text(alphabet=" \t\n:-[]{},#&*!|>'\"%@`0123456789十中文\x00\ufeff", max_size=4),
 )
-def test_text_edits_give_positioned_findings(tmp_path, position, length, insert):
+def test_text_edits_give_positioned_findings(tmp_path: Path, position: int, length: int, insert: str) -> None:
+    """Characters replaced anywhere in the text: positioned findings."""
     text = VALID[:position] + insert + VALID[position + length :]
     assert_positioned(text, tmp_path)
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(cut=st.integers(0, len(VALID.encode("utf-8"))), junk=st.binary(max_size=4))
-def test_byte_damage_gives_positioned_findings(tmp_path, cut, junk):
+def test_byte_damage_gives_positioned_findings(tmp_path: Path, cut: int, junk: bytes) -> None:
+    """Bytes overwritten anywhere (broken UTF-8 included): positioned findings."""
     data = VALID.encode("utf-8")
     assert_positioned(data[:cut] + junk + data[cut + len(junk) :], tmp_path)

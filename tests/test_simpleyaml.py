@@ -28,6 +28,7 @@ FIELDS = ("office", "year", "format_id", "path", "published", "office_name", "so
 
 
 def same_report(quick: Report, full: Report) -> None:
+    """Assert that the two readings made the same report: every field, value (and its type) and position."""
     for name in FIELDS:
         assert getattr(quick, name) == getattr(full, name), name
     assert quick.texts == full.texts
@@ -70,6 +71,7 @@ narratives = st.lists(
 
 
 def scaffold(values: dict, texts: dict, year: int = 2023, format_id: str = "2021") -> str:
+    """A report file as `gongkai new` writes it, with these values and texts."""
     return report_text(
         get_format(format_id), "测试街道办事处", year, values=values, texts=texts, published=date(year + 1, 1, 20)
     )
@@ -103,7 +105,7 @@ CHARACTERS = [
 
 
 @st.composite
-def edited(draw) -> str:
+def edited(draw: st.DrawFn) -> str:
     """A report file with a few edits of the kind clerks make, or mistakes."""
     text = scaffold(draw(values_2021), {"overview": draw(narratives), "problems": draw(narratives), "other": "无"})
     text = draw(st.sampled_from(["", "draft: true\n", "draft: false\n"])) + text
@@ -142,13 +144,14 @@ def edited(draw) -> str:
 
 @settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(edited())
-def test_quick_path_declines_or_agrees(text):
+def test_quick_path_declines_or_agrees(text: str) -> None:
+    """An edited report file: the quick path declines it or reads what the full reader reads."""
     both_ways(text)
 
 
 @settings(max_examples=150, deadline=None)
 @given(values_2021, narratives, narratives)
-def test_unedited_files_take_the_quick_path(values, overview, problems):
+def test_unedited_files_take_the_quick_path(values: dict, overview: str, problems: str) -> None:
     """Also those with a narrative YAML reads as something else (e.g. "no"): the same warning either way."""
     text = scaffold(values, {"overview": overview or "无", "problems": problems or "无", "other": "无"})
     _, findings = read_composed_report(Path("content/test/2023.yaml"), "x", "test", text.encode())
@@ -157,7 +160,8 @@ def test_unedited_files_take_the_quick_path(values, overview, problems):
 
 
 @pytest.mark.parametrize("format_id, year", [("2021", 2023), ("2019", 2020)])
-def test_scaffold_of_each_table_format_takes_the_quick_path(format_id, year):
+def test_scaffold_of_each_table_format_takes_the_quick_path(format_id: str, year: int) -> None:
+    """The scaffold of each format with tables is read the quick way, with no finding."""
     values = {"proactive.regulations.in_force": 3} if format_id == "2021" else {}
     report, findings = both_ways(
         scaffold(values, {s.id: "无" for s in get_format(format_id).sections}, year, format_id), year
@@ -165,7 +169,8 @@ def test_scaffold_of_each_table_format_takes_the_quick_path(format_id, year):
     assert findings == [] and report.format_id == format_id
 
 
-def test_example_reports_take_the_quick_path_where_they_can():
+def test_example_reports_take_the_quick_path_where_they_can() -> None:
+    """The example site's table reports are read the quick way; its free-form one the full way."""
     files = sorted(EXAMPLE.glob("*/[0-9][0-9][0-9][0-9].yaml"))
     quick = {file.name: both_ways(file.read_bytes(), int(file.stem)) is not None for file in files}
     assert quick["2023.yaml"] and quick["2020.yaml"]  # the 2021 and 2019 formats
@@ -175,19 +180,22 @@ def test_example_reports_take_the_quick_path_where_they_can():
 @pytest.mark.parametrize(
     "line, draft", [("draft: true", True), ("draft: false  # 发布", False), ("draft: yes", None), ("draft: True", None)]
 )
-def test_the_quick_path_reads_the_draft_mark_as_the_full_one_does(line, draft):
+def test_the_quick_path_reads_the_draft_mark_as_the_full_one_does(line: str, draft: bool | None) -> None:
+    """true and false are the draft mark's only spellings, either way of reading."""
     text = scaffold({}, {"overview": "【待填写】" if draft else "无", "problems": "无", "other": "无"})
     text = text.replace('format: "2021"', f'{line}\nformat: "2021"')
     full, findings = read_composed_report(Path("content/test/2023.yaml"), "x", "test", text.encode())
-    if draft is None:  # YAML 1.1's other spellings are refused, not taken for either
-        assert both_ways(text) is None and full is None and "draft 应为 true" in findings[0].message
+    if draft is None:  # YAML 1.1's other spellings are refused, not taken for either: the same finding either way
+        quick = both_ways(text)
+        assert quick is not None and quick[0] is None and full is None and "draft 应为 true" in findings[0].message
     elif draft:  # a placeholder is allowed in a draft, with a warning (the same check either way)
         assert both_ways(text)[0].draft and full.draft and [f.severity for f in findings] == ["warning"]
     else:
         assert both_ways(text)[0].draft is False
 
 
-def test_the_quick_path_keeps_amounts_counts_and_signed_changes():
+def test_the_quick_path_keeps_amounts_counts_and_signed_changes() -> None:
+    """Amounts, counts and signed changes are read the quick way, with their types."""
     text = scaffold(
         {"proactive.administrative_fees.fees": Decimal("9116.36"), "applications.new_received.business": 12},
         {"overview": "无", "problems": "无", "other": "无"},
@@ -204,7 +212,8 @@ def test_the_quick_path_keeps_amounts_counts_and_signed_changes():
     assert report.value("proactive", "central_procurement", "procurement_amount") == Decimal("35.5")
 
 
-def test_the_quick_path_finds_the_year_and_placeholder_problems_as_the_full_one(tmp_path):
+def test_the_quick_path_finds_the_year_and_placeholder_problems_as_the_full_one(tmp_path: Path) -> None:
+    """The year against the file name, and a placeholder left in, are found the quick way."""
     text = scaffold({}, {"overview": "无", "problems": "无", "other": "无"}).replace("year: 2023", "year: 2022")
     file = tmp_path / "2023.yaml"
     file.write_text(text, encoding="utf-8")
@@ -226,7 +235,8 @@ def test_the_quick_path_finds_the_year_and_placeholder_problems_as_the_full_one(
         ("a: 'it' # c\nb: \"x\"\n", {"a": "it", "b": "x"}),
     ],
 )
-def test_block_and_quoted_scalars(text, expected):
+def test_block_and_quoted_scalars(text: str, expected: dict) -> None:
+    """Literal block and quoted scalars read as libyaml reads them."""
     parsed = simpleyaml.parse(text)
     assert {key: item.value for key, item in parsed.items()} == expected
 
@@ -234,7 +244,8 @@ def test_block_and_quoted_scalars(text, expected):
 @pytest.mark.parametrize(
     "text", ["a: >\n  x\n", "a: |+\n  x\n", "a: [1,\n  2]\n", "- a\n", "a: {b: 1}\n", "a:\n\tb: 1\n"]
 )
-def test_other_yaml_is_left_to_the_full_reader(text):
+def test_other_yaml_is_left_to_the_full_reader(text: str) -> None:
+    """YAML outside the subset is declined."""
     assert simpleyaml.parse(text) is None
 
 
@@ -281,7 +292,8 @@ def mapping_both_ways(text: str, keys: dict) -> dict | None:
     return quick
 
 
-def test_office_and_site_files_take_the_quick_path():
+def test_office_and_site_files_take_the_quick_path() -> None:
+    """Plain office.yaml and site.yaml files are read the quick way, the same as the full way."""
     office = mapping_both_ways(OFFICE_YAML, site.OFFICE_KEYS)
     assert office["full_name"] == "某市某区荷花路街道办事处" and office["contact"]["phone"] == "0571-12345678"
     assert office["_positions"]["parent"].line == 4
@@ -309,14 +321,16 @@ def test_office_and_site_files_take_the_quick_path():
         ("name: 荷花路街道办事处", "name: ~", True),
     ],
 )
-def test_office_files_take_the_quick_path_when_plain_and_read_the_same(old, new, quick):
+def test_office_files_take_the_quick_path_when_plain_and_read_the_same(old: str, new: str, quick: bool) -> None:
+    """An office file's edits: read the quick way when plain, the same as the full way."""
     assert old in OFFICE_YAML
     assert (mapping_both_ways(OFFICE_YAML.replace(old, new, 1), site.OFFICE_KEYS) is not None) == quick
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.data())
-def test_office_files_quick_path_declines_or_agrees(data):
+def test_office_files_quick_path_declines_or_agrees(data: st.DataObject) -> None:
+    """An edited office file: the quick path declines it or reads what the full reader reads."""
     lines = OFFICE_YAML.split("\n")
     for _ in range(data.draw(st.integers(1, 3))):
         index = data.draw(st.integers(0, len(lines) - 1))
@@ -327,3 +341,34 @@ def test_office_files_quick_path_declines_or_agrees(data):
             at = data.draw(st.integers(0, len(line)))
             lines[index] = line[:at] + data.draw(st.sampled_from(CHARACTERS)) + line[at:]
     mapping_both_ways("\n".join(lines), site.OFFICE_KEYS)
+
+
+@pytest.mark.parametrize(
+    "old, new, expected",
+    [
+        ("licensing: 0", "licensing: 十二", "汉字数字"),
+        ("licensing: 0", 'licensing: "3"', "带引号"),
+        ("licensing: 0", "licensing: ~", "缺少数值"),
+        ("licensing: 0", "licensing: １２", "全角字符"),
+        ("regulations: [0, 0, 0]", "regulations: [0, 007, 0]", "八进制"),
+        ("regulations: [0, 0, 0]", "regulations: [0, 0, -1]", "负数"),
+        ("regulations: [0, 0, 0]", "regulations: [ 0 ,1.5, 0]", "不是整数"),
+        ("administrative_fees: 0", "administrative_fees: -3.5", "不是有效金额"),
+        ("published: 2024-01-20", "published: 2024-02-30", "应为日期"),
+        ("published: 2024-01-20", "published: 下月", "应为日期"),
+        ("format: ", "scope: 全部\nformat: ", "数据范围 scope"),
+        ("year: 2023", "year: 2O23", "年度应为四位数字"),
+        ("year: 2023", "year: 2024", "与文件名 2023.yaml 不一致"),
+    ],
+)
+def test_the_quick_path_reads_a_wrong_value_with_the_same_check_as_the_full_one(
+    old: str, new: str, expected: str
+) -> None:
+    """A value the quick path does not recognise is handed to the one function that decides it (e.g.
+    source.number_value), not back to the full reader: the same finding, at the same place."""
+    text = scaffold({}, {"overview": "无", "problems": "无", "other": "无"})
+    assert old in text
+    quick = both_ways(text.replace(old, new, 1))
+    assert quick is not None, "declined"
+    report, findings = quick
+    assert report is None and len(findings) == 1 and expected in findings[0].message, findings

@@ -50,8 +50,8 @@ def read_report(file: Path, path: str, office: str, data: bytes | None = None) -
     computed: see check.load_report) and every problem found.
 
     A file in the plain shape report files usually have is read by the quick path (simpleyaml.py,
-    read_plain_report) when its problems, if any, are ones that path finds with the same checks; any
-    other by composing its YAML, which explains every problem."""
+    read_plain_report) when its problems, if any, are in its values, which both paths decide with the
+    same functions; any other by composing its YAML, which explains every problem."""
     try:
         data = source.read_bytes(file, path) if data is None else data
         source.check_size(data, path)
@@ -91,7 +91,8 @@ def read_composed_report(
             _check_year_in_name(year, year_in_name, file.name, lambda: source.position(path, year_node), findings)
     year = year or year_in_name
 
-    fmt = _read_format(top, path, findings, year)
+    node = top.get("format")
+    fmt = _format_value(None if node is None else source.value_of(node, path), path, findings, year)
     if fmt is None:
         top.reject_unknown({**REPORT_KEYS, **_all_section_keys()}, "报告文件")
         return None, findings
@@ -100,12 +101,12 @@ def read_composed_report(
     published = office_name = source_url = None
     draft = False
     if (node := top.get("draft")) is not None:
-        draft = _read_draft(node, path, findings)
+        draft = _draft_value(source.value_of(node, path), findings)
     if (node := top.get("published")) is not None:
         published = source.read_date(node, path, findings, "发布日期 published")
     scope = SCOPES[0]
     if (node := top.get("scope")) is not None:
-        scope = _read_scope(node, path, findings)
+        scope = _scope_value(source.value_of(node, path), findings)
     revisions: tuple[Revision, ...] = ()
     if (node := top.get("revisions")) is not None:
         revisions = _read_revisions(node, path, findings, published)
@@ -167,12 +168,11 @@ def read_composed_report(
     return (report if usable else None), findings
 
 
-# --- the quick path: a plain file with nothing to report -------------------------------------------
+# --- the quick path: a file in the plain shape, its usual values recognised -------------------------
 
 _COUNT = re.compile(r"0|[1-9]\d*")
 _SIGNED_COUNT = re.compile(r"0|-?[1-9]\d*")
 _AMOUNT = re.compile(r"(?:0|[1-9]\d*)\.\d+")
-_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})|(\d{4})年(\d{1,2})月(\d{1,2})日")
 
 
 # --- the checks both ways of reading make, each written once ---------------------------------------
@@ -211,8 +211,9 @@ def read_plain_report(
     data: bytes, path: str, office: str, year_in_name: int | None, file_name: str | None = None
 ) -> tuple[Report | None, list[Finding]] | None:
     """What read_composed_report returns for a file in the plain shape (simpleyaml.py) whose problems,
-    if any, are ones the quick path finds with the same checks (a text YAML reads as something else,
-    a placeholder left in, a year other than the file name's); None for any other file.
+    if any, are in its values (a number, a date, the draft mark, the scope, the year, a text YAML reads
+    as something else, a placeholder left in), each found by the function the full reader calls; None
+    for any other file (a problem of its shape: a key unknown or missing, a row of the wrong length).
     `file_name`: the file's name, for a message (by default <year_in_name>.yaml)."""
     top = simpleyaml.parse_file(data)
     if top is None:
@@ -236,22 +237,27 @@ def _plain_report(
     findings: list[Finding],
     data: bytes = b"",
 ) -> Report:
-    year_text = _plain_scalar(top, "year")
-    if not re.fullmatch(r"(19|20)\d\d", year_text):
-        raise _NotPlain
-    year_item = top["year"]
-    year_where = lambda: Position(path, year_item.line, year_item.column)  # noqa: E731
-    _check_year_in_name(int(year_text), year_in_name, file_name, year_where, findings)
-    fmt = get_format(_plain_scalar(top, "format"))
+    """read_composed_report's reading in the same order, each value decided by the same function
+    (source.year_value, _draft_value, source.date_value, _scope_value, source.number_value ...)."""
+    year_item = _plain_item(top, "year")
+    year_text = year_item.value
+    if _YEAR.fullmatch(year_text):  # the usual year, recognised
+        year = int(year_text)
+    else:
+        year = source.year_value(_value(year_item, path), findings)
+    if year is not None:
+        where = lambda: Position(path, year_item.line, year_item.column)  # noqa: E731
+        _check_year_in_name(year, year_in_name, file_name, where, findings)
+    fmt = _format_value(_value(_plain_item(top, "format"), path), path, findings, year or year_in_name)
     if fmt is None or fmt.supplied_headlines or not _format_key_set(fmt.id).issuperset(top):
-        raise _NotPlain
+        raise _NotPlain  # unknown keys, or a format to name: the full reader's
     if "revisions" in top:  # rare, and a list of mappings: the full reader's
         raise _NotPlain
-    draft = _plain_draft(_plain_scalar(top, "draft")) if "draft" in top else False
-    scope = _plain_scalar(top, "scope") if "scope" in top else SCOPES[0]
-    if scope not in SCOPES:
-        raise _NotPlain
-    published = _plain_date(_plain_scalar(top, "published")) if "published" in top else None
+    draft = _draft_value(_value(_plain_item(top, "draft"), path), findings) if "draft" in top else False
+    published = None
+    if "published" in top:
+        published = source.date_value(_value(_plain_item(top, "published"), path), findings, "发布日期 published")
+    scope = _scope_value(_value(_plain_item(top, "scope"), path), findings) if "scope" in top else SCOPES[0]
     office_name = (
         _plain_text(top["office_name"], path, findings, "机关名称 office_name") or None
         if "office_name" in top
@@ -278,7 +284,7 @@ def _plain_report(
             raise _NotPlain
     return Report(
         office=office,
-        year=int(year_text),
+        year=year or year_in_name or 0,
         format_id=fmt.id,
         path=path,
         published=published,
@@ -291,6 +297,25 @@ def _plain_report(
         scope=scope,
         positions=_PlainPositions(top, fmt.id, data),
     )
+
+
+_YEAR = re.compile(r"(19|20)\d\d")
+
+
+def _plain_item(mapping: simpleyaml.Mapping, key: str) -> simpleyaml.Item:
+    """A scalar of the quick reading (a value the full reader must say more about is its)."""
+    item = mapping.get(key)
+    if item is None or item.kind not in (simpleyaml.PLAIN, simpleyaml.QUOTED):
+        raise _NotPlain
+    return item
+
+
+def _value(item: simpleyaml.Item, path: str, column: int | None = None, text: str | None = None) -> source.Value:
+    """A scalar of the quick reading (or one number of its list: `text`, at `column`) as the reading
+    checks see it."""
+    plain = item.kind != simpleyaml.QUOTED
+    where = lambda: Position(path, item.line, item.column if column is None else column)  # noqa: E731
+    return source.Value(item.value if text is None else text, None if plain else source.STR_TAG, plain, where)
 
 
 class _PlainPositions(Mapping):
@@ -321,7 +346,7 @@ class _PlainPositions(Mapping):
             if section.kind != "table" or section.id not in top:
                 continue
             rows = top[section.id].value
-            for row_id, row_key, keys, _, _ in _table_layout(self._format_id, section.id):
+            for row_id, row_key, keys, *_ in _table_layout(self._format_id, section.id):
                 cell = rows[row_id]
                 positions[row_key] = (cell.line, cell.key_column)
                 columns = simpleyaml.list_columns(cell) if cell.kind == simpleyaml.LIST else (cell.column,)
@@ -347,29 +372,6 @@ class _PlainPositions(Mapping):
 @functools.cache
 def _format_key_set(format_id: str) -> frozenset[str]:
     return frozenset(format_keys(get_format(format_id)))
-
-
-def _plain_scalar(mapping: simpleyaml.Mapping, key: str) -> str:
-    item = mapping.get(key)
-    if item is None or item.kind not in (simpleyaml.PLAIN, simpleyaml.QUOTED):
-        raise _NotPlain
-    return item.value.strip()
-
-
-def _plain_date(text: str) -> date:
-    match = _DATE.fullmatch(text)
-    if match is None:
-        raise _NotPlain
-    try:
-        return date(*(int(part) for part in match.groups() if part is not None))
-    except ValueError:
-        raise _NotPlain from None
-
-
-def _plain_draft(text: str) -> bool:
-    if text not in ("true", "false"):
-        raise _NotPlain
-    return text == "true"
 
 
 def _plain_text(item: simpleyaml.Item, path: str, findings: list[Finding], what: str) -> str:
@@ -398,47 +400,58 @@ def _plain_table(
     layout = _table_layout(format_id, table_id)
     if len(rows) - (INTRO_KEY in rows) != len(layout):
         raise _NotPlain  # a row missing, or one the table does not have
-    for row_id, _, keys, types, may_omit in layout:
+    for row_id, _, keys, types, may_omit, whats in layout:
         cell = rows.get(row_id)
         if cell is None:
             raise _NotPlain
         if cell.kind == simpleyaml.LIST:
             texts_ = cell.value[0]
-        elif cell.kind == simpleyaml.PLAIN and len(keys) == 1:
+        elif cell.kind in (simpleyaml.PLAIN, simpleyaml.QUOTED) and len(keys) == 1:
             texts_ = (cell.value,)
         else:
             raise _NotPlain
-        if len(texts_) != len(keys):
-            if not (may_omit and len(texts_) == len(keys) - 1):
-                raise _NotPlain
+        last_omitted = _last_omitted(len(texts_), len(keys), may_omit)
+        if last_omitted is None:
+            raise _NotPlain
+        if last_omitted:
             omitted.add(keys[-1])
-        if types == "count" and _COUNTS.fullmatch(" ".join(texts_)):  # the usual row: counts only
-            values.update(zip(keys, map(int, texts_)))
-        else:
-            values.update(zip(keys, map(_plain_number, texts_, types)))
+        if types == "count" and cell.kind != simpleyaml.QUOTED and _COUNTS.fullmatch(" ".join(texts_)):
+            values.update(zip(keys, map(int, texts_)))  # the usual row: counts only
+            continue
+        types = repeat("count") if types == "count" else types
+        for index, (key, text, value_type, what) in enumerate(zip(keys, texts_, types, whats)):
+            number = _plain_number(text, value_type) if cell.kind != simpleyaml.QUOTED else None
+            if number is None:
+                column = simpleyaml.list_columns(cell)[index] if cell.kind == simpleyaml.LIST else None
+                number = source.number_value(_value(cell, path, column, text), findings, value_type, what)
+            if number is not None:
+                values[key] = number
 
 
 _COUNTS = re.compile(r"(?:0|[1-9]\d*)(?: (?:0|[1-9]\d*))*")
 
 
 @functools.cache
-def _table_layout(format_id: str, table_id: str) -> tuple[tuple[str, str, tuple[str, ...], str | tuple, bool], ...]:
-    """Each row of a table: id, key, its cells' keys, their value types ("count" when all are), and
-    whether the last value may be left out."""
+def _table_layout(
+    format_id: str, table_id: str
+) -> tuple[tuple[str, str, tuple[str, ...], str | tuple, bool, tuple[str, ...]], ...]:
+    """Each row of a table: id, key, its cells' keys, their value types ("count" when all are), whether
+    the last value may be left out, and its cells named for a message."""
     table = get_format(format_id).tables[table_id]
     layout = []
     for block, row in table.row_entries():
         columns = block.leaf_columns
         keys = tuple(cell_key(table.id, row.id, column.id) for column in columns)
         types = tuple(column.type for column in columns)
-        layout.append(
-            (row.id, f"{table.id}.{row.id}", keys, "count" if set(types) == {"count"} else types, columns[-1].may_omit)
-        )
+        whats = tuple(f"“{row.label.zh}”的“{column.label.zh}”" for column in columns)
+        kind = "count" if set(types) == {"count"} else types
+        layout.append((row.id, f"{table.id}.{row.id}", keys, kind, columns[-1].may_omit, whats))
     return tuple(layout)
 
 
-def _plain_number(text: str, value_type: str) -> Number:
-    """A cell as read_number reads it, when it would say nothing about it."""
+def _plain_number(text: str, value_type: str) -> Number | None:
+    """A cell's usual number recognised (read as source.number_value reads it); None for any other,
+    which number_value reads."""
     if value_type == "count" and _COUNT.fullmatch(text):
         return int(text)
     if value_type == "signed_count" and _SIGNED_COUNT.fullmatch(text):
@@ -448,32 +461,31 @@ def _plain_number(text: str, value_type: str) -> Number:
             return int(text)
         if _AMOUNT.fullmatch(text):
             return Decimal(text)
-    raise _NotPlain
+    return None
 
 
 def _all_section_keys() -> dict[str, str]:
     return {s.id: s.heading for fmt in all_formats().values() for s in fmt.sections}
 
 
-def _read_draft(node: yaml.Node, path: str, findings: list[Finding]) -> bool:
-    if isinstance(node, yaml.ScalarNode) and node.tag == source.BOOL_TAG and node.value in ("true", "false"):
-        return node.value == "true"
+def _draft_value(value: source.Value, findings: list[Finding]) -> bool:
+    """The draft mark: true or false, as YAML 1.1 spells a boolean and nothing else."""
+    if value.text in ("true", "false") and value.tag == source.BOOL_TAG:
+        return value.text == "true"
     findings.append(
-        error(
-            source.position(path, node),
-            f"草稿标记 draft 应为 true（草稿，不发布）或 false（发布）；这里是{source.describe(node)}",
-        )
+        error(value.where(), f"草稿标记 draft 应为 true（草稿，不发布）或 false（发布）；这里是{value.shown()}")
     )
     return True  # not published by mistake: the error stops the build anyway
 
 
-def _read_scope(node: yaml.Node, path: str, findings: list[Finding]) -> str:
-    if isinstance(node, yaml.ScalarNode) and node.value in SCOPES:
-        return node.value
+def _scope_value(value: source.Value, findings: list[Finding]) -> str:
+    """The scope of a report's figures: one of SCOPES."""
+    if value.text in SCOPES:
+        return value.text
     findings.append(
         error(
-            source.position(path, node),
-            f"数据范围 scope 应为“本级”（本机关自身的数字）或“汇总”（各下级单位之和）；这里是{source.describe(node)}",
+            value.where(),
+            f"数据范围 scope 应为“本级”（本机关自身的数字）或“汇总”（各下级单位之和）；这里是{value.shown()}",
         )
     )
     return SCOPES[0]
@@ -513,18 +525,18 @@ def _read_revisions(
     return tuple(revisions)
 
 
-def _read_format(top: source.MappingReader, path: str, findings: list[Finding], year: int | None) -> Format | None:
-    expected = format_for_year(year) if year else None
-    node = top.get("format")
+def _format_value(value: source.Value | None, path: str, findings: list[Finding], year: int | None) -> Format | None:
+    """The report's format, named by its `format:` (`value`; None when the file lacks it)."""
+    if value is not None and value.text is not None and (fmt := get_format(value.text)) is not None:
+        return fmt
     known = "、".join(f'"{f}"' for f in all_formats())
-    if node is None:
+    if value is None:
+        expected = format_for_year(year) if year else None
         suggestion = f'format: "{expected.id}"' if expected else f"format 可选 {known}"
         findings.append(error(Position(path, 1, 1), f"缺少必填项“format”（报告格式版本）；请加一行 {suggestion}"))
-        return None
-    fmt = get_format(node.value) if isinstance(node, yaml.ScalarNode) else None
-    if fmt is None:
-        findings.append(error(source.position(path, node), f"不认识的报告格式 {source.describe(node)}；可选 {known}"))
-    return fmt
+    else:
+        findings.append(error(value.where(), f"不认识的报告格式 {value.shown()}；可选 {known}"))
+    return None
 
 
 def _read_table(
@@ -574,7 +586,8 @@ def _read_table(
             )
             continue
         optional_last = columns[-1].may_omit
-        if len(cells) != len(columns) and not (optional_last and len(cells) == len(columns) - 1):
+        last_omitted = _last_omitted(len(cells), len(columns), optional_last)
+        if last_omitted is None:
             expected = f"{len(columns)} 个" + (
                 f"（或不含{columns[-1].label.zh}的 {len(columns) - 1} 个）" if optional_last else ""
             )
@@ -592,8 +605,16 @@ def _read_table(
             value = source.read_number(cell, path, findings, column.type, f"{what}的“{column.label.zh}”")
             if value is not None:
                 values[key] = value
-        if len(cells) < len(columns):
+        if last_omitted:
             omitted.add(cell_key(table.id, row.id, columns[-1].id))
+
+
+def _last_omitted(cells: int, columns: int, may_omit: bool) -> bool | None:
+    """Whether a row of this many cells leaves out its last value (its total, when the column may be
+    omitted); None when it has a wrong number of them."""
+    if cells == columns:
+        return False
+    return True if may_omit and cells == columns - 1 else None
 
 
 def _line_column(position: Position) -> tuple[int, int]:

@@ -53,10 +53,15 @@ class Item(NamedTuple):
 
     def tag(self) -> str:
         """The YAML tag a plain scalar resolves to (str, int, bool, null, timestamp ...)."""
-        return _RESOLVER.resolve(_SCALAR_NODE, self.value, (True, False))
+        return tag_of(self.value)
 
 
 Mapping = dict[str, Item]
+
+
+def tag_of(text: str) -> str:
+    """The YAML tag a plain scalar of this text resolves to (str, int, float, bool, null, timestamp ...)."""
+    return _RESOLVER.resolve(_SCALAR_NODE, text, (True, False))
 
 
 def list_columns(item: Item) -> tuple[int, ...]:
@@ -268,9 +273,7 @@ def _node(item: Item) -> yaml.Node | None:
     if kind == LIST:
         tokens = item.value[0]
         cells = [
-            yaml.ScalarNode(
-                _RESOLVER.resolve(_SCALAR_NODE, token, (True, False)), token, _mark(item.line, column), None, ""
-            )
+            yaml.ScalarNode(tag_of(token), token, _mark(item.line, column), None, "")
             for token, column in zip(tokens, list_columns(item))
         ]
         return yaml.SequenceNode(_SEQ, cells, _mark(item.line, item.column), None, True)

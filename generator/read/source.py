@@ -3,8 +3,10 @@
 PyYAML's constructors lose positions and quietly accept what a clerk did not mean (a duplicate key
 keeps the last value, `no` becomes false, `0755` an octal number). We compose the node tree instead
 (with libyaml's C parser when available) and convert nodes ourselves, reporting each surprise as a
-positioned finding. The quick reader's parse (simpleyaml.py) is made into the same nodes, so these
-checks are the only ones. Imports model and read only.
+positioned finding. Each value is decided by one function (number_value, date_value, year_value,
+text_value) of a Value, which either reader makes: the full one from a node (value_of), the quick one
+(simpleyaml.py, read/reports.py) from its parse, so these checks are the only ones. Imports model and
+read only.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     LIBYAML = False
 
 INT_TAG = "tag:yaml.org,2002:int"
+STR_TAG = "tag:yaml.org,2002:str"
 BOOL_TAG = "tag:yaml.org,2002:bool"
 NULL_TAG = "tag:yaml.org,2002:null"
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
@@ -44,6 +47,7 @@ ALIASES = "YAML 锚点和别名（&、*）在报告、机关和站点文件中�
 EXCERPT = 40  # characters of a file's text quoted in a message at most
 
 FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．－，", "0123456789.-,")
+_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})|(\d{4})年(\d{1,2})月(\d{1,2})日")
 CHINESE_NUMERAL = re.compile(r"^[零〇一二三四五六七八九十百千万两]+$")
 
 
@@ -243,9 +247,49 @@ def describe(node: yaml.Node) -> str:
         return "一个映射"
     if isinstance(node, yaml.SequenceNode):
         return "一个列表"
-    if node.tag == NULL_TAG:
-        return "空值"
-    return f"“{excerpt(node.value)}”"
+    return _describe_scalar(node.value, node.tag)
+
+
+def _describe_scalar(text: str, tag: str) -> str:
+    return "空值" if tag == NULL_TAG else f"“{excerpt(text)}”"
+
+
+class Value:
+    """One value as the reading checks see it, whichever reader read it: a scalar's text (None for a
+    mapping or a list, then `words` says which), its YAML tag, whether it is written unquoted, and
+    where it is (worked out only when a finding needs it). The full reader makes one from a node
+    (value_of); the quick reader (read/reports.py) from its parse (simpleyaml.Item), its tag resolved
+    only when asked for."""
+
+    __slots__ = ("_tag", "plain", "text", "where", "words")
+
+    def __init__(
+        self, text: str | None, tag: str | None, plain: bool, where: Callable[[], Position], words: str = ""
+    ) -> None:
+        self.text = text
+        self._tag = tag
+        self.plain = plain
+        self.where = where
+        self.words = words
+
+    @property
+    def tag(self) -> str:
+        """The YAML tag: of a plain scalar, what YAML 1.1 resolves its text to (str, int, bool, null ...)."""
+        if self._tag is None:
+            self._tag = simpleyaml.tag_of(self.text)
+        return self._tag
+
+    def shown(self) -> str:
+        """The value in words for a message, as describe() says it."""
+        return self.words if self.text is None else _describe_scalar(self.text, self.tag)
+
+
+def value_of(node: yaml.Node, path: str) -> Value:
+    """A composed node (of the file shown as `path`) as the reading checks see it."""
+    where = lambda: position(path, node)  # noqa: E731
+    if isinstance(node, yaml.ScalarNode):
+        return Value(node.value, node.tag, _plain(node), where)
+    return Value(None, node.tag, False, where, describe(node))
 
 
 def _plain(node: yaml.Node) -> bool:
@@ -253,18 +297,13 @@ def _plain(node: yaml.Node) -> bool:
 
 
 # What plain words YAML 1.1 reads as something else, and as what: a text written so is read as the
-# words, with a warning (plain_scalar_text).
+# words, with a warning (text_value).
 _TEXT_SURPRISES = {BOOL_TAG: "是/否", NULL_TAG: "空值", TIMESTAMP_TAG: "日期"}
 
 
 def read_text(node: yaml.Node, path: str, findings: list[Finding], what: str) -> str | None:
     """A text value. YAML 1.1 would turn plain `no`, `on`, `null` into non-text: we keep the words."""
-    if not isinstance(node, yaml.ScalarNode):
-        findings.append(error(position(path, node), f"{what}应为一段文字，这里是{describe(node)}"))
-        return None
-    if not _plain(node):
-        return node.value
-    return plain_scalar_text(node.value, node.tag, lambda: position(path, node), findings, what)
+    return text_value(value_of(node, path), findings, what)
 
 
 def plain_text(item: simpleyaml.Item, path: str, findings: list[Finding], what: str) -> str | None:
@@ -277,21 +316,27 @@ def plain_text(item: simpleyaml.Item, path: str, findings: list[Finding], what: 
         return ""
     if kind != simpleyaml.PLAIN:
         return None
-    return plain_scalar_text(item.value, item.tag(), lambda: Position(path, item.line, item.column), findings, what)
+    return text_value(Value(item.value, None, True, lambda: Position(path, item.line, item.column)), findings, what)
 
 
-def plain_scalar_text(value: str, tag: str, where: Callable[[], Position], findings: list[Finding], what: str) -> str:
-    """The text of a plain (unquoted) scalar of this YAML tag, warning when YAML 1.1 would read the
-    words as something else (`where`: its position, worked out only then)."""
-    surprise = _TEXT_SURPRISES.get(tag)
+def text_value(value: Value, findings: list[Finding], what: str) -> str | None:
+    """read_text of a value from either reader: the words of a quoted or block scalar as they are; of a
+    plain one also, with a warning when YAML 1.1 would read them as something else."""
+    text = value.text
+    if text is None:
+        findings.append(error(value.where(), f"{what}应为一段文字，这里是{value.shown()}"))
+        return None
+    if not value.plain:
+        return text
+    surprise = _TEXT_SURPRISES.get(value.tag)
     if surprise is None:
-        return value
-    if value in ("", "~"):
-        return "" if tag == NULL_TAG else value
-    shown = excerpt(value)
+        return text
+    if text in ("", "~"):
+        return "" if value.tag == NULL_TAG else text
+    shown = excerpt(text)
     message = f'{what}“{shown}”在 YAML 中会被读成{surprise}而不是文字；已按文字读取，请加引号写成 "{shown}"'
-    findings.append(warning(where(), message))
-    return value
+    findings.append(warning(value.where(), message))
+    return text
 
 
 def text_lines(data: bytes) -> list[str]:
@@ -319,24 +364,31 @@ def text_start(lines: list[str], header_line: int) -> tuple[int, int] | None:
 
 def read_year(node: yaml.Node, path: str, findings: list[Finding]) -> int | None:
     """A report's year: four digits, 19xx or 20xx."""
-    if isinstance(node, yaml.ScalarNode) and re.fullmatch(r"(19|20)\d\d", node.value.strip()):
-        return int(node.value)
-    findings.append(error(position(path, node), f"年度应为四位数字的年份，如 2023；这里是{describe(node)}"))
+    return year_value(value_of(node, path), findings)
+
+
+def year_value(value: Value, findings: list[Finding]) -> int | None:
+    """read_year of a value from either reader."""
+    if value.text is not None and re.fullmatch(r"(19|20)\d\d", value.text.strip()):
+        return int(value.text)
+    findings.append(error(value.where(), f"年度应为四位数字的年份，如 2023；这里是{value.shown()}"))
     return None
 
 
 def read_date(node: yaml.Node, path: str, findings: list[Finding], what: str) -> date | None:
     """A date written 2024-01-20 or 2024年1月20日."""
-    value = node.value.strip() if isinstance(node, yaml.ScalarNode) else ""
-    match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", value) or re.fullmatch(
-        r"(\d{4})年(\d{1,2})月(\d{1,2})日", value
-    )
+    return date_value(value_of(node, path), findings, what)
+
+
+def date_value(value: Value, findings: list[Finding], what: str) -> date | None:
+    """read_date of a value from either reader."""
+    match = _DATE.fullmatch(value.text.strip()) if value.text is not None else None
     if match:
         try:
-            return date(*map(int, match.groups()))
+            return date(*(int(part) for part in match.groups() if part is not None))
         except ValueError:
             pass
-    findings.append(error(position(path, node), f"{what}应为日期，写成 2024-01-20；这里是{describe(node)}"))
+    findings.append(error(value.where(), f"{what}应为日期，写成 2024-01-20；这里是{value.shown()}"))
     return None
 
 
@@ -345,19 +397,27 @@ def read_number(
 ) -> int | Decimal | None:
     """A table cell: count (int >= 0), signed_count (int) or amount (Decimal >= 0 of any scale, exactly as
     written, in the column's unit)."""
-    if node.tag == INT_TAG and node.value.isdigit() and (node.value[0] != "0" or node.value == "0") and _plain(node):
+    if node.tag == INT_TAG and _plain(node) and node.value.isdigit() and (node.value[0] != "0" or node.value == "0"):
         return int(node.value)  # the common case, without the checks below
-    where = position(path, node)
-    if not isinstance(node, yaml.ScalarNode):
-        findings.append(error(where, f"{what}应为一个数字，这里是{describe(node)}"))
+    return number_value(value_of(node, path), findings, value_type, what)
+
+
+def number_value(value: Value, findings: list[Finding], value_type: str, what: str) -> int | Decimal | None:
+    """read_number of a value from either reader: every decision on a table cell's value is made here."""
+    raw = value.text
+    if raw is not None and value.plain and value.tag == INT_TAG and raw.isdigit() and (raw[0] != "0" or raw == "0"):
+        return int(raw)
+    where = value.where()
+    if raw is None:
+        findings.append(error(where, f"{what}应为一个数字，这里是{value.shown()}"))
         return None
-    raw = node.value.strip()
+    raw = raw.strip()
     shown = excerpt(raw)
     fix = "没有就写 0" if value_type != "amount" else "没有就写 0，金额以万元为单位，如 9116.36"
-    if node.tag == NULL_TAG or raw == "":
+    if value.tag == NULL_TAG or raw == "":
         findings.append(error(where, f"{what}缺少数值；{fix}"))
         return None
-    if not _plain(node):
+    if not value.plain:
         findings.append(error(where, f"{what}“{shown}”是带引号的文字；数值请直接写数字，不加引号"))
         return None
     if CHINESE_NUMERAL.match(raw):
@@ -370,7 +430,7 @@ def read_number(
         return None
     if value_type == "amount":
         return _read_amount(raw, where, findings, what)
-    if node.tag == INT_TAG and re.fullmatch(r"0\d+", raw):
+    if value.tag == INT_TAG and re.fullmatch(r"0\d+", raw):
         findings.append(
             error(where, f"{what}“{shown}”以 0 开头，YAML 会把它当作八进制数；请去掉开头的 0，写成 {int(raw)}")
         )
@@ -381,11 +441,11 @@ def read_number(
         else:
             findings.append(error(where, f"{what}“{shown}”不是数字；请写阿拉伯数字，{fix}"))
         return None
-    value = int(raw)
-    if value < 0 and value_type == "count":
+    number = int(raw)
+    if number < 0 and value_type == "count":
         findings.append(error(where, f"{what}“{shown}”是负数；件数只能是 0 或正整数"))
         return None
-    return value
+    return number
 
 
 def _read_amount(raw: str, where: Position, findings: list[Finding], what: str) -> Decimal | None:
