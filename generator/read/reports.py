@@ -602,7 +602,7 @@ def _read_table(
         for column, cell in zip(columns, cells):
             key = cell_key(table.id, row.id, column.id)
             positions[key] = _line_column(source.position(path, cell))
-            value = source.read_number(cell, path, findings, column.type, f"{what}的“{column.label.zh}”")
+            value = source.read_cell_number(cell, path, findings, column.type, f"{what}的“{column.label.zh}”")
             if value is not None:
                 values[key] = value
         if last_omitted:
@@ -644,7 +644,7 @@ def _read_headline(fmt: Format, node: yaml.Node, path: str, findings: list[Findi
     figures = {}
     for headline in fmt.headlines:
         if (cell := reader.get(headline.id)) is not None:
-            value = source.read_number(cell, path, findings, "count", f"“{headline.label.zh}”")
+            value = source.read_cell_number(cell, path, findings, "count", f"“{headline.label.zh}”")
             if value is not None:
                 figures[headline.id] = value
     return figures

@@ -392,7 +392,7 @@ def date_value(value: Value, findings: list[Finding], what: str) -> date | None:
     return None
 
 
-def read_number(
+def read_cell_number(
     node: yaml.Node, path: str, findings: list[Finding], value_type: str, what: str
 ) -> int | Decimal | None:
     """A table cell: count (int >= 0), signed_count (int) or amount (Decimal >= 0 of any scale, exactly as
@@ -403,7 +403,7 @@ def read_number(
 
 
 def number_value(value: Value, findings: list[Finding], value_type: str, what: str) -> int | Decimal | None:
-    """read_number of a value from either reader: every decision on a table cell's value is made here."""
+    """read_cell_number of a value from either reader: every decision on a table cell's value is made here."""
     raw = value.text
     if raw is not None and value.plain and value.tag == INT_TAG and raw.isdigit() and (raw[0] != "0" or raw == "0"):
         return int(raw)
